@@ -1,0 +1,1 @@
+"""The command line: Typer commands and rich output over ``mitrm.core``."""

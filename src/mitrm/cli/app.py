@@ -1,0 +1,108 @@
+"""The ``mitrm`` entry point: global options, command registration, one error funnel."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from mitrm import __version__
+from mitrm.cli.context import State
+from mitrm.errors import MitrmError
+
+try:  # typer >= 0.24 vendors click
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer with click installed
+    from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef]
+
+app = typer.Typer(
+    name="mitrm",
+    help="Marketing-IT requirements management over plain YAML files in git.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mitrm {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    repo: Annotated[
+        Path | None,
+        typer.Option(
+            "-C",
+            "--repo",
+            help="The data repo to work on (default: the nearest folder above with mitrm.yaml).",
+            file_okay=False,
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Marketing-IT requirements management over plain YAML files in git."""
+    ctx.obj = State(repo=repo, debug=debug)
+
+
+def _register() -> None:
+    # Each module adds its commands to ``app``; heavy imports stay inside the commands.
+    from mitrm.cli import browse, init, schema, validate
+
+    for module in (validate, browse, init, schema):
+        module.register(app)
+
+
+_register()
+
+
+def _report(exc: MitrmError) -> None:
+    from mitrm.cli.output import print_error
+
+    print_error(exc)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; turn every error into a message and an exit code (CLI.md)."""
+    debug = "--debug" in (argv if argv is not None else sys.argv)
+    try:
+        result: Any = app(args=argv, prog_name="mitrm", standalone_mode=False)
+    except MitrmError as exc:
+        _report(exc)
+        sys.exit(exc.exit_code)
+    except ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("\ninterrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (``mitrm list | head``): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - the last resort: a bug, reported as such
+        if debug:
+            raise
+        sys.stderr.write(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "this is a bug in mitrm; run again with --debug for the traceback\n"
+        )
+        sys.exit(3)
+    sys.exit(result if isinstance(result, int) else 0)

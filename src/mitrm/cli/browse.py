@@ -1,0 +1,146 @@
+"""``mitrm list`` and ``mitrm show``: browse the items."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mitrm.cli.context import state
+from mitrm.cli.output import ListFormat
+
+if TYPE_CHECKING:
+    from mitrm.core.models import Item
+    from mitrm.core.repository import Repository
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to ``app``."""
+    app.command("list")(list_items)
+    app.command("show")(show)
+
+
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option("--kind", "-k", help="requirement, plan or change (repeatable)."),
+]
+StatusOpt = Annotated[list[str] | None, typer.Option("--status", "-s", help="Repeatable.")]
+TypeOpt = Annotated[list[str] | None, typer.Option("--type", "-t", help="Requirement type.")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Has this tag (repeatable: all).")]
+OwnerOpt = Annotated[
+    str | None, typer.Option("--owner", help="Business or IT owner, requester or plan owner.")
+]
+
+
+def list_items(
+    ctx: typer.Context,
+    kind: KindOpt = None,
+    status: StatusOpt = None,
+    type_: TypeOpt = None,
+    tag: TagOpt = None,
+    owner: OwnerOpt = None,
+    fmt: Annotated[
+        ListFormat | None,
+        typer.Option("--format", "-f", help="table (default on a terminal), json, csv, markdown."),
+    ] = None,
+) -> int:
+    """List items, filtered by kind, status, type, tag and owner."""
+    from mitrm.core.filters import Filter, matches
+    from mitrm.io.repository import load_repository
+
+    run = state(ctx)
+    root = run.root()
+    repo = load_repository(root, settings=run.settings(root))
+    wanted = Filter.build(kinds=kind, statuses=status, types=type_, tags=tag, owner=owner)
+    items = [item for item in repo.items() if matches(item, wanted)]
+    fmt = fmt or ListFormat.TABLE
+    header = ["id", "kind", "status", "type", "title", "due", "owner"]
+    rows = [_row(item) for item in items]
+    if fmt is ListFormat.JSON:
+        from mitrm.cli.output import emit_json
+
+        emit_json({"items": [_json(item, repo) for item in items], "count": len(items)})
+    else:
+        from mitrm.cli.output import emit
+
+        emit(fmt, header, rows)
+    broken = sum(1 for record in repo.records if record.model is None)
+    if broken:
+        verb = "is" if broken == 1 else "are"
+        sys.stderr.write(
+            f"note: {broken} file{'s' * (broken != 1)} {verb} not valid and not listed; "
+            "run 'mitrm validate'\n"
+        )
+    return 0
+
+
+def _owner(item: Item) -> str | None:
+    owners = getattr(item, "owners", None)
+    if owners is not None:
+        return str(owners.business or owners.it or "") or None
+    return getattr(item, "owner", None) or getattr(item, "requested_by", None)
+
+
+def _row(item: Item) -> list[Any]:
+    return [
+        item.id,
+        item.kind.value,
+        getattr(item, "status").value,  # noqa: B009 - every kind has a status
+        getattr(getattr(item, "type", None), "value", None),
+        item.title,
+        getattr(item, "due", None) or getattr(item, "end", None),
+        _owner(item),
+    ]
+
+
+def _json(item: Item, repo: Repository) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind.value,
+        "path": repo.path_of(item.id),
+    }
+    data.update(item.model_dump(mode="json", exclude={"id"}, exclude_defaults=True))
+    return data
+
+
+def show(
+    ctx: typer.Context,
+    item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. REQ-0007.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text (the file as written) or json.")
+    ] = "text",
+) -> int:
+    """Show one item: its file as written, or its fields as JSON."""
+    from mitrm.errors import UnknownIdError, UsageError
+    from mitrm.io.repository import load_repository
+
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format must be text or json, not '{fmt}'")
+    run = state(ctx)
+    root = run.root()
+    repo = load_repository(root, settings=run.settings(root))
+    record = repo.get(item_id)
+    if record is None:
+        raise UnknownIdError(f"no item has the id '{item_id}'", hint="see 'mitrm list'")
+    if fmt == "json":
+        from mitrm.cli.output import emit_json
+
+        if record.model is None:
+            raise UsageError(
+                f"{record.path} is not a valid item", hint=f"run 'mitrm validate {record.path}'"
+            )
+        emit_json(_json(record.model, repo))
+        return 0
+    text = (root / record.path).read_text(encoding="utf-8", errors="replace")
+    from mitrm.cli.output import stdout
+
+    console = stdout()
+    if console.is_terminal:
+        from rich.syntax import Syntax
+
+        console.rule(f"{record.path}")
+        console.print(Syntax(text, "yaml", word_wrap=True, background_color="default"))
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0

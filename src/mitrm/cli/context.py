@@ -1,0 +1,40 @@
+"""State shared by all commands: the global options, and the repo found from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from mitrm.core.models import Settings
+
+
+@dataclass
+class State:
+    """The global options of one ``mitrm`` run."""
+
+    repo: Path | None = None
+    debug: bool = False
+
+    def root(self) -> Path:
+        """The data repo's root (raises RepoNotFoundError, exit 2)."""
+        from mitrm.io.discovery import repo_root
+
+        return repo_root(self.repo)
+
+    def settings(self, root: Path) -> Settings:
+        """The repo's settings (raises SettingsError, exit 2)."""
+        from mitrm.io.repository import load_settings
+
+        return load_settings(root)
+
+
+def state(ctx: typer.Context) -> State:
+    """The State of this run (a default one when a command is invoked on its own)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj

@@ -1,0 +1,50 @@
+"""``mitrm init``: scaffold a data repo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command("init")(init)
+
+
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="Where to create the data repo.", file_okay=False)
+    ] = Path("."),
+    language: Annotated[str, typer.Option("--language", help="en or zh.")] = "en",
+    currency: Annotated[str, typer.Option("--currency", help="ISO 4217 code.")] = "CNY",
+    project: Annotated[str | None, typer.Option("--project", help="Project name.")] = None,
+) -> int:
+    """Create mitrm.yaml, the item folders and a pre-commit config; never overwrites."""
+    import sys
+
+    from mitrm.core.scaffold import scaffold_files
+    from mitrm.errors import UsageError
+    from mitrm.io.atomic import create_exclusive
+
+    if language not in ("en", "zh"):
+        raise UsageError(f"--language must be en or zh, not '{language}'")
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        raise UsageError(f"--currency must be a 3-letter code such as CNY or EUR, not '{currency}'")
+    files = scaffold_files(
+        project=project or directory.resolve().name, language=language, currency=currency
+    )
+    existing = [name for name in files if (directory / name).exists()]
+    if existing:
+        raise UsageError(
+            f"{directory} already has {', '.join(existing)}; nothing was written",
+            hint="mitrm init never overwrites files; remove them first or pick another folder",
+        )
+    for name, text in files.items():
+        create_exclusive(directory / name, text)
+    sys.stdout.write(f"created a mitrm data repo in {directory}\n")
+    for name in files:
+        sys.stdout.write(f"  {directory / name}\n")
+    sys.stdout.write("next: mitrm new requirement\n")
+    return 0

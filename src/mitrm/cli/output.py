@@ -1,0 +1,101 @@
+"""Printing: results to stdout, diagnostics to stderr, colour only on a terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
+from rich.console import Console
+
+from mitrm.errors import MitrmError, SettingsError
+
+
+class ListFormat(str, Enum):
+    """Output formats of commands that list things (CLI.md)."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+def stdout() -> Console:
+    """A console on stdout: colour and styles only on a terminal, NO_COLOR respected."""
+    return Console(highlight=False, soft_wrap=False)
+
+
+def stderr() -> Console:
+    """A console on stderr for diagnostics and messages."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_error(exc: MitrmError) -> None:
+    """``error: message`` (and ``hint: ...``) on stderr."""
+    err = sys.stderr
+    if isinstance(exc, SettingsError):
+        for diagnostic in exc.diagnostics:
+            text = getattr(diagnostic, "text", None)
+            err.write((text() if callable(text) else str(diagnostic)) + "\n")
+    err.write(f"error: {exc.message}\n")
+    if exc.hint:
+        err.write(f"hint: {exc.hint}\n")
+
+
+def emit_json(document: Any) -> None:
+    """Print one JSON document on stdout (UTF-8, stable key order as built)."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def emit_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Print CSV with a header row on stdout."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else cell for cell in row])
+    sys.stdout.write(buffer.getvalue())
+
+
+def md_cell(value: Any) -> str:
+    """A value made safe for a Markdown table cell."""
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def emit_markdown(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Print a GitHub-flavoured Markdown table on stdout."""
+    lines = ["| " + " | ".join(md_cell(h) for h in header) + " |"]
+    lines.append("|" + "|".join(" --- " for _ in header) + "|")
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def emit_table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
+) -> None:
+    """A rich table on a terminal; plain aligned columns when piped."""
+    from rich.table import Table
+
+    console = stdout()
+    box_style = None if not console.is_terminal else __import__("rich.box").box.SIMPLE_HEAD
+    table = Table(title=title, box=box_style, show_edge=False, pad_edge=False)
+    for name in header:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    console.print(table)
+
+
+def emit(fmt: ListFormat, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Print rows in a tabular ``fmt`` (json is built by the caller)."""
+    if fmt is ListFormat.CSV:
+        emit_csv(header, rows)
+    elif fmt is ListFormat.MARKDOWN:
+        emit_markdown(header, rows)
+    else:
+        emit_table(header, rows)

@@ -1,0 +1,49 @@
+"""``mitrm schema``: write or check the JSON Schemas editors use to autocomplete items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command("schema")(schema)
+
+
+def schema(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the schema files.", file_okay=False)
+    ] = Path("schemas"),
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 if any schema file is stale."),
+    ] = False,
+) -> int:
+    """Write the JSON Schemas (Draft 2020-12) of the three kinds and the settings."""
+    import sys
+
+    from mitrm.core.schemas import all_schemas
+    from mitrm.io.atomic import write_atomic
+
+    stale: list[str] = []
+    for name, text in all_schemas().items():
+        target = out / name
+        try:
+            current = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current == text:
+            continue
+        if check:
+            stale.append(str(target))
+        else:
+            write_atomic(target, text)
+            sys.stdout.write(f"wrote {target}\n")
+    if stale:
+        for path in stale:
+            sys.stderr.write(f"{path}: stale; run 'mitrm schema' to update it\n")
+        return 1
+    return 0

@@ -1,0 +1,143 @@
+"""``mitrm validate``: check items against models, workflow and cross-file rules."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mitrm.cli.context import state
+
+if TYPE_CHECKING:
+    from mitrm.core.diagnostics import Diagnostic
+
+
+class DiagnosticFormat(str, Enum):
+    """How ``validate`` prints its diagnostics."""
+
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command("validate")(validate)
+
+
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to report on (default: the whole repo). "
+            "References are always resolved against the whole repo.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        DiagnosticFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DiagnosticFormat.TEXT,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ignore and do not update the cache.")
+    ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")
+    ] = None,
+) -> int:
+    """Check item files against the models, the workflow and the rules across files.
+
+    Never writes a file. Exit 0 when clean, 1 when there are errors (or
+    warnings with --strict), 2 on a usage error.
+    """
+    from mitrm.core.diagnostics import Severity, count
+    from mitrm.io.repository import check_files
+
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    only = _selected(root, paths) if paths else None
+    result = check_files(root, settings=settings, use_cache=not no_cache, jobs=jobs)
+    diagnostics = result.diagnostics
+    if only is not None:
+        diagnostics = [d for d in diagnostics if d.path in only]
+    if strict:
+        diagnostics = [d.with_severity(Severity.ERROR) for d in diagnostics]
+    files = len(only) if only is not None else result.files
+    errors, warnings = count(diagnostics)
+    _print(fmt, diagnostics, files, errors, warnings)
+    return 1 if errors else 0
+
+
+def _selected(root: Path, paths: list[Path]) -> set[str]:
+    """The repo-relative item paths named by ``paths`` (files or folders)."""
+    import os
+
+    from mitrm.errors import UsageError
+    from mitrm.io.discovery import discover
+
+    known = {item.path for item in discover(root)}
+    chosen: set[str] = set()
+    for path in paths:
+        full = Path(os.path.abspath(path))
+        if not full.exists() and not full.is_symlink():
+            raise UsageError(f"{path}: no such file or folder")
+        try:
+            rel = full.relative_to(root).as_posix()
+        except ValueError as exc:
+            raise UsageError(f"{path} is outside the data repo {root}") from exc
+        if full.is_dir() and not full.is_symlink():
+            prefix = "" if rel == "." else rel + "/"
+            chosen |= {item for item in known if item.startswith(prefix)}
+        elif rel in known:
+            chosen.add(rel)
+    return chosen
+
+
+def _print(
+    fmt: DiagnosticFormat,
+    diagnostics: list[Diagnostic],
+    files: int,
+    errors: int,
+    warnings: int,
+) -> None:
+    if fmt is DiagnosticFormat.JSON:
+        from mitrm.cli.output import emit_json
+
+        emit_json(
+            {
+                "diagnostics": [d.as_json() for d in diagnostics],
+                "summary": {"files": files, "errors": errors, "warnings": warnings},
+            }
+        )
+        return
+    if fmt is DiagnosticFormat.GITHUB:
+        for d in diagnostics:
+            level = "error" if d.severity.value == "error" else "warning"
+            message = _gh_escape(f"{d.code} {d.message}")
+            sys.stdout.write(
+                f"::{level} file={_gh_prop(d.path)},line={max(d.line, 1)},"
+                f"col={max(d.column, 1)},title={d.code}::{message}\n"
+            )
+    else:
+        for d in diagnostics:
+            sys.stderr.write(d.text() + "\n")
+    noun = "file" if files == 1 else "files"
+    sys.stderr.write(
+        f"checked {files} {noun}: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}\n"
+    )
+
+
+def _gh_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(text: str) -> str:
+    return _gh_escape(text).replace(":", "%3A").replace(",", "%2C")

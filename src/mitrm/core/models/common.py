@@ -1,0 +1,117 @@
+"""Building blocks shared by the three kinds of item."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[A-Z][A-Z0-9]*-[0-9]+$"
+
+ItemId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+"""An item id such as ``REQ-0007``; the prefix per kind is checked against the settings."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A non-empty piece of text in any language."""
+
+Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+"""Money or effort: a non-negative decimal (the currency is named beside it)."""
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 currency code: ``CNY``, ``EUR``, ``USD``."""
+
+
+class Kind(str, Enum):
+    """The three kinds of item, named as in ``mitrm new``."""
+
+    REQUIREMENT = "requirement"
+    PLAN = "plan"
+    CHANGE = "change"
+
+    @property
+    def folder(self) -> str:
+        """The folder items of this kind live in."""
+        return {"requirement": "requirements", "plan": "plans", "change": "changes"}[self.value]
+
+    @property
+    def label(self) -> str:
+        """A readable singular name."""
+        return {"requirement": "requirement", "plan": "plan", "change": "change request"}[
+            self.value
+        ]
+
+
+class Strict(BaseModel):
+    """A model that refuses unknown fields (typos are errors with a hint)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        validate_default=False,
+        use_enum_values=False,
+        frozen=False,
+    )
+
+
+class Level(str, Enum):
+    """A three-step rating: feasibility, likelihood, impact."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Person(Strict):
+    """Someone named in an item; ``name`` alone is enough."""
+
+    name: Text
+    email: str | None = None
+    department: str | None = None
+
+
+class Approval(Strict):
+    """Who approved an item, when, and any note."""
+
+    by: Text
+    date: dt.date
+    note: str | None = None
+
+
+class Risk(Strict):
+    """A risk with its rating, mitigation and owner."""
+
+    description: Text
+    likelihood: Level | None = None
+    impact: Level | None = None
+    mitigation: str | None = None
+    owner: str | None = None
+    category: str | None = None
+
+
+class Waiver(Strict):
+    """A rule this item deliberately does not follow, with the reason recorded."""
+
+    rule: Annotated[str, StringConstraints(pattern=r"^MIT[0-9]{3}$")]
+    reason: Text
+    by: str | None = None
+    until: dt.date | None = None
+
+
+class Item(Strict):
+    """Fields every item has; subclasses add their kind's fields."""
+
+    kind: ClassVar[Kind]
+    ref_fields: ClassVar[tuple[str, ...]] = ()
+
+    id: ItemId
+    title: Text
+    tags: list[Text] = Field(default_factory=list)
+    approval: Approval | None = None
+    waivers: list[Waiver] = Field(default_factory=list)
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every id this item refers to, with the field path where it does."""
+        return []

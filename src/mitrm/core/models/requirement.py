@@ -1,0 +1,201 @@
+"""The requirement: what marketing asks IT for, from first draft to release."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, ClassVar
+
+from pydantic import Field
+
+from mitrm.core.models.common import (
+    Amount,
+    Currency,
+    Item,
+    ItemId,
+    Kind,
+    Level,
+    Risk,
+    Strict,
+    Text,
+)
+
+
+class RequirementType(str, Enum):
+    """What sort of work a requirement asks for."""
+
+    FEATURE = "feature"
+    IMPROVEMENT = "improvement"
+    DEFECT = "defect"
+    SECURITY = "security"
+    COMPLIANCE = "compliance"
+    DATA = "data"
+    INTEGRATION = "integration"
+    INFRASTRUCTURE = "infrastructure"
+    REPORTING = "reporting"
+    CAMPAIGN = "campaign"
+    OTHER = "other"
+
+
+class RequirementStatus(str, Enum):
+    """The requirement workflow's states (transitions live in ``workflow``)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ANALYSIS = "analysis"
+    APPROVED = "approved"
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    TESTING = "testing"
+    RELEASED = "released"
+    CLOSED = "closed"
+    DEFERRED = "deferred"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class Channel(str, Enum):
+    """Where a request came from (DESIGN.md, "Collect")."""
+
+    INTERNAL = "internal"
+    CUSTOMER = "customer"
+    SURVEY = "survey"
+    HOTLINE = "hotline"
+    PARTNER = "partner"
+    AGENCY = "agency"
+    SUPPLIER = "supplier"
+    IT = "it"
+    MANAGEMENT = "management"
+    REGULATOR = "regulator"
+
+
+class Priority(str, Enum):
+    """MoSCoW category."""
+
+    MUST = "must"
+    SHOULD = "should"
+    COULD = "could"
+    WONT = "wont"
+
+
+class Source(Strict):
+    """Who asked, through which channel."""
+
+    channel: Channel
+    department: str | None = None
+    requester: str | None = None
+    reference: str | None = None
+
+
+class Owners(Strict):
+    """The business owner (marketing) and the IT owner."""
+
+    business: str | None = None
+    it: str | None = None
+
+
+class Kpi(Strict):
+    """A measure of success: where it is, where it should go, how it is measured."""
+
+    name: Text
+    baseline: Decimal | None = None
+    target: Decimal | None = None
+    unit: str | None = None
+    measurement: str | None = None
+    by: dt.date | None = None
+
+
+class Feasibility(Strict):
+    """Technical, economic and operational feasibility, each rated."""
+
+    technical: Level | None = None
+    economic: Level | None = None
+    operational: Level | None = None
+    notes: str | None = None
+
+
+class Estimate(Strict):
+    """Effort, cost and expected benefit (money in ``currency``, default from settings)."""
+
+    effort_days: Amount | None = None
+    cost: Amount | None = None
+    benefit: Amount | None = None
+    currency: Currency | None = None
+    benefit_period_months: Annotated[int, Field(ge=1, le=120)] | None = None
+    confidence: Level | None = None
+
+
+Scale10 = Annotated[int, Field(ge=1, le=10)]
+Scale5 = Annotated[int, Field(ge=1, le=5)]
+
+
+class Scoring(Strict):
+    """Inputs to the scoring models; each model reads the ones it needs."""
+
+    value: Scale5 | None = None
+    urgency: Scale5 | None = None
+    difficulty: Scale5 | None = None
+    risk_reduction: Scale5 | None = None
+    reach: Annotated[int, Field(ge=0)] | None = None
+    impact: Decimal | None = None
+    confidence: Decimal | None = None
+    effort_months: Annotated[Decimal, Field(gt=0)] | None = None
+    business_value: int | None = None
+    time_criticality: int | None = None
+    opportunity: int | None = None
+    job_size: int | None = None
+    ice_impact: Scale10 | None = None
+    ice_confidence: Scale10 | None = None
+    ease: Scale10 | None = None
+    moscow: Priority | None = None
+
+
+class Testing(Strict):
+    """Which kinds of testing the requirement needs, and anything to note."""
+
+    functional: bool | None = None
+    performance: bool | None = None
+    security: bool | None = None
+    compatibility: bool | None = None
+    data_protection_review: bool | None = None
+    notes: str | None = None
+
+
+class Training(Strict):
+    """Who needs training, and how it will happen."""
+
+    needed: bool | None = None
+    audience: list[Text] = Field(default_factory=list)
+    plan: str | None = None
+
+
+class Requirement(Item):
+    """A request from marketing to IT."""
+
+    kind: ClassVar[Kind] = Kind.REQUIREMENT
+
+    type: RequirementType
+    status: RequirementStatus
+    source: Source | None = None
+    owners: Owners | None = None
+    created: dt.date | None = None
+    due: dt.date | None = None
+    description: Text | None = None
+    background: str | None = None
+    business_goal: str | None = None
+    features: list[Text] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    acceptance_criteria: list[Text] = Field(default_factory=list)
+    feasibility: Feasibility | None = None
+    estimate: Estimate | None = None
+    scoring: Scoring | None = None
+    risks: list[Risk] = Field(default_factory=list)
+    depends_on: list[ItemId] = Field(default_factory=list)
+    compliance: list[Text] = Field(default_factory=list)
+    testing: Testing | None = None
+    training: Training | None = None
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Requirements this one depends on."""
+        return [(("depends_on", index), ref) for index, ref in enumerate(self.depends_on)]

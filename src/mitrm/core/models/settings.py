@@ -1,0 +1,105 @@
+"""The settings in ``mitrm.yaml`` at the root of a data repo."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from mitrm.core.models.common import Currency, Kind, Strict
+
+Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*$")]
+
+
+class Language(str, Enum):
+    """Document language for rendered documents and hints."""
+
+    EN = "en"
+    ZH = "zh"
+
+
+class Shard(str, Enum):
+    """How ``mitrm new`` places new items into subfolders of their kind's folder."""
+
+    NONE = "none"
+    YEAR = "year"
+    HUNDRED = "hundred"
+
+
+class IdScheme(Strict):
+    """The id prefix and digit count of one kind."""
+
+    prefix: Prefix
+    digits: Annotated[int, Field(ge=1, le=9)] = 4
+
+
+class Ids(Strict):
+    """Id schemes for the three kinds."""
+
+    requirement: IdScheme = IdScheme(prefix="REQ")
+    plan: IdScheme = IdScheme(prefix="PLAN")
+    change: IdScheme = IdScheme(prefix="CR")
+
+    def for_kind(self, kind: Kind) -> IdScheme:
+        """The scheme of ``kind``."""
+        scheme: IdScheme = getattr(self, kind.value)
+        return scheme
+
+
+class Layout(Strict):
+    """Where new items go."""
+
+    shard: Shard = Shard.NONE
+
+
+class WorkflowOverride(Strict):
+    """Replace a kind's transitions and/or its per-status required fields."""
+
+    transitions: dict[str, list[str]] | None = None
+    required: dict[str, list[str]] | None = None
+
+
+class Workflows(Strict):
+    """Workflow overrides per kind."""
+
+    requirement: WorkflowOverride | None = None
+    plan: WorkflowOverride | None = None
+    change: WorkflowOverride | None = None
+
+
+class ScoringSettings(Strict):
+    """Which scoring model ranks the backlog, and its weights."""
+
+    model: str = "weighted"
+    weights: dict[str, float] = Field(default_factory=dict)
+
+
+class RuleSettings(Strict):
+    """Which rules run and at which severity."""
+
+    select: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+    severity: dict[str, str] = Field(default_factory=dict)
+
+
+class RenderSettings(Strict):
+    """Where rendered documents go."""
+
+    out: str = "docs/generated"
+
+
+class Settings(Strict):
+    """Everything ``mitrm.yaml`` can hold; every field has a sensible default."""
+
+    schema_version: Annotated[int, Field(ge=1, le=1)] = 1
+    project: str | None = None
+    language: Language = Language.EN
+    currency: Currency = "CNY"
+    ids: Ids = Ids()
+    layout: Layout = Layout()
+    templates: str = "templates"
+    render: RenderSettings = RenderSettings()
+    scoring: ScoringSettings = ScoringSettings()
+    workflows: Workflows = Workflows()
+    rules: RuleSettings = RuleSettings()

@@ -1,0 +1,50 @@
+"""One item file as loaded: its place, its data, its model and its problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mitrm.core.diagnostics import Diagnostic, Loc
+from mitrm.core.models import Item, Kind
+
+
+@dataclass(slots=True)
+class Record:
+    """One item file after loading: where it is, what it holds, what is wrong with it."""
+
+    path: str
+    kind: Kind
+    id: str | None = None
+    model: Item | None = None
+    data: dict[str, Any] | None = None
+    text: str | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def status(self) -> str | None:
+        """The item's status as written, valid or not."""
+        value = self.data.get("status") if self.data else None
+        return value if isinstance(value, str) else None
+
+    def summary(self) -> Summary:
+        """What the rules across files need to know of this record."""
+        model = self.model
+        return Summary(
+            path=self.path,
+            kind=self.kind,
+            id=self.id,
+            status=self.status,
+            refs=tuple(model.references()) if model is not None else (),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The little of an item that rules across files read; cached per file version."""
+
+    path: str
+    kind: Kind
+    id: str | None
+    status: str | None
+    refs: tuple[tuple[Loc, str], ...] = ()

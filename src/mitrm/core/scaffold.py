@@ -1,0 +1,51 @@
+"""The files ``mitrm init`` writes into a new data repo."""
+
+from __future__ import annotations
+
+from mitrm import __version__
+
+_SETTINGS = """\
+# yaml-language-server: $schema=schemas/settings.schema.json
+# mitrm settings: this file marks the root of the data repo.
+project: {project}
+language: {language}      # en or zh: language of rendered documents and hints
+currency: {currency}      # default currency of estimates and budgets
+
+ids:
+  requirement: {{prefix: REQ, digits: 4}}
+  plan: {{prefix: PLAN, digits: 4}}
+  change: {{prefix: CR, digits: 4}}
+
+scoring:
+  model: weighted
+
+# templates: templates    # overrides of the built-in document templates
+"""
+
+_PRE_COMMIT = """\
+# Validate requirement files before every commit: pip install pre-commit && pre-commit install
+repos:
+  - repo: https://github.com/mitrm/mitrm
+    rev: v{version}
+    hooks:
+      - id: mitrm-validate
+"""
+
+_README = """\
+Item files live in requirements/, plans/ and changes/ (subfolders allowed).
+Create one with `mitrm new requirement`; check them with `mitrm validate`.
+"""
+
+
+def scaffold_files(*, project: str, language: str, currency: str) -> dict[str, str]:
+    """Relative path -> text of every file of a new data repo."""
+    return {
+        "mitrm.yaml": _SETTINGS.format(project=project, language=language, currency=currency),
+        ".pre-commit-config.yaml": _PRE_COMMIT.format(version=__version__),
+        "requirements/.gitkeep": "",
+        "plans/.gitkeep": "",
+        "changes/.gitkeep": "",
+        "templates/README.md": "Put overrides of mitrm's built-in templates here "
+        "(see `mitrm templates list`).\n",
+        "README.md": _README,
+    }

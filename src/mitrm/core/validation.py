@@ -1,0 +1,222 @@
+"""Turn one item's raw data into a model, and pydantic's errors into diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from mitrm.core.diagnostics import Diagnostic, Loc, format_loc
+from mitrm.core.models import MODELS, Item, Kind, Settings
+from mitrm.core.checks import FILE_CHECKS
+from mitrm.core.record import Record
+from mitrm.core.workflow import missing_fields, workflow_for
+
+
+_FRIENDLY = {
+    "decimal_parsing": "must be a number",
+    "decimal_type": "must be a number",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "date_parsing": "must be a date written YYYY-MM-DD",
+    "date_type": "must be a date written YYYY-MM-DD",
+    "date_from_datetime_inexact": "must be a date without a time",
+    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
+    "string_type": "must be text",
+    "list_type": "must be a list (one '- ' line per entry)",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "dict_type": "must be a mapping of fields",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "string_too_short": "must not be empty",
+    "finite_number": "must be a finite number",
+}
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value) if not hasattr(value, "isoformat") else str(value)
+
+
+def _message(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, bool]:
+    """Return (code, message, points_at_key) for one pydantic error."""
+    loc = tuple(error["loc"])
+    where = format_loc(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        allowed = _field_names(model, loc[:-1])
+        message = f"unknown field '{where}'"
+        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+        elif allowed:
+            message += f" (allowed here: {', '.join(sorted(allowed))})"
+        return "MIT101", message, True
+    if kind == "missing":
+        return "MIT103", f"missing required field '{where}'", True
+    got = _got(error.get("input"))
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        choices = re.sub(r"'(\w+)'", r"\1", str(expected)).replace(" or ", ", ")
+        return "MIT104", f"field '{where}' must be one of: {choices} (got {got})", False
+    if kind == "string_pattern_mismatch":
+        if loc and (loc[-1] in ("id",) or isinstance(loc[-1], int) or str(loc[-1]) == "rule"):
+            hint = "a rule code like MIT101" if "rule" in loc else "an id like REQ-0001"
+            return "MIT102", f"field '{where}' must be {hint} (got {got})", False
+        return "MIT102", f"field '{where}' is not in the expected form (got {got})", False
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        ctx = error.get("ctx", {})
+        bound = next(iter(ctx.values()), "")
+        words = {
+            "greater_than_equal": "at least",
+            "greater_than": "more than",
+            "less_than_equal": "at most",
+            "less_than": "less than",
+        }[kind]
+        return "MIT102", f"field '{where}' must be {words} {bound} (got {got})", False
+    friendly = _FRIENDLY.get(kind)
+    if friendly:
+        return "MIT102", f"field '{where}' {friendly} (got {got})", False
+    return "MIT102", f"field '{where}': {error['msg']} (got {got})", False
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/list/Annotated down to the model class, if any."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            inner = _unwrap(arg)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+        return None
+    if origin in (list, tuple):
+        return _unwrap(typing.get_args(annotation)[0])
+    return annotation
+
+
+def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return []
+        current = _unwrap(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def errors_to_diagnostics(
+    exc: ValidationError, model: type[BaseModel], path: str, item: str | None
+) -> list[Diagnostic]:
+    """Turn pydantic's errors into diagnostics that carry the field path."""
+    found = []
+    for error in exc.errors(include_url=False):
+        code, message, key = _message(error, model)
+        found.append(
+            Diagnostic(path, code, message, item=item, loc=tuple(error["loc"]), key=key)
+        )
+    return found
+
+
+@lru_cache(maxsize=16)
+def _id_pattern(prefix: str, digits: int) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(prefix)}-[0-9]{{{digits},}}$")
+
+
+def validate_item(record: Record, *, settings: Settings) -> None:
+    """Validate ``record.data`` into ``record.model``; append diagnostics to the record."""
+    data = record.data
+    if data is None:
+        return
+    raw_id = data.get("id")
+    if isinstance(raw_id, str):
+        record.id = raw_id.strip()
+    model_cls = MODELS[record.kind]
+    try:
+        model = model_cls.model_validate(data)
+    except ValidationError as exc:
+        record.diagnostics += errors_to_diagnostics(exc, model_cls, record.path, record.id)
+        return
+    record.model = model
+    _check_identity(record, model, settings)
+    _check_required(record, data, settings)
+    for check in FILE_CHECKS:
+        record.diagnostics += check(record, model, settings)
+
+
+
+def _check_identity(record: Record, model: Item, settings: Settings) -> None:
+    scheme = settings.ids.for_kind(record.kind)
+    if not _id_pattern(scheme.prefix, scheme.digits).match(model.id):
+        example = f"{scheme.prefix}-{'0' * (scheme.digits - 1)}1"
+        record.diagnostics.append(
+            Diagnostic(
+                record.path,
+                "MIT207",
+                f"id '{model.id}' does not fit the {record.kind.label} id scheme "
+                f"({example}, set in mitrm.yaml ids.{record.kind.value})",
+                item=model.id,
+                loc=("id",),
+            )
+        )
+    name = record.path.rsplit("/", 1)[-1]
+    rest = name[len(model.id) :] if name.startswith(model.id) else None
+    if rest is None or not (rest.startswith("-") or rest.startswith(".")):
+        record.diagnostics.append(
+            Diagnostic(
+                record.path,
+                "MIT202",
+                f"file name '{name}' must begin with the item's id '{model.id}' "
+                f"(e.g. {model.id}-short-title.yaml)",
+                item=model.id,
+                loc=("id",),
+            )
+        )
+
+
+def _check_required(record: Record, data: dict[str, Any], settings: Settings) -> None:
+    status = data.get("status")
+    if isinstance(status, Enum):  # pragma: no cover - raw data holds plain strings
+        status = status.value
+    workflow = workflow_for(record.kind, settings)
+    gaps = missing_fields(data, workflow.required_fields(str(status)))
+    for loc, path in gaps:
+        record.diagnostics.append(
+            Diagnostic(
+                record.path,
+                "MIT301",
+                f"status '{status}' requires '{path}'"
+                + (f" (missing at '{format_loc(loc)}')" if "*" in path else ""),
+                item=record.id,
+                loc=loc,
+                key=True,
+            )
+        )

@@ -1,0 +1,186 @@
+"""Status workflows: allowed transitions and the fields each status requires."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mitrm.core.diagnostics import Loc
+from mitrm.core.models.common import Kind
+from mitrm.core.models.settings import Settings
+
+# A status requires its own fields plus those of every status before it in this order.
+_REQUIREMENT_STAGES: list[tuple[str, list[str]]] = [
+    ("draft", ["title", "source", "description"]),
+    ("submitted", ["type", "source.requester", "owners.business", "business_goal", "created"]),
+    ("analysis", ["feasibility"]),
+    (
+        "approved",
+        [
+            "kpis",
+            "kpis.*.baseline",
+            "kpis.*.target",
+            "acceptance_criteria",
+            "owners.it",
+            "estimate",
+            "due",
+        ],
+    ),
+    ("planned", []),
+    ("in_progress", []),
+    ("testing", []),
+    ("released", []),
+    ("closed", []),
+]
+
+_PLAN_STAGES: list[tuple[str, list[str]]] = [
+    ("draft", ["title"]),
+    ("proposed", ["owner", "requirements", "start", "end", "budget"]),
+    ("approved", ["phases", "milestones", "risks"]),
+    ("in_progress", []),
+    ("completed", []),
+]
+
+_CHANGE_STAGES: list[tuple[str, list[str]]] = [
+    ("draft", ["title", "targets", "reason"]),
+    ("submitted", ["description", "proposed_change", "requested_by", "created"]),
+    ("assessed", ["impact"]),
+    ("approved", ["decision"]),
+    ("implemented", []),
+]
+
+_SIDE_STATES: dict[Kind, dict[str, str]] = {
+    # side state -> the stage whose requirements it shares
+    Kind.REQUIREMENT: {"deferred": "submitted", "rejected": "draft", "cancelled": "draft"},
+    Kind.PLAN: {"on_hold": "approved", "cancelled": "draft"},
+    Kind.CHANGE: {"rejected": "assessed", "withdrawn": "draft"},
+}
+
+_TRANSITIONS: dict[Kind, dict[str, list[str]]] = {
+    Kind.REQUIREMENT: {
+        "draft": ["submitted", "cancelled"],
+        "submitted": ["analysis", "draft", "rejected", "deferred", "cancelled"],
+        "analysis": ["approved", "submitted", "rejected", "deferred", "cancelled"],
+        "approved": ["planned", "in_progress", "deferred", "cancelled"],
+        "planned": ["in_progress", "approved", "deferred", "cancelled"],
+        "in_progress": ["testing", "planned", "cancelled"],
+        "testing": ["released", "in_progress"],
+        "released": ["closed"],
+        "closed": [],
+        "deferred": ["submitted", "analysis", "cancelled"],
+        "rejected": ["draft"],
+        "cancelled": [],
+    },
+    Kind.PLAN: {
+        "draft": ["proposed", "cancelled"],
+        "proposed": ["approved", "draft", "cancelled"],
+        "approved": ["in_progress", "on_hold", "cancelled"],
+        "in_progress": ["completed", "on_hold", "cancelled"],
+        "on_hold": ["approved", "in_progress", "cancelled"],
+        "completed": [],
+        "cancelled": [],
+    },
+    Kind.CHANGE: {
+        "draft": ["submitted", "withdrawn"],
+        "submitted": ["assessed", "withdrawn"],
+        "assessed": ["approved", "rejected", "withdrawn"],
+        "approved": ["implemented"],
+        "rejected": [],
+        "implemented": [],
+        "withdrawn": [],
+    },
+}
+
+_STAGES = {Kind.REQUIREMENT: _REQUIREMENT_STAGES, Kind.PLAN: _PLAN_STAGES, Kind.CHANGE: _CHANGE_STAGES}
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """One kind's workflow after the settings' overrides are applied."""
+
+    kind: Kind
+    transitions: Mapping[str, list[str]]
+    required: Mapping[str, list[str]]
+
+    def allowed(self, current: str, target: str) -> bool:
+        """Whether ``current -> target`` is an allowed transition."""
+        return target in self.transitions.get(current, [])
+
+    def required_fields(self, status: str) -> list[str]:
+        """The field paths an item in ``status`` must fill."""
+        return self.required.get(status, [])
+
+
+def _cumulative(kind: Kind) -> dict[str, list[str]]:
+    required: dict[str, list[str]] = {}
+    so_far: list[str] = []
+    for status, fields in _STAGES[kind]:
+        so_far = so_far + fields
+        required[status] = so_far
+    for side, like in _SIDE_STATES[kind].items():
+        required[side] = required[like]
+    return required
+
+
+def workflow_for(kind: Kind, settings: Settings) -> Workflow:
+    """The workflow of ``kind``, with the overrides from ``mitrm.yaml``."""
+    transitions = dict(_TRANSITIONS[kind])
+    required = _cumulative(kind)
+    override = getattr(settings.workflows, kind.value)
+    if override is not None:
+        if override.transitions is not None:
+            transitions = dict(override.transitions)
+        if override.required is not None:
+            required.update(override.required)
+    return Workflow(kind=kind, transitions=transitions, required=required)
+
+
+def missing_fields(data: Mapping[str, Any], paths: list[str]) -> list[tuple[Loc, str]]:
+    """Which of the dotted ``paths`` are absent or empty in raw item ``data``.
+
+    ``*`` stands for every element of a list: ``kpis.*.target`` requires a target
+    on each KPI. Returns the location of the gap and the path as written.
+    """
+    missing: list[tuple[Loc, str]] = []
+    for path in paths:
+        if "*" not in path:
+            # The common case, without the generator machinery of _gaps.
+            value: Any = data
+            loc: list[str] = []
+            for part in path.split("."):
+                if not isinstance(value, Mapping) or _empty(value.get(part)):
+                    missing.append(((*loc, part), path))
+                    break
+                value = value[part]
+                loc.append(part)
+            continue
+        for gap in _gaps(data, path.split("."), ()):
+            missing.append((gap, path))
+    return missing
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _gaps(value: Any, parts: list[str], loc: Loc) -> Iterator[Loc]:
+    if not parts:
+        if _empty(value):
+            yield loc
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for index, element in enumerate(value):
+                yield from _gaps(element, rest, (*loc, index))
+        return
+    if not isinstance(value, Mapping) or _empty(value.get(head)):
+        yield (*loc, head)
+        return
+    yield from _gaps(value[head], rest, (*loc, head))
+
+
+def statuses(kind: Kind) -> list[str]:
+    """Every status of ``kind``, in workflow order."""
+    return list(_TRANSITIONS[kind])

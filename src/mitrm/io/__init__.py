@@ -1,0 +1,1 @@
+"""The edges: YAML files, discovery, caches, git and atomic writes."""

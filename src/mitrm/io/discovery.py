@@ -1,0 +1,102 @@
+"""Find the data repo's root and its item files."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mitrm.core.models import Kind
+from mitrm.errors import RepoNotFoundError
+
+SETTINGS_FILE = "mitrm.yaml"
+_SUFFIXES = (".yaml", ".yml")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Walk up from ``start`` (default: the working directory) to the folder with mitrm.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise RepoNotFoundError(
+        f"no {SETTINGS_FILE} found in {here} or any folder above it",
+        hint="run 'mitrm init' to create a data repo here, or pass -C DIR",
+    )
+
+
+def repo_root(repo: Path | None) -> Path:
+    """The root for ``-C DIR`` (which must hold mitrm.yaml) or found by walking up."""
+    if repo is None:
+        return find_root()
+    folder = repo.resolve()
+    if not folder.is_dir():
+        raise RepoNotFoundError(f"{repo} is not a folder")
+    if not (folder / SETTINGS_FILE).is_file():
+        raise RepoNotFoundError(
+            f"{repo} has no {SETTINGS_FILE}", hint=f"run 'mitrm init {repo}' to create one"
+        )
+    return folder
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFile:
+    """One discovered item file."""
+
+    path: str  # relative to the root, POSIX separators
+    kind: Kind
+    outside: bool = False  # a symlink that leads outside the repo
+    stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode
+
+
+def discover(root: Path) -> list[ItemFile]:
+    """Every item file under the kinds' folders, subfolders included, in a stable order."""
+    found: list[ItemFile] = []
+    root_real = os.path.realpath(root)
+    for kind in Kind:
+        base = root / kind.folder
+        if not base.is_dir():
+            continue
+        folders = [(str(base), kind.folder)]
+        while folders:
+            folder, rel_dir = folders.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{rel_dir}/{name}"))
+                    continue
+                if not name.endswith(_SUFFIXES):
+                    continue
+                outside = False
+                stat = None
+                if entry.is_symlink():
+                    target = os.path.realpath(entry.path)
+                    outside = os.path.commonpath([root_real, target]) != root_real
+                else:
+                    with contextlib.suppress(OSError):
+                        info = entry.stat()
+                        stat = (info.st_size, info.st_mtime_ns, info.st_ino)
+                found.append(ItemFile(f"{rel_dir}/{name}", kind, outside, stat))
+    found.sort(key=lambda item: item.path)
+    return found
+
+
+def kind_of_path(root: Path, path: Path) -> Kind | None:
+    """The kind whose folder holds ``path``, or None if it is not an item file."""
+    try:
+        rel = path.resolve().relative_to(root)
+    except ValueError:
+        return None
+    if not rel.parts or not str(rel).endswith(_SUFFIXES):
+        return None
+    for kind in Kind:
+        if rel.parts[0] == kind.folder:
+            return kind
+    return None

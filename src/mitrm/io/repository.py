@@ -1,0 +1,308 @@
+"""Load a data repo: settings, discovery, cached and parallel parsing, then validation.
+
+Two entry points share one pipeline. ``check_files`` (for ``mitrm validate``)
+caches each file's verdict, so that a warm run reads the files, hashes them and
+only re-checks the changed ones. ``load_repository`` (for commands that need the
+models) caches parsed data and validates it into models.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mitrm import __version__
+from mitrm.core import crossref
+from mitrm.core.diagnostics import Diagnostic
+from mitrm.core.models import Settings
+from mitrm.core.record import Record, Summary
+from mitrm.core.repository import Repository
+from mitrm.core.validation import errors_to_diagnostics, validate_item
+from mitrm.errors import SettingsError
+from mitrm.io.cache import ParseCache, content_key
+from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
+from mitrm.io.yamlfile import locate, parse_bytes
+
+# Below this many files to process, starting a worker process costs more than it saves.
+_PARALLEL_THRESHOLD = 300
+
+T = TypeVar("T")
+Verdict = tuple[Summary, list[Diagnostic]]
+
+
+def load_settings(root: Path) -> Settings:
+    """Read and validate ``mitrm.yaml``; raise SettingsError with located diagnostics."""
+    path = root / SETTINGS_FILE
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"cannot read {SETTINGS_FILE}: {exc.strerror}") from exc
+    loaded = parse_bytes(raw, SETTINGS_FILE)
+    if loaded.diagnostics and loaded.diagnostics[0].code == "MIT005":
+        return Settings()
+    if loaded.data is None:
+        raise SettingsError(f"{SETTINGS_FILE} is not valid", list(loaded.diagnostics))
+    from pydantic import ValidationError
+
+    try:
+        return Settings.model_validate(loaded.data)
+    except ValidationError as exc:
+        found = errors_to_diagnostics(exc, Settings, SETTINGS_FILE, None)
+        assert loaded.text is not None
+        raise SettingsError(
+            f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
+        ) from exc
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """Identifies everything a per-file verdict depends on besides the file itself."""
+    text = settings.model_dump_json() + __version__
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
+    if item.outside:
+        return Diagnostic(
+            item.path, "MIT010", "symbolic link leads outside the data repo; copy the file in"
+        )
+    try:
+        return (root / item.path).read_bytes()
+    except OSError as exc:
+        return Diagnostic(item.path, "MIT012", f"cannot read file: {exc.strerror}")
+
+
+# Work for forked workers, inherited rather than pickled.
+_WORK: list[Any] = []
+_TASK: list[Callable[[Any], Any]] = []
+
+
+def _run_slice(bounds: tuple[int, int]) -> list[Any]:
+    gc.disable()
+    task = _TASK[0]
+    return [task(job) for job in _WORK[bounds[0] : bounds[1]]]
+
+
+def _map(task: Callable[[Any], T], work: list[Any], jobs: int) -> list[T]:
+    """``[task(w) for w in work]`` on ``jobs`` cores; this process takes the first share."""
+    if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
+        return [task(job) for job in work]
+    try:
+        context = get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        return [task(job) for job in work]
+    _WORK[:] = work
+    _TASK[:] = [task]
+    try:
+        share = -(-len(work) // jobs)
+        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+            futures = [
+                pool.submit(_run_slice, (start, start + share))
+                for start in range(share, len(work), share)
+            ]
+            results = [task(job) for job in work[:share]]
+            for future in futures:
+                results.extend(future.result())
+        return results
+    finally:
+        _WORK.clear()
+        _TASK.clear()
+
+
+def default_jobs() -> int:
+    """Worker processes to use: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+# --- mitrm validate --------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    """The outcome of checking a repo: located diagnostics and how many files were read."""
+
+    diagnostics: list[Diagnostic]
+    files: int
+    summaries: list[Summary]
+
+
+_SETTINGS: list[Settings] = []
+
+
+def _check_one(item: ItemFile) -> tuple[bytes | None, Verdict]:
+    raw = _read(_ROOT[0], item)
+    if isinstance(raw, Diagnostic):
+        return None, (Summary(item.path, item.kind, None, None), [raw])
+    loaded = parse_bytes(raw, item.path)
+    record = Record(path=item.path, kind=item.kind, data=loaded.data)
+    record.diagnostics = list(loaded.diagnostics)
+    validate_item(record, settings=_SETTINGS[0])
+    diagnostics = record.diagnostics
+    if loaded.text is not None and any(not d.line for d in diagnostics):
+        diagnostics = locate(diagnostics, {item.path: loaded.text})
+    return content_key(item.path, raw), (record.summary(), diagnostics)
+
+
+_ROOT: list[Path] = []
+
+
+def _cached_key(cache: ParseCache, item: ItemFile) -> bytes | None:
+    """The content key of an unchanged file, by its stat; None means "read it"."""
+    known = cache.stats.get(item.path)
+    if known is not None and item.stat is not None and known[:3] == item.stat:
+        return known[3]
+    return None
+
+
+def check_files(
+    root: Path,
+    *,
+    settings: Settings,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> CheckResult:
+    """Check every item file: per-file verdicts (cached) then the rules across files.
+
+    A file whose size, mtime and inode match the cache's record is not read
+    again; any other file is read and looked up by its content, and only files
+    never seen in this exact content are parsed and checked, in parallel.
+    """
+    files = discover(root)
+    fingerprint = settings_fingerprint(settings)
+    cache = ParseCache(root, name=f"verdicts-{fingerprint}.pickle")
+    with _bulk():
+        if use_cache:
+            cache.load()
+        verdicts: dict[str, Verdict] = {}
+        keys: set[bytes] = set()
+        pending: list[ItemFile] = []
+        for item in files:
+            key = _cached_key(cache, item)
+            hit = cache.entries.get(key) if key is not None else None
+            if hit is None:
+                pending.append(item)
+            else:
+                keys.add(key)  # type: ignore[arg-type]
+                verdicts[item.path] = hit
+        if pending:
+            _SETTINGS[:] = [settings]
+            _ROOT[:] = [root]
+            try:
+                fresh = _map(_check_one, pending, jobs or default_jobs())
+            finally:
+                _SETTINGS.clear()
+                _ROOT.clear()
+            for item, (key, verdict) in zip(pending, fresh):
+                verdicts[item.path] = verdict
+                if key is not None:
+                    keys.add(key)
+                    cache.entries[key] = verdict
+                    if item.stat is not None:
+                        cache.stats[item.path] = (*item.stat, key)
+            cache.dirty = True
+        summaries = [verdicts[item.path][0] for item in files]
+        across = crossref.check_repository(summaries, settings=settings)
+        if use_cache:
+            cache.save(keys)
+    diagnostics = [d for item in files for d in verdicts[item.path][1]]
+    diagnostics += _locate_from_disk(root, across)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return CheckResult(diagnostics=diagnostics, files=len(files), summaries=summaries)
+
+
+def _locate_from_disk(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    texts: dict[str, str] = {}
+    for path in {d.path for d in diagnostics if not d.line}:
+        try:
+            texts[path] = (root / path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return locate(diagnostics, texts)
+
+
+# --- commands that need models ----------------------------------------------------
+
+
+def _parse_one(job: tuple[ItemFile, bytes]) -> tuple[Any, list[Diagnostic]]:
+    item, raw = job
+    loaded = parse_bytes(raw, item.path)
+    return loaded.data, list(loaded.diagnostics)
+
+
+def load_repository(
+    root: Path,
+    *,
+    settings: Settings | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> Repository:
+    """Load every item under ``root`` into models; invalid files keep their diagnostics.
+
+    ``Repository.diagnostics`` lists the per-file problems, unlocated: commands
+    that need the full, located report call ``check_files``.
+    """
+    settings = settings or load_settings(root)
+    files = discover(root)
+    cache = ParseCache(root, name="parsed.pickle")
+    records: list[Record] = []
+    with _bulk():
+        if use_cache:
+            cache.load()
+        keys: set[bytes] = set()
+        pending: list[tuple[ItemFile, bytes]] = []
+        pending_records: list[tuple[Record, bytes]] = []
+        for item in files:
+            record = Record(path=item.path, kind=item.kind)
+            records.append(record)
+            raw = _read(root, item)
+            if isinstance(raw, Diagnostic):
+                record.diagnostics.append(raw)
+                continue
+            key = content_key(item.path, raw)
+            keys.add(key)
+            hit = cache.entries.get(key)
+            if hit is None:
+                pending.append((item, raw))
+                pending_records.append((record, key))
+            else:
+                record.data, record.diagnostics = hit[0], list(hit[1])
+        if pending:
+            parsed = _map(_parse_one, pending, jobs or default_jobs())
+            for (record, key), entry in zip(pending_records, parsed):
+                record.data, record.diagnostics = entry[0], list(entry[1])
+                cache.entries[key] = entry
+            cache.dirty = True
+        for record in records:
+            validate_item(record, settings=settings)
+        if use_cache:
+            cache.save(keys)
+    repository = Repository(root=root, settings=settings, records=records)
+    repository.diagnostics = [d for record in records for d in record.diagnostics]
+    return repository
+
+
+def select(records: Sequence[Record], paths: set[str]) -> list[Record]:
+    """The records whose path is in ``paths``."""
+    return [record for record in records if record.path in paths]
