@@ -1,0 +1,62 @@
+"""The registry of diagnostic codes: stable, documented in docs/rules.md.
+
+MIT0xx file and YAML problems, MIT1xx schema, MIT2xx across files, MIT3xx
+workflow; quality rules (MIT4xx and up) register themselves in ``rules``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mitrm.core.diagnostics import Severity
+
+
+@dataclass(frozen=True)
+class Code:
+    """One diagnostic code: its default severity and a one-line summary."""
+
+    code: str
+    severity: Severity
+    summary: str
+
+
+_E = Severity.ERROR
+
+CODES: dict[str, Code] = {
+    c.code: c
+    for c in [
+        Code("MIT001", _E, "invalid YAML syntax"),
+        Code("MIT002", _E, "duplicate key in a mapping"),
+        Code("MIT003", _E, "unresolved git merge conflict markers"),
+        Code("MIT004", _E, "the file is not a mapping of fields"),
+        Code("MIT005", _E, "the file is empty"),
+        Code("MIT006", _E, "the file is not UTF-8 text"),
+        Code("MIT007", _E, "the file is larger than 1 MiB"),
+        Code("MIT008", _E, "tab used for indentation"),
+        Code("MIT009", _E, "YAML tag or merge key not allowed"),
+        Code("MIT010", _E, "symbolic link leading outside the data repo"),
+        Code("MIT011", _E, "a key that YAML does not read as text (on, yes, 1)"),
+        Code("MIT012", _E, "the file cannot be read"),
+        Code("MIT101", _E, "unknown field"),
+        Code("MIT102", _E, "a value of the wrong type or form"),
+        Code("MIT103", _E, "a required field is missing"),
+        Code("MIT104", _E, "a value outside its allowed list"),
+        Code("MIT201", _E, "the same id in two files"),
+        Code("MIT202", _E, "the file name does not begin with the item's id"),
+        Code("MIT203", _E, "a reference to an id that does not exist"),
+        Code("MIT204", _E, "a dependency cycle"),
+        Code("MIT205", _E, "plan dates inconsistent (phases, milestones outside the plan)"),
+        Code("MIT206", _E, "budget lines add up to more than the total"),
+        Code("MIT207", _E, "the id does not fit the kind's id scheme"),
+        Code("MIT208", _E, "a reference to an item of the wrong kind"),
+        Code("MIT301", _E, "a field the item's status requires is missing"),
+    ]
+}
+
+
+def register(code: Code) -> Code:
+    """Add a code (quality rules call this at import); a clash is a programming error."""
+    if code.code in CODES and CODES[code.code] != code:
+        raise ValueError(f"diagnostic code {code.code} registered twice")
+    CODES[code.code] = code
+    return code
