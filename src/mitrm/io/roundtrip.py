@@ -1,0 +1,361 @@
+"""Edit an item file in place, keeping everything that was not edited byte for byte.
+
+ruamel.yaml's round-trip mode does the edit (comments, key order and quoting
+survive). Its output can still differ from the file in places nobody touched
+(indentation of lists, spacing, line folding), so the result is spliced: only
+the lines that the edit changed are taken from ruamel; every other line is the
+original's, unchanged.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from mitrm.core.diagnostics import Loc, format_loc
+from mitrm.errors import DataError, UsageError
+from mitrm.io.atomic import write_atomic
+from mitrm.io.yamlfile import parse_bytes
+
+_SEQ_UNDER_KEY = re.compile(r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", re.M)
+_NESTED_KEY = re.compile(r"^( *)[^\s#-][^\n:]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)[^\s#-][^\n]*:", re.M)
+
+
+def _indentation(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, dash offset) as the file already uses them."""
+    mapping = 2
+    for match in _NESTED_KEY.finditer(text):
+        step = len(match.group(2)) - len(match.group(1))
+        if step > 0:
+            mapping = step
+            break
+    offset = 0
+    for match in _SEQ_UNDER_KEY.finditer(text):
+        step = len(match.group(2)) - len(match.group(1))
+        if step >= 0:
+            offset = step
+            break
+    return mapping, max(offset + 2, mapping if offset == 0 else offset + 2), offset
+
+
+def _yaml(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    mapping, sequence, offset = _indentation(text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    if text.lstrip("\ufeff").startswith("---"):
+        yaml.explicit_start = True
+    return yaml
+
+
+def check_writable(path: Path, rel: str) -> None:
+    """Refuse a read-only file before anything is written (UsageError, exit 2)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise UsageError(f"{rel}: cannot read the file: {exc.strerror}") from exc
+    if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise UsageError(
+            f"{rel} is read-only; nothing was changed",
+            hint=f"make it writable first (chmod u+w {rel})",
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise UsageError(f"the folder of {rel} is not writable; nothing was changed")
+
+
+@dataclass
+class Editable:
+    """One item file opened for editing: its text, its plain data and the round-trip tree."""
+
+    path: Path
+    rel: str
+    text: str
+    data: dict[str, Any]
+    doc: Any
+    _yaml: Any = field(repr=False)
+    _normal: str = field(repr=False)
+
+    def set(self, loc: Loc, value: Any) -> None:
+        """Set the field at ``loc`` (creating missing mappings on the way)."""
+        parent, key = self._parent(loc, create=True)
+        self._assign(parent, key, value)
+
+    def append(self, loc: Loc, value: Any) -> None:
+        """Append ``value`` (or each entry of a list) to the list at ``loc``."""
+        from ruamel.yaml.comments import CommentedSeq
+
+        parent, key = self._parent(loc, create=True)
+        current = _get(parent, key)
+        values = list(value) if isinstance(value, list) else [value]
+        if current is None:
+            self._assign(parent, key, CommentedSeq([_to_node(v) for v in values]))
+            return
+        if not isinstance(current, list):
+            raise UsageError(f"'{format_loc(loc)}' is not a list; use '=' to replace it")
+        for entry in values:
+            before = len(current)
+            current.append(_to_node(entry))
+            if before:
+                _move_trailing(current, before, self.text.splitlines())
+
+    def remove(self, loc: Loc) -> None:
+        """Remove the field at ``loc`` if it is there."""
+        parent, key = self._parent(loc, create=False)
+        if parent is not None and isinstance(parent, dict) and key in parent:
+            del parent[key]
+
+    def _parent(self, loc: Loc, *, create: bool) -> tuple[Any, str | int]:
+        from ruamel.yaml.comments import CommentedMap
+
+        node = self.doc
+        for depth, part in enumerate(loc[:-1]):
+            if isinstance(node, list):
+                if not isinstance(part, int) or not -len(node) <= part < len(node):
+                    raise UsageError(
+                        f"'{format_loc(loc[: depth + 1])}' does not exist: "
+                        f"'{format_loc(loc[:depth]) or 'the item'}' has {len(node)} entries"
+                    )
+                node = node[part]
+                continue
+            if not isinstance(node, dict):
+                raise UsageError(f"'{format_loc(loc[:depth])}' is not a mapping of fields")
+            child = node.get(part)
+            if child is None:
+                if not create:
+                    return None, loc[-1]
+                child = CommentedMap()
+                self._assign(node, part, child)
+            node = child
+        if isinstance(node, list) and not isinstance(loc[-1], int):
+            raise UsageError(f"'{format_loc(loc[:-1])}' is a list: name an entry by its number")
+        return node, loc[-1]
+
+    def _assign(self, parent: Any, key: str | int, value: Any) -> None:
+        node = _to_node(value)
+        if isinstance(parent, list):
+            assert isinstance(key, int)
+            if not -len(parent) <= key < len(parent):
+                raise UsageError(f"entry {key} does not exist (the list has {len(parent)})")
+            node = _keep_style(parent[key], node)
+            parent[key] = node
+            return
+        new = key not in parent
+        if not new:
+            node = _keep_style(parent[key], node)
+        parent[key] = node
+        if new and len(parent) > 1:
+            _move_trailing(parent, key, self.text.splitlines())
+
+    def result(self) -> str:
+        """The edited file's text: the original with only the edited lines replaced."""
+        buffer = io.StringIO()
+        self._yaml.dump(self.doc, buffer)
+        return splice(self.text, self._normal, buffer.getvalue())
+
+    def save(self) -> str:
+        """Write the edited text atomically; return it."""
+        text = self.result()
+        if text != self.text:
+            write_atomic(self.path, text)
+        return text
+
+
+def _get(parent: Any, key: str | int) -> Any:
+    if isinstance(parent, list):
+        return parent[key] if isinstance(key, int) and -len(parent) <= key < len(parent) else None
+    return parent.get(key)
+
+
+def _to_node(value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    if isinstance(value, str) and "\n" in value.strip("\n"):
+        return LiteralScalarString(value)
+    if isinstance(value, dict) and not isinstance(value, CommentedMap):
+        return CommentedMap((k, _to_node(v)) for k, v in value.items())
+    if isinstance(value, list) and not isinstance(value, CommentedSeq):
+        return CommentedSeq(_to_node(v) for v in value)
+    if isinstance(value, dt.datetime):
+        return value
+    return value
+
+
+def _keep_style(old: Any, new: Any) -> Any:
+    """A new text value keeps the quoting of the value it replaces."""
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        LiteralScalarString,
+        SingleQuotedScalarString,
+    )
+
+    if isinstance(new, str) and not isinstance(new, LiteralScalarString):
+        for style in (DoubleQuotedScalarString, SingleQuotedScalarString):
+            if isinstance(old, style):
+                return style(new)
+    return new
+
+
+def _deepest(container: Any, last: Any) -> tuple[Any, Any, int]:
+    """Where the comment after entry ``last`` is kept: (holder, key, slot index)."""
+    value = container[last]
+    if isinstance(value, dict) and value:
+        return _deepest(value, list(value)[-1])
+    if isinstance(value, list) and value:
+        return _deepest(value, len(value) - 1)
+    return container, last, 2 if isinstance(container, dict) else 0
+
+
+def _move_trailing(container: Any, new_key: Any, lines: list[str]) -> None:
+    """Keep blank lines and comments after a collection's end below its new last entry.
+
+    ruamel attaches them to the previous last entry, so an appended entry would
+    land after them (inside the next section); move them, but not an end-of-line
+    comment of the previous entry.
+    """
+    if isinstance(container, dict):
+        keys = [k for k in container if k != new_key]
+        if not keys:
+            return
+        last: Any = keys[-1]
+    else:
+        if new_key == 0:
+            return
+        last = new_key - 1
+    holder, key, index = _deepest(container, last)
+    items = holder.ca.items.get(key)
+    if not items or items[index] is None:
+        return
+    token = items[index]
+    text = token.value
+    if text.startswith("#") and _after_content(token, lines):
+        cut = text.find("\n") + 1  # keep the end-of-line comment where it is
+    elif text.startswith("\n"):
+        cut = 1
+    else:
+        cut = 0  # full-line comments after a block scalar, which ends its own line
+    rest = text[cut:]
+    if cut == 0 and not rest or cut > 0 and not rest:
+        return
+    moved = copy.copy(token)
+    moved.value = "\n" + rest
+    if cut:
+        token.value = text[:cut]
+    else:
+        items[index] = None
+    target, target_key, target_index = _deepest(container, new_key)
+    where = target.ca.items.setdefault(target_key, [None, None, None, None])
+    where[target_index] = moved
+
+
+def _after_content(token: Any, lines: list[str]) -> bool:
+    """Whether a comment token sits at the end of a line that holds a value."""
+    mark = getattr(token, "start_mark", None)
+    if mark is None or not 0 <= mark.line < len(lines):
+        return True
+    return bool(lines[mark.line][: mark.column].strip())
+
+
+def open_item(root: Path, rel: str) -> Editable:
+    """Open ``rel`` for editing; DataError (path:line:col) if it is not valid YAML."""
+    path = root / rel
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{rel}: cannot read the file: {exc.strerror}") from exc
+    loaded = parse_bytes(raw, rel)
+    if loaded.data is None or loaded.text is None:
+        first = loaded.diagnostics[0]
+        raise DataError(
+            f"{first.text()}; nothing was changed",
+            hint=f"fix the file first ('mitrm validate {rel}' shows every problem)",
+        )
+    text = raw.decode("utf-8")
+    yaml = _yaml(text)
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        doc = yaml.load(text)
+        normal_doc = yaml.load(text)
+    except YAMLError as exc:  # pragma: no cover - PyYAML accepted it above
+        raise DataError(f"{rel}: cannot be edited safely: {exc}") from exc
+    buffer = io.StringIO()
+    yaml.dump(normal_doc, buffer)
+    return Editable(path, rel, text, loaded.data, doc, yaml, buffer.getvalue())
+
+
+# --- splicing ----------------------------------------------------------------------
+
+
+def splice(original: str, normal: str, edited: str) -> str:
+    """Apply the change ``normal -> edited`` to ``original``, leaving other lines as they are.
+
+    ``normal`` is ``original`` after a round trip without edits; where it differs
+    from ``original`` and an edit touches that region, the whole region is taken
+    from ``edited`` (the region could not be mapped line for line).
+    """
+    a = original.splitlines(keepends=True)
+    b = normal.splitlines(keepends=True)
+    c = edited.splitlines(keepends=True)
+    ab = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    bc = SequenceMatcher(None, b, c, autojunk=False).get_opcodes()
+    dirty = [(j1, j2) for tag, _i1, _i2, j1, j2 in ab if tag != "equal"]
+    edits = [(i1, i2) for tag, i1, i2, _j1, _j2 in bc if tag != "equal"]
+    hunks = sorted(edits)
+    while True:
+        grown: list[tuple[int, int]] = []
+        for start, end in sorted(hunks):
+            for d1, d2 in dirty:
+                if d1 < start < d2:
+                    start = d1
+                if d1 < end < d2:
+                    end = d2
+            if grown and start <= grown[-1][1]:
+                grown[-1] = (min(grown[-1][0], start), max(grown[-1][1], end))
+            else:
+                grown.append((start, end))
+        if grown == hunks:
+            break
+        hunks = grown
+    out: list[str] = []
+    done = 0
+    for start, end in hunks:
+        a_start = max(_back(ab, start))
+        a_end = max(a_start, min(_back(ab, end)))
+        c_start = min(_forward(bc, start))
+        c_end = max(_forward(bc, end))
+        out += a[done:a_start]
+        out += c[c_start:c_end]
+        done = a_end
+    out += a[done:]
+    return "".join(out)
+
+
+def _back(opcodes: list[tuple[str, int, int, int, int]], pos: int) -> list[int]:
+    """Where line boundary ``pos`` of the second sequence falls in the first."""
+    found: list[int] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal" and j1 <= pos <= j2:
+            found.append(i1 + pos - j1)
+        elif pos == j1:
+            found.append(i1)
+        elif pos == j2:
+            found.append(i2)
+    return found or [0]
+
+
+def _forward(opcodes: list[tuple[str, int, int, int, int]], pos: int) -> list[int]:
+    """Where line boundary ``pos`` of the first sequence falls in the second."""
+    return _back([(tag, j1, j2, i1, i2) for tag, i1, i2, j1, j2 in opcodes], pos)
