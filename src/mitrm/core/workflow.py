@@ -92,7 +92,11 @@ _TRANSITIONS: dict[Kind, dict[str, list[str]]] = {
     },
 }
 
-_STAGES = {Kind.REQUIREMENT: _REQUIREMENT_STAGES, Kind.PLAN: _PLAN_STAGES, Kind.CHANGE: _CHANGE_STAGES}
+_STAGES = {
+    Kind.REQUIREMENT: _REQUIREMENT_STAGES,
+    Kind.PLAN: _PLAN_STAGES,
+    Kind.CHANGE: _CHANGE_STAGES,
+}
 
 
 @dataclass(frozen=True)
