@@ -198,3 +198,15 @@ def test_cache_lives_in_dot_git_not_the_working_tree(git_repo: DataRepo, cli: Cl
 def test_strict_turns_warnings_into_errors(data_repo: DataRepo, cli: CliRun) -> None:
     data_repo.requirement("REQ-0001")
     assert cli("-C", str(data_repo.root), "validate", "--strict").exit_code == 0
+
+
+def test_paths_find_a_data_repo_below_the_working_directory(
+    data_repo: DataRepo, cli: CliRun
+) -> None:
+    # pre-commit runs hooks from the git root, which may hold the data repo in a subfolder
+    path = data_repo.requirement("REQ-0001")
+    result = cli(
+        "validate", str(path.relative_to(data_repo.root.parent)), cwd=data_repo.root.parent
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "checked 1 file: 0 errors, 0 warnings\n"
