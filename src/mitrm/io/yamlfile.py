@@ -75,15 +75,11 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         """Resolve a node's tag, answering "text" at once for the common case."""
-        if (
-            kind is yaml.ScalarNode
-            and implicit[0]
-            and value
-            and value[0] not in _MAYBE_TYPED
-        ):
+        if kind is yaml.ScalarNode and implicit[0] and value and value[0] not in _MAYBE_TYPED:
             return _STR
         tag: str = super().resolve(kind, value, implicit)
         return tag
+
 
 _MAX_NODES = 200_000
 _scalar_loader = yaml.SafeLoader("")
@@ -154,7 +150,7 @@ def _not_text(node: yaml.Node, value: Any) -> Exception:
     return KeyNotTextError(node.value, value, mark.line + 1, mark.column + 1)
 
 
-def _duplicate(mapping: yaml.MappingNode, key_node: yaml.Node, key: Any) -> DuplicateKeyError:
+def _duplicate(mapping: yaml.Node, key_node: yaml.Node, key: Any) -> DuplicateKeyError:
     first = next(k for k, _ in mapping.value if getattr(k, "value", None) == key_node.value)
     mark = key_node.start_mark
     return DuplicateKeyError(str(key), mark.line + 1, mark.column + 1, first.start_mark.line + 1)
@@ -232,11 +228,7 @@ def parse_text(text: str, path: str) -> Loaded:
             exc.column,
         )
     except RefusedTagError as exc:
-        what = (
-            "merge keys ('<<') are"
-            if exc.tag == "!!merge"
-            else f"YAML tag {exc.tag} is"
-        )
+        what = "merge keys ('<<') are" if exc.tag == "!!merge" else f"YAML tag {exc.tag} is"
         return _problem(
             path,
             "MIT009",
@@ -258,7 +250,9 @@ def parse_text(text: str, path: str) -> Loaded:
             path, "MIT001", "invalid YAML: aliases expand to far more data than an item holds"
         )
     except TypeError:
-        return _problem(path, "MIT001", "invalid YAML: a key must be plain text, not a list or mapping")
+        return _problem(
+            path, "MIT001", "invalid YAML: a key must be plain text, not a list or mapping"
+        )
     except yaml.MarkedYAMLError as exc:
         return _syntax_problem(text, path, exc)
     except yaml.YAMLError as exc:
@@ -266,7 +260,8 @@ def parse_text(text: str, path: str) -> Loaded:
     if data is None:
         return _problem(path, "MIT005", "file is empty; an item needs at least an id and a title")
     if not isinstance(data, dict):
-        found = {list: "a list", str: "a piece of text"}.get(type(data), type(data).__name__)
+        names: dict[type, str] = {list: "a list", str: "a piece of text"}
+        found = names.get(type(data), type(data).__name__)
         return _problem(path, "MIT004", f"an item file must be a mapping of fields, found {found}")
     return Loaded(data, text)
 
@@ -349,22 +344,25 @@ def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Nod
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
                 return value_node, key_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part], None
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part], None
     return None, None
 
 
 def _place(node: yaml.Node) -> Place:
     mark = node.start_mark
     if isinstance(node, yaml.ScalarNode):
-        return Place(mark.line + 1, mark.column + 1, node.value, node.style is None)
+        return Place(mark.line + 1, mark.column + 1, node.value, not node.style)
     return Place(mark.line + 1, mark.column + 1)
 
 
-_BOOL_WORDS = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
+_BOOL_WORDS = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+)
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
-_NUMBER = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*|0[0-7]+|0x[0-9a-fA-F]+)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$")
+_NUMBER = re.compile(
+    r"^[-+]?(?:0|[1-9][0-9_]*|0[0-7]+|0x[0-9a-fA-F]+)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$"
+)
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 
 
