@@ -67,6 +67,7 @@ def _register() -> None:
 
     for module in (validate, browse, init, schema):
         module.register(app)
+    __import__("mitrm.cli.new", fromlist=["register"]).register(app)  # new, set, status, renumber
 
 
 _register()

@@ -207,9 +207,13 @@ def render(kind: Kind, data: Mapping[str, Any], *, schema_ref: str, currency: st
     sections = [block for block in todo.split("\n\n") if not _present(block, data)]
     lines.append("")
     lines += _HEADER.format(kind=kind.label, id=data["id"]).splitlines()
+    previous: list[str] = []
     for block in sections:
-        lines.append("#")
-        lines += block.splitlines()
+        current = block.splitlines()
+        if not (len(current) == 1 and len(previous) == 1):
+            lines.append("#")
+        lines += current
+        previous = current
     return "\n".join(lines) + "\n"
 
 
@@ -265,7 +269,9 @@ _TODO = {
 #     mitigation: contract tests against the provider's sandbox
 
 # depends_on: [REQ-0001]    # requirements that must be delivered first
+
 # compliance: [PII]         # GDPR, PII, PIPL...
+
 # tags: [mobile]""",
     Kind.PLAN: """\
 # owner: ...                # who runs the plan (needed to propose)

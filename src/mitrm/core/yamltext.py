@@ -14,9 +14,14 @@ WIDTH = 78
 
 # Characters a plain scalar may not start with in block context.
 _PLAIN_FIRST_BAD = frozenset("-?:,[]{}#&*!|>'\"%@` \t")
-# First characters of values YAML 1.1 may read as a number, bool, null, date or merge key.
-_MAYBE_TYPED = frozenset("0123456789-+.~nNtTfFyYoO<=")
-_TYPED_SHAPE = re.compile(r"[\w.:+\-~<=]+", re.ASCII)
+# Texts YAML 1.1 would read as something else: bool, null, number, date, merge or value key.
+_TYPED = re.compile(
+    r"(?i:y|n|yes|no|true|false|on|off|null|~|=|<<|[-+]?\.(?:inf|nan))"
+    r"|[-+]?[0-9][0-9_:]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?0[xXbBoO][0-9a-fA-F_]+"
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?",
+)
 # Anything YAML's reader refuses raw, plus the line separators it treats as breaks.
 _NEEDS_ESCAPE = re.compile(
     "[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]"
@@ -32,7 +37,7 @@ def plain_ok(text: str) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":"):
         return False
-    return not (text[0] in _MAYBE_TYPED and _TYPED_SHAPE.fullmatch(text))
+    return _TYPED.fullmatch(text) is None
 
 
 def double_quoted(text: str) -> str:
