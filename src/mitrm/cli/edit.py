@@ -138,12 +138,18 @@ def _edit(
 ) -> str:
     """Apply assignments (and a status change) to one file, or refuse and write nothing."""
     from mitrm.core.diagnostics import format_loc
-    from mitrm.core.editing import apply, check_transition, parse_assignment, value_for
+    from mitrm.core.editing import (
+        apply,
+        check_transition,
+        field_order,
+        parse_assignment,
+        value_for,
+    )
     from mitrm.errors import DataError, UsageError
     from mitrm.io.roundtrip import check_writable, open_item
 
     assignments = [parse_assignment(text) for text in texts]
-    editable = open_item(root, found.path)
+    editable = open_item(root, found.path, order=lambda loc: field_order(found.kind, loc))
     edits: list[tuple[Assignment, Any]] = [
         (a, value_for(found.kind, a, _parse_value)) for a in assignments
     ]

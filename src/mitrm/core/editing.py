@@ -108,6 +108,19 @@ def field_type(kind: Kind, loc: Loc) -> Any:
     return _unwrap(current)
 
 
+def field_order(kind: Kind, loc: Loc) -> list[str]:
+    """The natural order of the fields of the mapping at ``loc`` (the model's order)."""
+    try:
+        annotation = _unwrap(field_type(kind, loc)) if loc else MODELS[kind]
+    except UsageError:
+        return []
+    if typing.get_origin(annotation) is list:
+        annotation = _unwrap(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
 def _is_text(annotation: Any) -> bool:
     return annotation is str
 
@@ -143,31 +156,54 @@ def _quoted(raw: str) -> bool:
 
 
 def apply(data: Mapping[str, Any], edits: list[tuple[Assignment, Any]]) -> dict[str, Any]:
-    """A copy of ``data`` with the edits applied (None removes a field)."""
+    """A copy of ``data`` with the edits applied (None removes a field).
+
+    Missing mappings on the way are created; a list entry that does not exist
+    is a UsageError (append with ``+=`` instead).
+    """
     result = copy.deepcopy(dict(data))
     for assignment, value in edits:
+        loc = assignment.loc
         node: Any = result
-        for part in assignment.loc[:-1]:
-            if isinstance(node, list):
-                node = node[part] if isinstance(part, int) and -len(node) <= part < len(node) else {}
-                continue
-            if not isinstance(node.get(part), (dict, list)):
-                node[part] = {}
-            node = node[part]
-        last = assignment.loc[-1]
-        if assignment.append:
-            current = node.get(last) if isinstance(node, dict) else None
-            items = list(current) if isinstance(current, list) else []
-            items += value if isinstance(value, list) else [value]
-            node[last] = items
-        elif value is None and isinstance(node, dict):
-            node.pop(last, None)
-        elif isinstance(node, list):
-            if isinstance(last, int) and -len(node) <= last < len(node):
+        for depth, part in enumerate(loc[:-1]):
+            node = _step(node, part, loc[: depth + 1], create=True)
+        last = loc[-1]
+        if isinstance(node, list):
+            _step(node, last, loc, create=False)
+            if assignment.append:
+                current = node[last]
+                node[last] = [*(current if isinstance(current, list) else []), *_many(value)]
+            else:
                 node[last] = value
+        elif assignment.append:
+            current = node.get(last)
+            node[last] = [*(current if isinstance(current, list) else []), *_many(value)]
+        elif value is None:
+            node.pop(last, None)
         else:
             node[last] = value
     return result
+
+
+def _many(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _step(node: Any, part: str | int, loc: Loc, *, create: bool) -> Any:
+    if isinstance(part, int):
+        size = len(node) if isinstance(node, list) else 0
+        if not isinstance(node, list) or not -size <= part < size:
+            raise UsageError(
+                f"'{format_loc(loc)}' does not exist: '{format_loc(loc[:-1])}' has "
+                f"{size} entr{'y' if size == 1 else 'ies'}",
+                hint=f"append an entry with {format_loc(loc[:-1])}+=...",
+            )
+        return node[part]
+    if not isinstance(node, dict):
+        raise UsageError(f"'{format_loc(loc[:-1])}' is not a mapping of fields")
+    if create and not isinstance(node.get(part), (dict, list)):
+        node[part] = {}
+    return node.get(part)
 
 
 # --- status ---------------------------------------------------------------------

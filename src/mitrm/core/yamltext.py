@@ -29,6 +29,11 @@ _NEEDS_ESCAPE = re.compile(
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
 
 
+def misread(text: str) -> bool:
+    """Whether YAML 1.1 (PyYAML, most tools) reads plain ``text`` as something other than text."""
+    return _TYPED.fullmatch(text) is not None
+
+
 def plain_ok(text: str) -> bool:
     """Whether ``text`` can be written unquoted and read back as the same text."""
     if not text or text != text.strip() or text[0] in _PLAIN_FIRST_BAD:

@@ -15,12 +15,14 @@ import io
 import os
 import re
 import stat
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 from mitrm.core.diagnostics import Loc, format_loc
+from mitrm.core.yamltext import misread
 from mitrm.errors import DataError, UsageError
 from mitrm.io.atomic import write_atomic
 from mitrm.io.yamlfile import parse_bytes
@@ -86,21 +88,25 @@ class Editable:
     doc: Any
     _yaml: Any = field(repr=False)
     _normal: str = field(repr=False)
+    order: Callable[[Loc], Sequence[str]] = field(default=lambda loc: (), repr=False)
+    """The natural order of the fields at a path, so new fields land in their place."""
 
     def set(self, loc: Loc, value: Any) -> None:
         """Set the field at ``loc`` (creating missing mappings on the way)."""
-        parent, key = self._parent(loc, create=True)
-        self._assign(parent, key, value)
+        parent, key, rest = self._parent(loc)
+        self._assign(parent, key, _nest(rest, value) if rest else value, loc[: len(loc) - len(rest) - 1])
 
     def append(self, loc: Loc, value: Any) -> None:
         """Append ``value`` (or each entry of a list) to the list at ``loc``."""
         from ruamel.yaml.comments import CommentedSeq
 
-        parent, key = self._parent(loc, create=True)
-        current = _get(parent, key)
         values = list(value) if isinstance(value, list) else [value]
+        parent, key, rest = self._parent(loc)
+        current = None if rest else _get(parent, key)
         if current is None:
-            self._assign(parent, key, CommentedSeq([_to_node(v) for v in values]))
+            fresh = CommentedSeq([_to_node(v) for v in values])
+            where = loc[: len(loc) - len(rest) - 1]
+            self._assign(parent, key, _nest(rest, fresh) if rest else fresh, where)
             return
         if not isinstance(current, list):
             raise UsageError(f"'{format_loc(loc)}' is not a list; use '=' to replace it")
@@ -112,13 +118,14 @@ class Editable:
 
     def remove(self, loc: Loc) -> None:
         """Remove the field at ``loc`` if it is there."""
-        parent, key = self._parent(loc, create=False)
-        if parent is not None and isinstance(parent, dict) and key in parent:
+        parent, key, rest = self._parent(loc)
+        if not rest and isinstance(parent, dict) and key in parent:
+            _keep_comments_of_removed(parent, key, self.text.splitlines())
             del parent[key]
 
-    def _parent(self, loc: Loc, *, create: bool) -> tuple[Any, str | int]:
-        from ruamel.yaml.comments import CommentedMap
-
+    def _parent(self, loc: Loc) -> tuple[Any, str | int, Loc]:
+        """The deepest existing container on the way to ``loc``, the key under it, and the
+        part of the path that does not exist yet."""
         node = self.doc
         for depth, part in enumerate(loc[:-1]):
             if isinstance(node, list):
@@ -133,16 +140,15 @@ class Editable:
                 raise UsageError(f"'{format_loc(loc[:depth])}' is not a mapping of fields")
             child = node.get(part)
             if child is None:
-                if not create:
-                    return None, loc[-1]
-                child = CommentedMap()
-                self._assign(node, part, child)
+                return node, part, loc[depth + 1 :]
             node = child
         if isinstance(node, list) and not isinstance(loc[-1], int):
             raise UsageError(f"'{format_loc(loc[:-1])}' is a list: name an entry by its number")
-        return node, loc[-1]
+        if not isinstance(node, (dict, list)):
+            raise UsageError(f"'{format_loc(loc[:-1])}' is not a mapping of fields")
+        return node, loc[-1], ()
 
-    def _assign(self, parent: Any, key: str | int, value: Any) -> None:
+    def _assign(self, parent: Any, key: str | int, value: Any, where: Loc) -> None:
         node = _to_node(value)
         if isinstance(parent, list):
             assert isinstance(key, int)
@@ -151,11 +157,11 @@ class Editable:
             node = _keep_style(parent[key], node)
             parent[key] = node
             return
-        new = key not in parent
-        if not new:
-            node = _keep_style(parent[key], node)
-        parent[key] = node
-        if new and len(parent) > 1:
+        if key in parent:
+            parent[key] = _keep_style(parent[key], node)
+            return
+        parent.insert(_position(parent, key, self.order(where)), key, node)
+        if len(parent) > 1:
             _move_trailing(parent, key, self.text.splitlines())
 
     def result(self) -> str:
@@ -172,6 +178,27 @@ class Editable:
         return text
 
 
+def _position(parent: Any, key: Any, order: Sequence[str]) -> int:
+    """Where a new field goes: after the last present field that comes before it naturally."""
+    rank = {name: index for index, name in enumerate(order)}
+    if key not in rank:
+        return len(parent)
+    before = [i for i, k in enumerate(parent) if k in rank and rank[k] < rank[key]]
+    return before[-1] + 1 if before else 0
+
+
+def _nest(path: Loc, value: Any) -> Any:
+    """``{a: {b: value}}`` for the path ``(a, b)``."""
+    from ruamel.yaml.comments import CommentedMap
+
+    node = _to_node(value)
+    for part in reversed(path):
+        if isinstance(part, int):
+            raise UsageError(f"entry {part} does not exist; append to a list with +=")
+        node = CommentedMap([(part, node)])
+    return node
+
+
 def _get(parent: Any, key: str | int) -> Any:
     if isinstance(parent, list):
         return parent[key] if isinstance(key, int) and -len(parent) <= key < len(parent) else None
@@ -180,10 +207,13 @@ def _get(parent: Any, key: str | int) -> Any:
 
 def _to_node(value: Any) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import LiteralScalarString
+    from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
     if isinstance(value, str) and "\n" in value.strip("\n"):
         return LiteralScalarString(value)
+    if isinstance(value, str) and type(value) is str and misread(value):
+        # ruamel writes YAML 1.2, where 'no' is text; PyYAML and most tools read 1.1.
+        return SingleQuotedScalarString(value)
     if isinstance(value, dict) and not isinstance(value, CommentedMap):
         return CommentedMap((k, _to_node(v)) for k, v in value.items())
     if isinstance(value, list) and not isinstance(value, CommentedSeq):
@@ -211,11 +241,25 @@ def _keep_style(old: Any, new: Any) -> Any:
 def _deepest(container: Any, last: Any) -> tuple[Any, Any, int]:
     """Where the comment after entry ``last`` is kept: (holder, key, slot index)."""
     value = container[last]
-    if isinstance(value, dict) and value:
+    flow = getattr(getattr(value, "fa", None), "flow_style", lambda: False)()
+    if isinstance(value, dict) and value and not flow:
         return _deepest(value, list(value)[-1])
-    if isinstance(value, list) and value:
+    if isinstance(value, list) and value and not flow:
         return _deepest(value, len(value) - 1)
     return container, last, 2 if isinstance(container, dict) else 0
+
+
+def _split_token(token: Any, value: Any, lines: list[str]) -> tuple[str, str]:
+    """(what stays on the entry's own line, the blank lines and comments below it)."""
+    text: str = token.value
+    if _is_block(value):
+        return "", text  # a block scalar ends its own line
+    if text.startswith("#") and _after_content(token, lines):
+        cut = text.find("\n") + 1 if "\n" in text else len(text)
+        return text[:cut], text[cut:]
+    if text.startswith("\n"):
+        return "\n", text[1:]
+    return "", text
 
 
 def _move_trailing(container: Any, new_key: Any, lines: list[str]) -> None:
@@ -226,10 +270,11 @@ def _move_trailing(container: Any, new_key: Any, lines: list[str]) -> None:
     comment of the previous entry.
     """
     if isinstance(container, dict):
-        keys = [k for k in container if k != new_key]
-        if not keys:
+        keys = list(container)
+        at = keys.index(new_key)
+        if at == 0:
             return
-        last: Any = keys[-1]
+        last: Any = keys[at - 1]
     else:
         if new_key == 0:
             return
@@ -239,25 +284,47 @@ def _move_trailing(container: Any, new_key: Any, lines: list[str]) -> None:
     if not items or items[index] is None:
         return
     token = items[index]
-    text = token.value
-    if text.startswith("#") and _after_content(token, lines):
-        cut = text.find("\n") + 1  # keep the end-of-line comment where it is
-    elif text.startswith("\n"):
-        cut = 1
-    else:
-        cut = 0  # full-line comments after a block scalar, which ends its own line
-    rest = text[cut:]
-    if cut == 0 and not rest or cut > 0 and not rest:
+    keep, rest = _split_token(token, holder[key], lines)
+    if not rest:
         return
     moved = copy.copy(token)
     moved.value = "\n" + rest
-    if cut:
-        token.value = text[:cut]
+    if keep:
+        token.value = keep
     else:
         items[index] = None
     target, target_key, target_index = _deepest(container, new_key)
+    if _is_block(target[target_key]):
+        moved.value = rest
     where = target.ca.items.setdefault(target_key, [None, None, None, None])
     where[target_index] = moved
+
+
+def _is_block(value: Any) -> bool:
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    return isinstance(value, (FoldedScalarString, LiteralScalarString))
+
+
+def _keep_comments_of_removed(container: Any, key: Any, lines: list[str]) -> None:
+    """Blank lines and comments after a removed field stay, under the field before it."""
+    keys = list(container)
+    position = keys.index(key)
+    holder, last, index = _deepest(container, key)
+    items = holder.ca.items.get(last)
+    if not items or items[index] is None or position == 0:
+        return
+    _keep, rest = _split_token(items[index], holder[last], lines)
+    if not rest:
+        return
+    target, target_key, target_index = _deepest(container, keys[position - 1])
+    slot = target.ca.items.setdefault(target_key, [None, None, None, None])
+    if slot[target_index] is not None:
+        slot[target_index].value += rest
+        return
+    moved = copy.copy(items[index])
+    moved.value = rest if _is_block(target[target_key]) else "\n" + rest
+    slot[target_index] = moved
 
 
 def _after_content(token: Any, lines: list[str]) -> bool:
@@ -268,7 +335,9 @@ def _after_content(token: Any, lines: list[str]) -> bool:
     return bool(lines[mark.line][: mark.column].strip())
 
 
-def open_item(root: Path, rel: str) -> Editable:
+def open_item(
+    root: Path, rel: str, *, order: Callable[[Loc], Sequence[str]] | None = None
+) -> Editable:
     """Open ``rel`` for editing; DataError (path:line:col) if it is not valid YAML."""
     path = root / rel
     try:
@@ -293,7 +362,10 @@ def open_item(root: Path, rel: str) -> Editable:
         raise DataError(f"{rel}: cannot be edited safely: {exc}") from exc
     buffer = io.StringIO()
     yaml.dump(normal_doc, buffer)
-    return Editable(path, rel, text, loaded.data, doc, yaml, buffer.getvalue())
+    editable = Editable(path, rel, text, loaded.data, doc, yaml, buffer.getvalue())
+    if order is not None:
+        editable.order = order
+    return editable
 
 
 # --- splicing ----------------------------------------------------------------------
