@@ -240,12 +240,14 @@ def renumber(
     if not holders:
         raise UnknownIdError(f"no item has the id '{old}'", hint="see 'mitrm list'")
     if file is not None:
-        rel_file = Path(os.path.abspath(file))
-        try:
-            wanted = rel_file.relative_to(root).as_posix()
-        except ValueError:
-            raise UsageError(f"{file} is outside the data repo {root}") from None
-        chosen = [h for h in holders if h.path == wanted]
+        # As printed by 'mitrm validate' (relative to the repo root) or relative to here.
+        wanted: set[str] = set()
+        for candidate in (Path(os.path.abspath(file)), root / file):
+            try:
+                wanted.add(candidate.resolve().relative_to(root).as_posix())
+            except ValueError:
+                continue
+        chosen = [h for h in holders if h.path in wanted]
         if not chosen:
             raise UsageError(
                 f"{file} does not hold '{old}'; files with it: "
