@@ -9,8 +9,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import CliRun, DataRepo
 
+from conftest import CliRun, DataRepo
 from mitrm.io.yamlfile import load_yaml
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "edit"
@@ -25,8 +25,15 @@ CASES = {
     "append-feature": (["set", "REQ-0007", "features+=Coupon stacking: one per order"], 0, 1),
     "remove-due": (["set", "REQ-0007", "due="], 1, 0),
     "status-submitted": (
-        ["status", "REQ-0007", "submitted", "owners.business=张敏",
-         "business_goal=More repeat purchases"], 1, 4,
+        [
+            "status",
+            "REQ-0007",
+            "submitted",
+            "owners.business=张敏",
+            "business_goal=More repeat purchases",
+        ],
+        1,
+        4,
     ),
 }
 
@@ -63,8 +70,15 @@ def test_edits_change_only_the_edited_lines(
 
 
 def test_text_fields_take_the_text_as_written(item: Path, data_repo: DataRepo, cli: CliRun) -> None:
-    result = cli("-C", str(data_repo.root), "set", "REQ-0007", "title=2026", "tags+=no",
-                 "background=Note: phase 2 # not a comment")
+    result = cli(
+        "-C",
+        str(data_repo.root),
+        "set",
+        "REQ-0007",
+        "title=2026",
+        "tags+=no",
+        "background=Note: phase 2 # not a comment",
+    )
     assert result.exit_code == 0, result.stderr
     data = load_yaml(item.read_text(encoding="utf-8"))
     assert data["title"] == "2026"
@@ -75,9 +89,16 @@ def test_text_fields_take_the_text_as_written(item: Path, data_repo: DataRepo, c
 def test_values_are_yaml_where_the_field_is_not_text(
     item: Path, data_repo: DataRepo, cli: CliRun
 ) -> None:
-    result = cli("-C", str(data_repo.root), "set", "REQ-0007", "estimate.cost=120000.50",
-                 "kpis+={name: Redemption rate, baseline: 3, target: 5}", "kpis.0.unit=%",
-                 "depends_on=[]")
+    result = cli(
+        "-C",
+        str(data_repo.root),
+        "set",
+        "REQ-0007",
+        "estimate.cost=120000.50",
+        "kpis+={name: Redemption rate, baseline: 3, target: 5}",
+        "kpis.0.unit=%",
+        "depends_on=[]",
+    )
     assert result.exit_code == 0, result.stderr
     data = load_yaml(item.read_text(encoding="utf-8"))
     assert data["estimate"] == {"cost": 120000.5}
@@ -91,11 +112,17 @@ def _unchanged(item: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["set", "REQ-0007", "buisness_goal=x"], 2,
-         "error: unknown field 'buisness_goal'\nhint: did you mean 'business_goal'?"),
+        (
+            ["set", "REQ-0007", "buisness_goal=x"],
+            2,
+            "error: unknown field 'buisness_goal'\nhint: did you mean 'business_goal'?",
+        ),
         (["set", "REQ-0007", "source.chanel=partner"], 2, "did you mean 'source.channel'?"),
-        (["set", "REQ-0007", "due=someday"], 2,
-         "field 'due' must be a date written YYYY-MM-DD (got 'someday'); nothing was changed"),
+        (
+            ["set", "REQ-0007", "due=someday"],
+            2,
+            "field 'due' must be a date written YYYY-MM-DD (got 'someday'); nothing was changed",
+        ),
         (["set", "REQ-0007", "estimate.cost=lots"], 2, "field 'estimate.cost' must be a number"),
         (["set", "REQ-0007", "type=wish"], 2, "field 'type' must be one of: feature"),
         (["set", "REQ-0007", "due+=2099-01-01"], 2, "'due' is not a list"),
@@ -106,11 +133,17 @@ def _unchanged(item: Path) -> None:
         (["set", "REQ-0007"], 2, "nothing to set"),
         (["set", "REQ-0007", "description="], 1, "status 'draft' requires 'description'"),
         (["set", "REQ-0099", "due=2099-01-01"], 2, "no item has the id 'REQ-0099'"),
-        (["status", "REQ-0007", "approved"], 1,
-         "REQ-0007 cannot go from 'draft' to 'approved'; nothing was changed\n"
-         "hint: from 'draft' it can go to: submitted, cancelled"),
-        (["status", "REQ-0007", "submitted"], 1,
-         "REQ-0007 cannot become 'submitted': missing owners, business_goal"),
+        (
+            ["status", "REQ-0007", "approved"],
+            1,
+            "REQ-0007 cannot go from 'draft' to 'approved'; nothing was changed\n"
+            "hint: from 'draft' it can go to: submitted, cancelled",
+        ),
+        (
+            ["status", "REQ-0007", "submitted"],
+            1,
+            "REQ-0007 cannot become 'submitted': missing owners, business_goal",
+        ),
         (["status", "REQ-0007", "aproved"], 2, "did you mean 'approved'?"),
     ],
 )

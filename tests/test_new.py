@@ -10,16 +10,24 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_SETTINGS, CliRun, DataRepo
 
+from conftest import MINIMAL_SETTINGS, CliRun, DataRepo
 from mitrm.core.models import Kind, Settings
 from mitrm.io.drafts import create_item
 from mitrm.io.yamlfile import load_yaml
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 REQ = [
-    "new", "requirement", "--no-input", "--title", "移动端结账提速 Faster checkout",
-    "--type", "improvement", "--channel", "internal", "--description",
+    "new",
+    "requirement",
+    "--no-input",
+    "--title",
+    "移动端结账提速 Faster checkout",
+    "--type",
+    "improvement",
+    "--channel",
+    "internal",
+    "--description",
     "移动端结账页在 4G 网络下平均加载 5.8 秒，高峰期超过 9 秒。Bring the checkout page under "
     "two seconds on 4G and merge the three steps into one page.",
 ]
@@ -54,10 +62,32 @@ def test_no_input_writes_a_valid_commented_file(data_repo: DataRepo, cli: CliRun
 @pytest.mark.parametrize(
     ("args", "folder"),
     [
-        (["change", "--title", "Earlier launch", "--target", "REQ-0001", "--reason", "competitor"],
-         "changes"),
-        (["plan", "--title", "Checkout plan", "--requirement", "REQ-0001", "--start",
-          "2026-01-05", "--end", "2026-06-30"], "plans"),
+        (
+            [
+                "change",
+                "--title",
+                "Earlier launch",
+                "--target",
+                "REQ-0001",
+                "--reason",
+                "competitor",
+            ],
+            "changes",
+        ),
+        (
+            [
+                "plan",
+                "--title",
+                "Checkout plan",
+                "--requirement",
+                "REQ-0001",
+                "--start",
+                "2026-01-05",
+                "--end",
+                "2026-06-30",
+            ],
+            "plans",
+        ),
     ],
 )
 def test_plans_and_changes_validate_too(
@@ -101,8 +131,19 @@ def test_bad_options_are_refused_before_anything_is_written(
 
 
 def test_change_targets_must_exist(data_repo: DataRepo, cli: CliRun) -> None:
-    result = cli("-C", str(data_repo.root), "new", "change", "--no-input", "--title", "x",
-                 "--target", "REQ-0042", "--reason", "market")
+    result = cli(
+        "-C",
+        str(data_repo.root),
+        "new",
+        "change",
+        "--no-input",
+        "--title",
+        "x",
+        "--target",
+        "REQ-0042",
+        "--reason",
+        "market",
+    )
     assert result.exit_code == 2
     assert "no item has the id REQ-0042" in result.stderr
 
@@ -111,7 +152,9 @@ def test_change_targets_must_exist(data_repo: DataRepo, cli: CliRun) -> None:
 
 
 def test_prompts_re_ask_until_answers_are_valid(git_repo: DataRepo, cli: CliRun) -> None:
-    git_repo.write("mitrm.yaml", MINIMAL_SETTINGS + "drafting:\n  defaults:\n    department: 电商运营部\n")
+    git_repo.write(
+        "mitrm.yaml", MINIMAL_SETTINGS + "drafting:\n  defaults:\n    department: 电商运营部\n"
+    )
     answers = [
         "",  # title is required: asked again
         "Coupon engine",
@@ -126,8 +169,14 @@ def test_prompts_re_ask_until_answers_are_valid(git_repo: DataRepo, cli: CliRun)
         "2099-02-30",  # not a real date
         "2099-02-28",
     ]
-    result = cli("-C", str(git_repo.root), "new", "requirement", "--interactive",
-                 input="\n".join(answers) + "\n")
+    result = cli(
+        "-C",
+        str(git_repo.root),
+        "new",
+        "requirement",
+        "--interactive",
+        input="\n".join(answers) + "\n",
+    )
     assert result.exit_code == 0, result.stderr
     assert "title is required; please try again" in result.stderr
     assert "'wish' is not one of: feature, improvement" in result.stderr
@@ -137,8 +186,11 @@ def test_prompts_re_ask_until_answers_are_valid(git_repo: DataRepo, cli: CliRun)
     assert "is not a real date" in result.stderr
     data = load_yaml(_only(git_repo.root / "requirements").read_text(encoding="utf-8"))
     assert data["type"] == "feature"
-    assert data["source"] == {"channel": "customer", "department": "电商运营部",
-                              "requester": "Test User"}
+    assert data["source"] == {
+        "channel": "customer",
+        "department": "电商运营部",
+        "requester": "Test User",
+    }
     assert data["due"] == dt.date(2099, 2, 28)
     assert "business_goal" not in data
 
@@ -149,8 +201,15 @@ def test_prompts_skip_what_options_answer_and_check_targets(
     data_repo.requirement("REQ-0001")
     monkeypatch.setenv("MITRM_FORCE_PROMPT", "1")
     answers = ["REQ-0009", "req-0001", "7", "competitor", "", "", ""]
-    result = cli("-C", str(data_repo.root), "new", "change", "--title", "Flash sale earlier",
-                 input="\n".join(answers) + "\n")
+    result = cli(
+        "-C",
+        str(data_repo.root),
+        "new",
+        "change",
+        "--title",
+        "Flash sale earlier",
+        input="\n".join(answers) + "\n",
+    )
     assert result.exit_code == 0, result.stderr
     assert "Title" not in result.stderr
     assert "no item has the id REQ-0009" in result.stderr
@@ -175,8 +234,9 @@ def test_without_a_terminal_nothing_is_asked(data_repo: DataRepo, cli: CliRun) -
 # --- where the file goes -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("shard", "folder"), [("year", str(dt.date.today().year)),
-                                               ("hundred", "001")])
+@pytest.mark.parametrize(
+    ("shard", "folder"), [("year", str(dt.date.today().year)), ("hundred", "001")]
+)
 def test_shard_settings_place_new_items_in_subfolders(
     data_repo: DataRepo, cli: CliRun, shard: str, folder: str
 ) -> None:
@@ -239,8 +299,11 @@ def test_next_id_skips_ids_on_other_branches_and_remotes(
     subprocess.run(["git", "clone", "-q", "--bare", str(git_repo.root), str(remote)], check=True)
     colleague = tmp_path / "colleague"
     subprocess.run(["git", "clone", "-q", str(remote), str(colleague)], check=True)
-    for args in (["config", "user.name", "C"], ["config", "user.email", "c@example.com"],
-                 ["checkout", "-q", "-b", "campaign"]):
+    for args in (
+        ["config", "user.name", "C"],
+        ["config", "user.email", "c@example.com"],
+        ["checkout", "-q", "-b", "campaign"],
+    ):
         subprocess.run(["git", *args], cwd=colleague, check=True)
     (colleague / "requirements" / "REQ-0031-campaign.yaml").write_text("id: REQ-0031\n")
     subprocess.run(["git", "add", "-A"], cwd=colleague, check=True)
@@ -262,8 +325,14 @@ def test_a_claimed_or_existing_id_moves_on(data_repo: DataRepo) -> None:
     reserved = cache_dir(root) / "reserved"
     reserved.mkdir(parents=True)
     (reserved / "REQ-0002").write_text("")  # another run is creating REQ-0002 right now
-    item_id, path = create_item(root, settings, Kind.REQUIREMENT, slug="x",
-                                render=lambda i, f: f"id: {i}\n", today=dt.date.today())
+    item_id, path = create_item(
+        root,
+        settings,
+        Kind.REQUIREMENT,
+        slug="x",
+        render=lambda i, f: f"id: {i}\n",
+        today=dt.date.today(),
+    )
     assert item_id == "REQ-0003" and path.name == "REQ-0003-x.yaml"
     assert (reserved / "REQ-0002").exists()  # not ours to remove
     assert not (reserved / "REQ-0003").exists()
@@ -273,9 +342,22 @@ def test_concurrent_runs_get_different_ids(data_repo: DataRepo) -> None:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     runs = [
         subprocess.Popen(
-            [sys.executable, "-m", "mitrm", "-C", str(data_repo.root), *REQ[:4],
-             f"Same title {n % 2}", *REQ[5:], "--format", "json"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+            [
+                sys.executable,
+                "-m",
+                "mitrm",
+                "-C",
+                str(data_repo.root),
+                *REQ[:4],
+                f"Same title {n % 2}",
+                *REQ[5:],
+                "--format",
+                "json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            text=True,
         )
         for n in range(4)
     ]
@@ -299,10 +381,17 @@ def test_edit_opens_the_editor_and_validates(
     data_repo: DataRepo, cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
-    monkeypatch.setenv("EDITOR", _editor(tmp_path, (
-        "text = path.read_text(encoding='utf-8')\n"
-        "path.write_text(text.replace('# business_goal: ...', 'business_goal: 更多转化'),"
-        " encoding='utf-8')\n")))
+    monkeypatch.setenv(
+        "EDITOR",
+        _editor(
+            tmp_path,
+            (
+                "text = path.read_text(encoding='utf-8')\n"
+                "path.write_text(text.replace('# business_goal: ...', 'business_goal: 更多转化'),"
+                " encoding='utf-8')\n"
+            ),
+        ),
+    )
     result = cli("-C", str(data_repo.root), *REQ, "--edit")
     assert result.exit_code == 0, result.stderr
     data = load_yaml(_only(data_repo.root / "requirements").read_text(encoding="utf-8"))

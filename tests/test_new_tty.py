@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CliRun, DataRepo
 
+from conftest import CliRun, DataRepo
 from mitrm.io.yamlfile import load_yaml
 
 pty = pytest.importorskip("pty")
@@ -27,7 +27,11 @@ class Terminal:
         env.pop("MITRM_FORCE_PROMPT", None)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mitrm", *args],
-            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
         )
         os.close(slave)
         self.seen = ""
@@ -100,8 +104,7 @@ def test_new_requirement_asks_on_a_terminal(data_repo: DataRepo, cli: CliRun) ->
 
 
 def test_no_input_on_a_terminal_never_asks(data_repo: DataRepo) -> None:
-    term = Terminal(["-C", str(data_repo.root), "new", "requirement", "--no-input",
-                     "--title", "x"])
+    term = Terminal(["-C", str(data_repo.root), "new", "requirement", "--no-input", "--title", "x"])
     code, shown = term.finish()
     assert code == 2
     assert "missing --type, --channel, --description; nothing was created" in shown

@@ -90,7 +90,10 @@ def test_refusals_change_nothing(data_repo: DataRepo, cli: CliRun) -> None:
     before = {p: p.read_bytes() for p in root.rglob("*.yaml")}
     for args, message in [
         (["REQ-0003", "REQ-0004"], "'REQ-0004' already exists: requirements/REQ-0004-search.yaml"),
-        (["REQ-0003", "PLAN-0009"], "'PLAN-0009' is not a requirement id; it must look like REQ-0001"),
+        (
+            ["REQ-0003", "PLAN-0009"],
+            "'PLAN-0009' is not a requirement id; it must look like REQ-0001",
+        ),
         (["REQ-0003", "REQ-12"], "'REQ-12' is not a requirement id"),
         (["REQ-0003", "REQ-0003"], "already has this id"),
         (["REQ-0099", "REQ-0100"], "no item has the id 'REQ-0099'"),
@@ -121,7 +124,9 @@ def test_a_duplicate_after_a_merge_follows_the_validate_hint(
     root = git_repo.root
     result = cli("-C", str(root), "validate")
     assert result.exit_code == 1
-    line = next(line for line in result.stderr.splitlines() if "REQ-0002-search" in line.split(":")[0])
+    line = next(
+        line for line in result.stderr.splitlines() if "REQ-0002-search" in line.split(":")[0]
+    )
     command = re.search(r"'(mitrm renumber [^']+)'", line)
     assert command is not None, line
     args = command.group(1).split()[2:]

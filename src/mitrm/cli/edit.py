@@ -337,7 +337,9 @@ def renumber(
             f"references: {', '.join(unread)}\n"
         )
     on_branches = [
-        n for n in names_on_branches(root, [kind.folder]) if n.rsplit("/", 1)[-1].startswith(new + "-")
+        n
+        for n in names_on_branches(root, [kind.folder])
+        if n.rsplit("/", 1)[-1].startswith(new + "-")
     ]
     if on_branches:
         err.write(f"note: '{new}' is also used on another branch ({on_branches[0]})\n")

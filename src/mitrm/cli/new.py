@@ -44,9 +44,7 @@ def new(
     ] = None,
     channel: Annotated[str | None, _opt("Requirement source channel.")] = None,
     department: Annotated[str | None, _opt("Requesting department.")] = None,
-    requester: Annotated[
-        str | None, _opt("Who asked (default: git config user.name).")
-    ] = None,
+    requester: Annotated[str | None, _opt("Who asked (default: git config user.name).")] = None,
     description: Annotated[str | None, _opt("Description (all kinds).")] = None,
     business_goal: Annotated[str | None, _opt("Requirement business goal.")] = None,
     due: Annotated[str | None, _opt("Requirement due date, YYYY-MM-DD.")] = None,
@@ -80,9 +78,7 @@ def new(
     edit: Annotated[
         bool, typer.Option("--edit", help="Open the new file in $EDITOR, then validate it.")
     ] = False,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text (the path) or json.")
-    ] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text (the path) or json.")] = "text",
 ) -> int:
     """Draft a new item: asks on a terminal, takes every field as an option, prints the path.
 
@@ -133,8 +129,9 @@ def new(
     values = _answers(root, settings, kind, given, asking=asking, today=today)
     if tag:
         values["tags"] = [t.strip() for t in tag if t.strip()]
-    return _create(root, settings, kind, values, slug=slug, today=today, edit=edit,
-                   asking=asking, fmt=fmt)
+    return _create(
+        root, settings, kind, values, slug=slug, today=today, edit=edit, asking=asking, fmt=fmt
+    )
 
 
 def _flag(name: str) -> str:
@@ -228,7 +225,11 @@ def _read_line() -> str | None:
 
 
 def _ask(
-    q: Question, default: str | None, *, known_ids: set[str], today: dt.date,
+    q: Question,
+    default: str | None,
+    *,
+    known_ids: set[str],
+    today: dt.date,
     values: dict[str, Any],
 ) -> Any:
     """Ask until the answer is acceptable."""
@@ -361,8 +362,9 @@ def _edit_loop(root: Path, settings: Settings, kind: Kind, path: Path, *, asking
             done = subprocess.run([*argv, str(path)], check=False)
         except OSError as exc:
             path.unlink(missing_ok=True)
-            raise UsageError(f"cannot run the editor {argv[0]}: {exc.strerror}; "
-                             "nothing was created") from None
+            raise UsageError(
+                f"cannot run the editor {argv[0]}: {exc.strerror}; nothing was created"
+            ) from None
         if done.returncode != 0:
             path.unlink(missing_ok=True)
             raise UsageError(
@@ -376,11 +378,13 @@ def _edit_loop(root: Path, settings: Settings, kind: Kind, path: Path, *, asking
         if not asking:
             sys.stderr.write(f"kept {rel} as a draft; fix it, then run 'mitrm validate {rel}'\n")
             return 1
-        sys.stderr.write("The file does not validate. [r]e-open the editor, [k]eep it as a "
-                         "draft, or [d]iscard it? [r]: ")
+        sys.stderr.write(
+            "The file does not validate. [r]e-open the editor, [k]eep it as a "
+            "draft, or [d]iscard it? [r]: "
+        )
         sys.stderr.flush()
-        line = _read_line()
-        answer = (line or "k").strip().lower()[:1] or "r"
+        reply = _read_line()
+        answer = (reply or "k").strip().lower()[:1] or "r"
         if answer == "k":
             sys.stderr.write(f"kept {rel} as a draft; fix it, then run 'mitrm validate {rel}'\n")
             return 1

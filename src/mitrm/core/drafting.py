@@ -53,8 +53,13 @@ QUESTIONS: dict[Kind, tuple[Question, ...]] = {
     Kind.REQUIREMENT: (
         Question("title", "Title (a short name for the request)", required=True),
         Question("type", "Type", Ask.CHOICE, True, _choices(RequirementType)),
-        Question("channel", "Source channel (where the request came from)", Ask.CHOICE, True,
-                 _choices(Channel)),
+        Question(
+            "channel",
+            "Source channel (where the request came from)",
+            Ask.CHOICE,
+            True,
+            _choices(Channel),
+        ),
         Question("department", "Requesting department"),
         Question("requester", "Requester (who asked)"),
         Question("description", "Description (what is needed, in business words)", required=True),
@@ -160,7 +165,9 @@ def menu(q: Question) -> str:
 # --- the new file -------------------------------------------------------------------
 
 
-def item_data(kind: Kind, item_id: str, values: Mapping[str, Any], *, created: dt.date) -> dict[str, Any]:
+def item_data(
+    kind: Kind, item_id: str, values: Mapping[str, Any], *, created: dt.date
+) -> dict[str, Any]:
     """The new item's fields in their natural order (unanswered ones left out)."""
     v = {key: value for key, value in values.items() if value not in (None, "", [])}
     data: dict[str, Any] = {"id": item_id, "title": v.get("title")}

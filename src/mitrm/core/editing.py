@@ -167,7 +167,7 @@ def apply(data: Mapping[str, Any], edits: list[tuple[Assignment, Any]]) -> dict[
         node: Any = result
         for depth, part in enumerate(loc[:-1]):
             node = _step(node, part, loc[: depth + 1], create=True)
-        last = loc[-1]
+        last: Any = loc[-1]
         if isinstance(node, list):
             _step(node, last, loc, create=False)
             if assignment.append:
@@ -238,8 +238,7 @@ def check_transition(
         names = list(dict.fromkeys(format_loc(loc) for loc, _ in gaps))
         example = " ".join(f"{name}=..." for name in names)
         raise DataError(
-            f"{item_id} cannot become '{target}': missing {', '.join(names)}; "
-            "nothing was changed",
+            f"{item_id} cannot become '{target}': missing {', '.join(names)}; nothing was changed",
             hint=f"fill them in first: mitrm set {item_id} {example} "
             f"(or pass them to 'mitrm status {item_id} {target} FIELD=VALUE...')",
         )

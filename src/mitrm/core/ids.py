@@ -50,7 +50,9 @@ def next_id(scheme: IdScheme, taken: Iterable[str]) -> str:
 
 def fits_scheme(item_id: str, scheme: IdScheme) -> bool:
     """Whether ``item_id`` has the scheme's prefix and at least its digit count."""
-    return re.fullmatch(rf"{re.escape(scheme.prefix)}-[0-9]{{{scheme.digits},}}", item_id) is not None
+    return (
+        re.fullmatch(rf"{re.escape(scheme.prefix)}-[0-9]{{{scheme.digits},}}", item_id) is not None
+    )
 
 
 def shard_folder(shard: Shard, number: int, today: dt.date) -> str | None:

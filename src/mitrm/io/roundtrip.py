@@ -27,8 +27,12 @@ from mitrm.errors import DataError, UsageError
 from mitrm.io.atomic import write_atomic
 from mitrm.io.yamlfile import parse_bytes
 
-_SEQ_UNDER_KEY = re.compile(r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", re.M)
-_NESTED_KEY = re.compile(r"^( *)[^\s#-][^\n:]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)[^\s#-][^\n]*:", re.M)
+_SEQ_UNDER_KEY = re.compile(
+    r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", re.M
+)
+_NESTED_KEY = re.compile(
+    r"^( *)[^\s#-][^\n:]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)[^\s#-][^\n]*:", re.M
+)
 
 
 def _indentation(text: str) -> tuple[int, int, int]:
@@ -94,7 +98,9 @@ class Editable:
     def set(self, loc: Loc, value: Any) -> None:
         """Set the field at ``loc`` (creating missing mappings on the way)."""
         parent, key, rest = self._parent(loc)
-        self._assign(parent, key, _nest(rest, value) if rest else value, loc[: len(loc) - len(rest) - 1])
+        self._assign(
+            parent, key, _nest(rest, value) if rest else value, loc[: len(loc) - len(rest) - 1]
+        )
 
     def append(self, loc: Loc, value: Any) -> None:
         """Append ``value`` (or each entry of a list) to the list at ``loc``."""
@@ -415,7 +421,7 @@ def splice(original: str, normal: str, edited: str) -> str:
     return "".join(out)
 
 
-def _back(opcodes: list[tuple[str, int, int, int, int]], pos: int) -> list[int]:
+def _back(opcodes: Sequence[tuple[str, int, int, int, int]], pos: int) -> list[int]:
     """Where line boundary ``pos`` of the second sequence falls in the first."""
     found: list[int] = []
     for tag, i1, i2, j1, j2 in opcodes:
@@ -428,6 +434,6 @@ def _back(opcodes: list[tuple[str, int, int, int, int]], pos: int) -> list[int]:
     return found or [0]
 
 
-def _forward(opcodes: list[tuple[str, int, int, int, int]], pos: int) -> list[int]:
+def _forward(opcodes: Sequence[tuple[str, int, int, int, int]], pos: int) -> list[int]:
     """Where line boundary ``pos`` of the first sequence falls in the second."""
     return _back([(tag, j1, j2, i1, i2) for tag, i1, i2, j1, j2 in opcodes], pos)
