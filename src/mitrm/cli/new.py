@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from mitrm.cli.context import state
-from mitrm.core.models.common import Kind
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from mitrm.core.drafting import Question
-    from mitrm.core.models import Settings
+    from mitrm.core.models import Kind, Settings
+
+
+class KindArg(str, Enum):
+    """The kinds ``mitrm new`` drafts (mirrors core's Kind without importing the models)."""
+
+    REQUIREMENT = "requirement"
+    PLAN = "plan"
+    CHANGE = "change"
+
 
 # Options whose name differs from the question they answer (lists take one id per option).
 _FLAGS = {"targets": "--target", "requirements": "--requirement"}
@@ -37,7 +46,10 @@ def _opt(help_text: str) -> Any:
 
 def new(
     ctx: typer.Context,
-    kind: Annotated[Kind, typer.Argument(help="What to draft: requirement, plan or change.")],
+    kind_arg: Annotated[
+        KindArg,
+        typer.Argument(metavar="KIND", help="What to draft: requirement, plan or change."),
+    ],
     title: Annotated[str | None, _opt("Title (all kinds).")] = None,
     type_: Annotated[
         str | None, typer.Option("--type", help="Requirement type.", show_default=False)
@@ -88,8 +100,10 @@ def new(
     import datetime as dt
 
     from mitrm.core.drafting import QUESTIONS
+    from mitrm.core.models import Kind
     from mitrm.errors import UsageError
 
+    kind = Kind(kind_arg.value)
     if fmt not in ("text", "json"):
         raise UsageError(f"--format must be text or json, not '{fmt}'")
     run = state(ctx)
@@ -204,6 +218,8 @@ def _defaults(root: Path, settings: Settings, kind: Kind) -> dict[str, str]:
 
 
 def _known_ids(root: Path, settings: Settings, kind: Kind, cache: dict[str, set[str]]) -> set[str]:
+    from mitrm.core.models import Kind
+
     if "ids" not in cache:
         from mitrm.io.repository import load_repository
 
