@@ -7,9 +7,7 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mitrm.cli.formats import ListFormat
 from mitrm.errors import MitrmError, SettingsError
