@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from mitrm.core.models import MODELS, Settings
 
 _IDS = {
@@ -103,7 +105,9 @@ def describe_items() -> str:
         "when the change brings a date forward; `impact.cost` likewise (negative saves).",
     ]
     seen: set[str] = set()
-    documents = [(kind.label.capitalize(), model) for kind, model in MODELS.items()]
+    documents: list[tuple[str, type[BaseModel]]] = [
+        (kind.label.capitalize(), model) for kind, model in MODELS.items()
+    ]
     documents.append(("Settings (`mitrm.yaml`)", Settings))
     for title, model in documents:
         schema = model.model_json_schema(mode="validation")
