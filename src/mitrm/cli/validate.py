@@ -120,6 +120,9 @@ def _selected(root: Path, paths: list[Path]) -> set[str]:
             rel = full.relative_to(root).as_posix()
         except ValueError as exc:
             raise UsageError(f"{path} is outside the data repo {root}") from exc
+        if rel == "mitrm.yaml":
+            # New settings can change the verdict on any item: report on all of them.
+            return set(known)
         if full.is_dir() and not full.is_symlink():
             prefix = "" if rel == "." else rel + "/"
             chosen |= {item for item in known if item.startswith(prefix)}
