@@ -90,9 +90,8 @@ def emit_table(
         _plain_columns(header, rows, title)
         return
     from rich import box
-    from rich.table import Table
-
     from rich.cells import cell_len
+    from rich.table import Table
 
     table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     widths = [
