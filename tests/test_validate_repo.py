@@ -218,3 +218,12 @@ def test_settings_path_reports_on_the_whole_repo(data_repo: DataRepo, cli: CliRu
     result = cli("validate", "mitrm.yaml", cwd=data_repo.root)
     assert result.exit_code == 0
     assert result.stderr == "checked 2 files: 0 errors, 0 warnings\n"
+
+
+def test_new_settings_replace_the_old_cache(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.requirement("REQ-0001")
+    assert cli("-C", str(git_repo.root), "validate").exit_code == 0
+    git_repo.write("mitrm.yaml", "project: Renamed\n")
+    assert cli("-C", str(git_repo.root), "validate").exit_code == 0
+    caches = list((git_repo.root / ".git" / "mitrm").glob("verdicts-*.pickle"))
+    assert len(caches) == 1
