@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,6 +72,10 @@ def _code_stamp() -> str:
                 if entry.name.endswith(".py") or entry.is_dir():
                     parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
     return "|".join(parts)
+
+
+def _stamp_hash() -> str:
+    return hashlib.blake2b(_code_stamp().encode("utf-8"), digest_size=12).hexdigest()
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -277,7 +281,7 @@ def load_repository(
     """
     settings = settings or load_settings(root)
     files = discover(root)
-    cache = ParseCache(root, name="parsed.pickle")
+    cache = ParseCache(root, name=f"parsed-{_stamp_hash()}.pickle")
     records: list[Record] = []
     with _bulk():
         if use_cache:
@@ -313,8 +317,3 @@ def load_repository(
     repository = Repository(root=root, settings=settings, records=records)
     repository.diagnostics = [d for record in records for d in record.diagnostics]
     return repository
-
-
-def select(records: Sequence[Record], paths: set[str]) -> list[Record]:
-    """The records whose path is in ``paths``."""
-    return [record for record in records if record.path in paths]
