@@ -9,8 +9,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CliRun, DataRepo
+from mitrm.io.roundtrip import splice
 from mitrm.io.yamlfile import load_yaml
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "edit"
@@ -200,3 +203,40 @@ def test_writes_replace_the_file_atomically(item: Path, data_repo: DataRepo, cli
     assert cli("-C", str(data_repo.root), "set", "REQ-0007", "due=2099-06-30").exit_code == 0
     assert item.stat().st_ino != inode  # a new file renamed into place, never half-written
     assert not [p for p in item.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_windows_line_ends_and_a_byte_order_mark_are_kept(data_repo: DataRepo, cli: CliRun) -> None:
+    text = "\ufeff# from Windows\r\nid: REQ-0005\r\ntitle: X\r\ntype: data\r\nstatus: draft\r\n"
+    text += "source:\r\n  channel: internal\r\ndescription: d\r\n"
+    path = data_repo.root / "requirements" / "REQ-0005-x.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    assert cli("-C", str(data_repo.root), "set", "REQ-0005", "title=Yonder").exit_code == 0
+    assert path.read_bytes() == text.replace("title: X", "title: Yonder").encode("utf-8")
+
+
+_LINES = st.lists(
+    st.sampled_from(["a: 1\n", "b: 2\n", "# c\n", "\n", "  - d\n", "e: [x]\n"]), max_size=12
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINES, _LINES, _LINES)
+def test_splice_without_edits_keeps_the_original(a: list[str], b: list[str], c: list[str]) -> None:
+    original, normal, edited = "".join(a), "".join(b), "".join(c)
+    assert splice(original, normal, normal) == original
+    assert splice(normal, normal, edited) == edited
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINES, st.integers(min_value=0, max_value=12), st.sampled_from(["z: 9\n", "- y\n"]))
+def test_splice_applies_one_inserted_line_to_a_reformatted_file(
+    lines: list[str], at: int, new: str
+) -> None:
+    original = "".join(lines)
+    normal = original.replace("e: [x]", "e: [ x ]")  # a round trip that respaces flow lists
+    edited_lines = normal.splitlines(keepends=True)
+    at = min(at, len(edited_lines))
+    edited = "".join([*edited_lines[:at], new, *edited_lines[at:]])
+    result = splice(original, normal, edited)
+    assert result.count(new) == original.count(new) + 1
+    assert result.replace(new, "", 1) == original or "e: [ x ]" in result

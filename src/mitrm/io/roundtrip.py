@@ -94,6 +94,8 @@ class Editable:
     _normal: str = field(repr=False)
     order: Callable[[Loc], Sequence[str]] = field(default=lambda loc: (), repr=False)
     """The natural order of the fields at a path, so new fields land in their place."""
+    bom: str = ""
+    crlf: bool = False
 
     def set(self, loc: Loc, value: Any) -> None:
         """Set the field at ``loc`` (creating missing mappings on the way)."""
@@ -174,12 +176,19 @@ class Editable:
         """The edited file's text: the original with only the edited lines replaced."""
         buffer = io.StringIO()
         self._yaml.dump(self.doc, buffer)
-        return splice(self.text, self._normal, buffer.getvalue())
+        text = splice(self.text, self._normal, buffer.getvalue())
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return self.bom + text
+
+    def original(self) -> str:
+        """The file's text as read (byte order mark and line ends included)."""
+        return self.bom + (self.text.replace("\n", "\r\n") if self.crlf else self.text)
 
     def save(self) -> str:
         """Write the edited text atomically; return it."""
         text = self.result()
-        if text != self.text:
+        if text != self.original():
             write_atomic(self.path, text)
         return text
 
@@ -358,6 +367,12 @@ def open_item(
             hint=f"fix the file first ('mitrm validate {rel}' shows every problem)",
         )
     text = raw.decode("utf-8")
+    # Edit in plain LF text; the BOM and CRLF line ends are put back on the way out.
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text.removeprefix("\ufeff")
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+    if crlf:
+        text = text.replace("\r\n", "\n")
     yaml = _yaml(text)
     from ruamel.yaml.error import YAMLError
 
@@ -368,7 +383,9 @@ def open_item(
         raise DataError(f"{rel}: cannot be edited safely: {exc}") from exc
     buffer = io.StringIO()
     yaml.dump(normal_doc, buffer)
-    editable = Editable(path, rel, text, loaded.data, doc, yaml, buffer.getvalue())
+    editable = Editable(
+        path, rel, text, loaded.data, doc, yaml, buffer.getvalue(), bom=bom, crlf=crlf
+    )
     if order is not None:
         editable.order = order
     return editable
@@ -425,11 +442,13 @@ def _back(opcodes: Sequence[tuple[str, int, int, int, int]], pos: int) -> list[i
     """Where line boundary ``pos`` of the second sequence falls in the first."""
     found: list[int] = []
     for tag, i1, i2, j1, j2 in opcodes:
-        if tag == "equal" and j1 <= pos <= j2:
-            found.append(i1 + pos - j1)
-        elif pos == j1:
+        if tag == "equal":
+            if j1 <= pos <= j2:
+                found.append(i1 + pos - j1)
+            continue
+        if pos == j1:
             found.append(i1)
-        elif pos == j2:
+        if pos == j2:
             found.append(i2)
     return found or [0]
 
