@@ -145,7 +145,7 @@ def _unchanged(item: Path) -> None:
         (
             ["status", "REQ-0007", "submitted"],
             1,
-            "REQ-0007 cannot become 'submitted': missing owners, business_goal",
+            "REQ-0007 cannot become 'submitted': missing owners.business, business_goal",
         ),
         (["status", "REQ-0007", "aproved"], 2, "did you mean 'approved'?"),
     ],

@@ -39,11 +39,6 @@ class Question:
     choices: tuple[str, ...] = ()
     help: str = ""
 
-    @property
-    def option(self) -> str:
-        """The command-line option that answers this question."""
-        return "--" + self.name.replace("_", "-")
-
 
 def _choices(enum: type[Enum]) -> tuple[str, ...]:
     return tuple(str(member.value) for member in enum)

@@ -235,7 +235,9 @@ def check_transition(
         )
     gaps = missing_fields({**data, "status": target}, workflow.required_fields(target))
     if gaps:
-        names = list(dict.fromkeys(format_loc(loc) for loc, _ in gaps))
+        names = list(
+            dict.fromkeys(path if "*" not in path else format_loc(loc) for loc, path in gaps)
+        )
         example = " ".join(f"{name}=..." for name in names)
         raise DataError(
             f"{item_id} cannot become '{target}': missing {', '.join(names)}; nothing was changed",
