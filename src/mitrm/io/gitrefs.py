@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def _git(root: Path, *args: str) -> str | None:
+def _git(root: Path, *args: str, stdin: str | None = None) -> str | None:
     exe = shutil.which("git")
     if exe is None:
         return None
     try:
         done = subprocess.run(
-            [exe, *args],
+            [exe, "-c", "core.quotePath=false", *args],
             cwd=root,
+            input=stdin,
             capture_output=True,
             text=True,
             encoding="utf-8",
@@ -42,18 +43,29 @@ def branch_heads(root: Path) -> list[str]:
 def names_on_branches(root: Path, folders: Sequence[str]) -> list[str]:
     """Paths (relative to ``root``) under ``folders`` in the tree of every branch tip.
 
-    One ``git for-each-ref`` and one ``git ls-tree`` per distinct tip commit:
-    branches that point at the same commit are listed once.
+    Branches mostly share their item folders, so the folders' trees are looked
+    up for all tips in one ``git cat-file --batch-check`` and each distinct tree
+    is listed once: a handful of git calls however many branches there are.
     """
+    heads = branch_heads(root)
+    if not heads:
+        return []
+    prefix = (_git(root, "rev-parse", "--show-prefix") or "").strip()
+    wanted = [(folder, f"{head}:{prefix}{folder}") for head in heads for folder in folders]
+    out = _git(root, "cat-file", "--batch-check", stdin="".join(f"{spec}\n" for _, spec in wanted))
+    if out is None:
+        return []
+    trees: dict[str, str] = {}  # tree sha -> folder
+    for (folder, _spec), line in zip(wanted, out.splitlines(), strict=False):
+        parts = line.split()
+        if len(parts) >= 2 and parts[1] == "tree":
+            trees.setdefault(parts[0], folder)
     names: list[str] = []
-    for head in branch_heads(root):
-        # core.quotePath=false: Chinese file names come back as written, not octal-escaped.
-        out = _git(
-            root, "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", head, "--", *folders
-        )
-        if out:
-            names += out.splitlines()
-    return names
+    for tree, folder in trees.items():
+        listed = _git(root, "ls-tree", "-r", "--name-only", "--full-tree", tree)
+        if listed:
+            names += [f"{folder}/{name}" for name in listed.splitlines()]
+    return list(dict.fromkeys(names))
 
 
 def user_name(root: Path) -> str | None:
