@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CliRun, DataRepo
-from mitrm.io.roundtrip import splice
+from mitrm.core.splice import splice
 from mitrm.io.yamlfile import load_yaml
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "edit"

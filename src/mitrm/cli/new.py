@@ -139,7 +139,9 @@ def new(
         interactive or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in _TRUE or _tty()
     )
     if edit:
-        _editor()  # a missing editor is reported before anything is created
+        from mitrm.cli.editor import editor_command
+
+        editor_command()  # a missing editor is reported before anything is created
     values = _answers(root, settings, kind, given, asking=asking, today=today)
     if tag:
         values["tags"] = [t.strip() for t in tag if t.strip()]
@@ -229,7 +231,7 @@ def _known_ids(root: Path, settings: Settings, kind: Kind, cache: dict[str, set[
     return cache["ids"]
 
 
-def _read_line() -> str | None:
+def read_line() -> str | None:
     """One line of input, or None at the end of input."""
     if _tty():
         try:
@@ -259,7 +261,7 @@ def _ask(
         shown = f" [{default}]" if default else ("" if q.required else " (optional)")
         err.write(f"{q.label if not q.choices else 'Choose'}{shown}: ")
         err.flush()
-        line = _read_line()
+        line = read_line()
         if line is None:
             err.write("\n")
             raise UsageError(f"input ended before '{q.name}' was answered; nothing was created")
@@ -270,32 +272,6 @@ def _ask(
             return parse_answer(q, text, known_ids=known_ids, today=today, values=values)
         except ValueError as exc:
             err.write(f"  {exc}; please try again\n")
-
-
-def _editor() -> list[str]:
-    """The editor command from $VISUAL or $EDITOR; UsageError if there is none."""
-    import shlex
-    import shutil
-
-    from mitrm.errors import UsageError
-
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not command:
-        raise UsageError(
-            "--edit needs an editor, but neither $VISUAL nor $EDITOR is set; nothing was created",
-            hint="e.g. export EDITOR=nano (or 'code --wait', 'vim')",
-        )
-    try:
-        argv = shlex.split(command)
-    except ValueError as exc:
-        raise UsageError(f"$EDITOR cannot be read ({exc}); nothing was created") from None
-    if not argv or shutil.which(argv[0]) is None:
-        raise UsageError(
-            f"editor '{argv[0] if argv else command}' (from $EDITOR) was not found; "
-            "nothing was created",
-            hint="set EDITOR to an installed editor, e.g. export EDITOR=nano",
-        )
-    return argv
 
 
 def _create(
@@ -310,6 +286,7 @@ def _create(
     asking: bool,
     fmt: str,
 ) -> int:
+    from mitrm.cli.editor import edit_until_valid
     from mitrm.core.drafting import item_data, render
     from mitrm.core.ids import slugify
     from mitrm.io.drafts import create_item, schema_ref
@@ -323,7 +300,7 @@ def _create(
     item_id, path = create_item(root, settings, kind, slug=name, render=text, today=today)
     code = 0
     if edit:
-        code = _edit_loop(root, settings, kind, path, asking=asking)
+        code = edit_until_valid(root, settings, kind, path, asking=asking)
         if code == 130:
             return code
         if not path.exists():
@@ -345,66 +322,3 @@ def _shown(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:  # pragma: no cover - another drive on Windows
         return str(path)
-
-
-def _problems(root: Path, settings: Settings, kind: Kind, path: Path) -> list[str]:
-    """The errors in the edited file, one diagnostic line each."""
-    from mitrm.core.diagnostics import Severity
-    from mitrm.core.record import Record
-    from mitrm.core.validation import validate_item
-    from mitrm.io.yamlfile import locate, parse_bytes
-
-    rel = path.relative_to(root).as_posix()
-    loaded = parse_bytes(path.read_bytes(), rel)
-    record = Record(path=rel, kind=kind, data=loaded.data)
-    record.diagnostics = list(loaded.diagnostics)
-    validate_item(record, settings=settings)
-    found = [d for d in record.diagnostics if d.severity is Severity.ERROR]
-    if loaded.text is not None:
-        found = locate(found, {rel: loaded.text})
-    return [d.text() for d in found]
-
-
-def _edit_loop(root: Path, settings: Settings, kind: Kind, path: Path, *, asking: bool) -> int:
-    """Open the editor until the file validates, the user keeps it as a draft, or discards it."""
-    import subprocess
-
-    from mitrm.errors import UsageError
-
-    argv = _editor()
-    rel = path.relative_to(root).as_posix()
-    while True:
-        try:
-            done = subprocess.run([*argv, str(path)], check=False)
-        except OSError as exc:
-            path.unlink(missing_ok=True)
-            raise UsageError(
-                f"cannot run the editor {argv[0]}: {exc.strerror}; nothing was created"
-            ) from None
-        if done.returncode != 0:
-            path.unlink(missing_ok=True)
-            raise UsageError(
-                f"the editor exited with status {done.returncode}; nothing was created"
-            )
-        problems = _problems(root, settings, kind, path)
-        if not problems:
-            return 0
-        for line in problems:
-            sys.stderr.write(line + "\n")
-        if not asking:
-            sys.stderr.write(f"kept {rel} as a draft; fix it, then run 'mitrm validate {rel}'\n")
-            return 1
-        sys.stderr.write(
-            "The file does not validate. [r]e-open the editor, [k]eep it as a "
-            "draft, or [d]iscard it? [r]: "
-        )
-        sys.stderr.flush()
-        reply = _read_line()
-        answer = (reply or "k").strip().lower()[:1] or "r"
-        if answer == "k":
-            sys.stderr.write(f"kept {rel} as a draft; fix it, then run 'mitrm validate {rel}'\n")
-            return 1
-        if answer == "d":
-            path.unlink(missing_ok=True)
-            sys.stderr.write("discarded; nothing was created\n")
-            return 1
