@@ -240,3 +240,12 @@ def test_splice_applies_one_inserted_line_to_a_reformatted_file(
     result = splice(original, normal, edited)
     assert result.count(new) == original.count(new) + 1
     assert result.replace(new, "", 1) == original or "e: [ x ]" in result
+
+
+def test_an_item_is_found_by_its_id_even_when_its_file_name_differs(
+    data_repo: DataRepo, cli: CliRun
+) -> None:
+    path = data_repo.write("requirements/sub/coupons.yaml", "id: REQ-0009\ntitle: X\n")
+    result = cli("-C", str(data_repo.root), "set", "REQ-0009", "background=b")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text(encoding="utf-8") == "id: REQ-0009\ntitle: X\nbackground: b\n"

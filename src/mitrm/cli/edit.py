@@ -228,9 +228,8 @@ def renumber(
     from mitrm.core.ids import fits_scheme, format_id, highest_number, renamed
     from mitrm.errors import UnknownIdError, UsageError
     from mitrm.io.atomic import create_exclusive, write_atomic
-    from mitrm.io.drafts import find_by_id, taken_names
+    from mitrm.io.drafts import files_mentioning, find_by_id, taken_names
     from mitrm.io.gitrefs import names_on_branches
-    from mitrm.io.repository import load_repository
     from mitrm.io.roundtrip import check_writable, open_item
 
     run = state(ctx)
@@ -287,22 +286,21 @@ def renumber(
     updates: dict[str, Any] = {}
     skipped: list[str] = []
     unread: list[str] = []
-    repo = load_repository(root, settings=settings)
-    for record in repo.records:
-        if record.data is None:
-            unread.append(record.path)
+    for rel, kind_of_file, data in files_mentioning(root, old):
+        if data is None:
+            unread.append(rel)
             continue
-        locs = reference_locs(record.kind, record.data, old)
+        locs = reference_locs(kind_of_file, data, old)
         if not locs:
             continue
         if len(holders) > 1:
-            skipped.append(record.path)
+            skipped.append(rel)
             continue
-        editable = item if record.path == holder.path else open_item(root, record.path)
+        editable = item if rel == holder.path else open_item(root, rel)
         for loc in locs:
             editable.set(loc, new)
         if editable is not item:
-            updates[record.path] = editable
+            updates[rel] = editable
     check_writable(item.path, holder.path)
     for rel, editable in updates.items():
         check_writable(editable.path, rel)

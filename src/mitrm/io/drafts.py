@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mitrm import __version__
 from mitrm.core.ids import file_name, format_id, highest_number, id_of_name, shard_folder
@@ -17,6 +18,7 @@ from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
 from mitrm.io.discovery import discover
 from mitrm.io.gitrefs import names_on_branches
+from mitrm.io.yamlfile import parse_bytes
 
 SCHEMA_URL = "https://raw.githubusercontent.com/mitrm/mitrm/v{version}/schemas"
 # A reservation older than this is from a run that died; its id may be taken again.
@@ -46,10 +48,31 @@ def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
     ]
     if named:
         return named
-    from mitrm.io.repository import load_repository
+    found = []
+    for path, kind, data in files_mentioning(root, item_id):
+        value = data.get("id") if data else None
+        if isinstance(value, str) and value.strip() == item_id:
+            found.append(Found(path, kind))
+    return found
 
-    repo = load_repository(root, settings=settings)
-    return [Found(r.path, r.kind) for r in repo.records if r.id == item_id]
+
+def files_mentioning(root: Path, text: str) -> Iterator[tuple[str, Kind, dict[str, Any] | None]]:
+    """Item files whose bytes contain ``text``, parsed (None when unreadable or invalid).
+
+    A file that does not contain an id cannot hold or refer to it, so most
+    files are only read, never parsed.
+    """
+    needle = text.encode("utf-8")
+    for item in discover(root):
+        if item.outside:
+            continue
+        try:
+            raw = (root / item.path).read_bytes()
+        except OSError:
+            yield item.path, item.kind, None
+            continue
+        if needle in raw:
+            yield item.path, item.kind, parse_bytes(raw, item.path).data
 
 
 def schema_ref(root: Path, settings: Settings, kind: Kind, folder: Path) -> str:

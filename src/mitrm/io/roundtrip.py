@@ -378,11 +378,10 @@ def open_item(
 
     try:
         doc = yaml.load(text)
-        normal_doc = yaml.load(text)
     except YAMLError as exc:  # pragma: no cover - PyYAML accepted it above
         raise DataError(f"{rel}: cannot be edited safely: {exc}") from exc
     buffer = io.StringIO()
-    yaml.dump(normal_doc, buffer)
+    yaml.dump(doc, buffer)  # the round trip without edits, before any edit is made
     editable = Editable(
         path, rel, text, loaded.data, doc, yaml, buffer.getvalue(), bom=bom, crlf=crlf
     )
