@@ -249,3 +249,15 @@ def test_an_item_is_found_by_its_id_even_when_its_file_name_differs(
     result = cli("-C", str(data_repo.root), "set", "REQ-0009", "background=b")
     assert result.exit_code == 0, result.stderr
     assert path.read_text(encoding="utf-8") == "id: REQ-0009\ntitle: X\nbackground: b\n"
+
+
+def test_a_reference_to_a_missing_id_is_written_with_a_warning(
+    item: Path, data_repo: DataRepo, cli: CliRun
+) -> None:
+    data_repo.requirement("REQ-0001")
+    result = cli("-C", str(data_repo.root), "set", "REQ-0007", "depends_on+=[REQ-0001, REQ-0404]")
+    assert result.exit_code == 0, result.stderr
+    assert "warning: 'REQ-0404' does not exist (yet)" in result.stderr
+    assert "warning: 'REQ-0001'" not in result.stderr
+    assert "REQ-0007: depends_on += [REQ-0001, REQ-0404]" in result.stderr
+    assert load_yaml(item.read_text(encoding="utf-8"))["depends_on"] == ["REQ-0001", "REQ-0404"]

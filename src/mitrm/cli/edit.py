@@ -174,6 +174,7 @@ def _edit(
         error = UsageError if all(d.code.startswith("MIT1") for d in fresh) else DataError
         raise error(f"{found.path}: {lines}; nothing was changed")
     check_writable(editable.path, found.path)
+    _warn_unknown_references(root, settings, found.kind, editable.data, new_data)
     for assignment, value in edits:
         if assignment.append:
             editable.append(assignment.loc, value)
@@ -193,7 +194,26 @@ def _edit(
     return found.path
 
 
+def _warn_unknown_references(
+    root: Path, settings: Settings, kind: Kind, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """A reference to an id that does not exist (yet) is written, with a warning."""
+    from mitrm.core.editing import added_references
+    from mitrm.io.drafts import find_by_id
+
+    for ref in added_references(kind, before, after):
+        if not find_by_id(root, settings, ref):
+            sys.stderr.write(
+                f"warning: '{ref}' does not exist (yet); 'mitrm validate' reports it "
+                "(MIT203) until it does\n"
+            )
+
+
 def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return str(value)

@@ -129,9 +129,9 @@ def value_for(kind: Kind, assignment: Assignment, parse: Callable[[str], Any]) -
     """The value to store: the text as written where the field holds text, else YAML's reading.
 
     ``title=Launch: phase 2`` stores that text (YAML would read a mapping) and
-    ``tags+=no`` appends the word 'no', not false; quote a text value
-    (``title='"x"'``) to have YAML read it. ``parse`` reads YAML; an empty value
-    removes the field.
+    ``tags+=no`` appends the word 'no', not false, while ``tags+=[a, b]``
+    appends two entries; quote a text value (``title='"x"'``) to have YAML read
+    it. ``parse`` reads YAML; an empty value removes the field.
     """
     if assignment.loc[0] in _OWN_COMMAND:
         name = str(assignment.loc[0])
@@ -146,7 +146,8 @@ def value_for(kind: Kind, assignment: Assignment, parse: Callable[[str], Any]) -
         if assignment.append:
             raise UsageError(f"nothing to append to '{assignment.field}'")
         return None
-    if _is_text(annotation) and not _quoted(raw):
+    several = assignment.append and raw.startswith("[") and raw.endswith("]")
+    if _is_text(annotation) and not _quoted(raw) and not several:
         return raw
     return parse(raw)
 
@@ -249,13 +250,17 @@ def check_transition(
 # --- renumber -------------------------------------------------------------------
 
 
-def reference_locs(kind: Kind, data: Mapping[str, Any], target: str) -> list[Loc]:
-    """Where raw item ``data`` names ``target`` in a reference field (valid or not)."""
+def reference_locs(kind: Kind, data: Mapping[str, Any], target: str | None) -> list[Loc]:
+    """Where raw item ``data`` names ``target`` (any id if None) in a reference field."""
     found: list[Loc] = []
 
     def scan(value: Any, loc: Loc) -> None:
         if isinstance(value, list):
-            found.extend((*loc, index) for index, ref in enumerate(value) if ref == target)
+            found.extend(
+                (*loc, index)
+                for index, ref in enumerate(value)
+                if ref == target or (target is None and isinstance(ref, str))
+            )
 
     if kind is Kind.REQUIREMENT:
         scan(data.get("depends_on"), ("depends_on",))
@@ -270,3 +275,18 @@ def reference_locs(kind: Kind, data: Mapping[str, Any], target: str) -> list[Loc
     else:
         scan(data.get("targets"), ("targets",))
     return found
+
+
+def added_references(kind: Kind, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Ids that ``after`` refers to and ``before`` did not (to check that they exist)."""
+
+    def refs(data: Mapping[str, Any]) -> set[str]:
+        found: set[str] = set()
+        for loc in reference_locs(kind, data, None):
+            value: Any = data
+            for part in loc:
+                value = value[part]
+            found.add(value)
+        return found
+
+    return sorted(refs(after) - refs(before))
