@@ -261,3 +261,13 @@ def test_a_reference_to_a_missing_id_is_written_with_a_warning(
     assert "warning: 'REQ-0001'" not in result.stderr
     assert "REQ-0007: depends_on += [REQ-0001, REQ-0404]" in result.stderr
     assert load_yaml(item.read_text(encoding="utf-8"))["depends_on"] == ["REQ-0001", "REQ-0404"]
+
+
+def test_a_symbolic_link_is_not_replaced(item: Path, data_repo: DataRepo, cli: CliRun) -> None:
+    real = data_repo.root / "elsewhere.yaml"
+    item.rename(real)
+    item.symlink_to(real)
+    result = cli("-C", str(data_repo.root), "set", "REQ-0007", "due=2099-06-30")
+    assert result.exit_code == 2
+    assert f"{REL} is a symbolic link; nothing was changed" in result.stderr
+    assert item.is_symlink() and real.read_text(encoding="utf-8") == SOURCE.read_text("utf-8")

@@ -67,7 +67,16 @@ def _yaml(text: str) -> Any:
 
 
 def check_writable(path: Path, rel: str) -> None:
-    """Refuse a read-only file before anything is written (UsageError, exit 2)."""
+    """Refuse a read-only file before anything is written (UsageError, exit 2).
+
+    A symbolic link is refused too: replacing it atomically would turn it into
+    a copy and leave the file it points to unchanged.
+    """
+    if path.is_symlink():
+        raise UsageError(
+            f"{rel} is a symbolic link; nothing was changed",
+            hint="edit the file it points to, or replace the link with the file",
+        )
     try:
         mode = path.stat().st_mode
     except OSError as exc:
