@@ -294,13 +294,14 @@ def _solve(
     cost = [[float(costs[item][k]) for k in range(dims)] for item in order]
     clo = [sorted(index[d] for d in closure[item]) for item in order]
     # For each limit, the items by their own ratio (the fractional bound needs that order).
-    by_limit = [
-        sorted(
-            range(n),
-            key=lambda i, k=k: (-(val[i] / cost[i][k]) if cost[i][k] > 0 else -float("inf"), i),
-        )
-        for k in range(dims)
-    ]
+
+    def own_ratio(k: int) -> list[int]:
+        def key(i: int) -> tuple[float, int]:
+            return (-(val[i] / cost[i][k]) if cost[i][k] > 0 else -float("inf"), i)
+
+        return sorted(range(n), key=key)
+
+    by_limit = [own_ratio(k) for k in range(dims)]
     status = [0] * n  # 0 undecided, 1 in, 2 out
     used = [0.0] * dims
     current = 0.0
@@ -463,12 +464,11 @@ def _reduce(
     dims = len(caps)
     bounds = []
     for k in range(dims):
-        ranked = sorted(
-            items,
-            key=lambda item, k=k: (
-                -(values[item] / float(costs[item][k])) if costs[item][k] else -float("inf")
-            ),
-        )
+
+        def key(item: str, k: int = k) -> float:
+            return -(values[item] / float(costs[item][k])) if costs[item][k] else -float("inf")
+
+        ranked = sorted(items, key=key)
         weights = [0.0]
         totals = [0.0]
         for item in ranked:
