@@ -121,7 +121,9 @@ def select_within(
         for limit in limits:
             cost = limit.cost_of(req)
             if cost is None:
-                reasons[req.id] = f"no {limit.field}: its cost is unknown"
+                reasons[req.id] = (
+                    f"no {limit.field}, so it cannot be weighed against the {limit.name}"
+                )
                 break
             found.append(cost)
         else:
