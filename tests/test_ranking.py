@@ -6,12 +6,13 @@ import datetime as dt
 import random
 
 import pytest
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from scoring_helpers import TODAY, full, req, settings
 
 from mitrm.core.ranking import find_cycle, rank_backlog
 from mitrm.errors import DataError
+from scoring_helpers import TODAY, full, req, settings
 
 
 def rank(items, **kwargs):  # type: ignore[no-untyped-def]

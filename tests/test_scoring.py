@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from scoring_helpers import TODAY, full, req, settings
 
 from mitrm.core.scoring import get_model, make_context, score_requirements
 from mitrm.core.scoring.types import Score
 from mitrm.errors import UsageError
+from scoring_helpers import TODAY, full, req, settings
 
 
 def score(item, model: str = "weighted", impute: str | None = None, **config) -> Score:  # type: ignore[no-untyped-def]

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from scoring_helpers import TODAY, full, req, settings
 
 from mitrm.core.models import Requirement
 from mitrm.core.ranking import rank_backlog
 from mitrm.core.selection import Limit, Selection, select_within
+from scoring_helpers import TODAY, full, req, settings
 
 
 def choose(items: list[Requirement], budget: float, **kwargs) -> Selection:  # type: ignore[no-untyped-def]
