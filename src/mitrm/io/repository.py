@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,9 +62,25 @@ def load_settings(root: Path) -> Settings:
         ) from exc
 
 
+def _code_stamp() -> str:
+    """Names this exact mitrm code, so that an upgrade (even unversioned) drops old verdicts."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__]
+    for folder in (package, package / "core", package / "io"):
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".py") or entry.is_dir():
+                    parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _stamp_hash() -> str:
+    return hashlib.blake2b(_code_stamp().encode("utf-8"), digest_size=12).hexdigest()
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """Identifies everything a per-file verdict depends on besides the file itself."""
-    text = settings.model_dump_json() + __version__
+    text = settings.model_dump_json() + _code_stamp()
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -214,7 +230,7 @@ def check_files(
             finally:
                 _SETTINGS.clear()
                 _ROOT.clear()
-            for item, (key, verdict) in zip(pending, fresh):
+            for item, (key, verdict) in zip(pending, fresh, strict=True):
                 verdicts[item.path] = verdict
                 if key is not None:
                     keys.add(key)
@@ -265,7 +281,7 @@ def load_repository(
     """
     settings = settings or load_settings(root)
     files = discover(root)
-    cache = ParseCache(root, name="parsed.pickle")
+    cache = ParseCache(root, name=f"parsed-{_stamp_hash()}.pickle")
     records: list[Record] = []
     with _bulk():
         if use_cache:
@@ -290,7 +306,7 @@ def load_repository(
                 record.data, record.diagnostics = hit[0], list(hit[1])
         if pending:
             parsed = _map(_parse_one, pending, jobs or default_jobs())
-            for (record, key), entry in zip(pending_records, parsed):
+            for (record, key), entry in zip(pending_records, parsed, strict=True):
                 record.data, record.diagnostics = entry[0], list(entry[1])
                 cache.entries[key] = entry
             cache.dirty = True
@@ -301,8 +317,3 @@ def load_repository(
     repository = Repository(root=root, settings=settings, records=records)
     repository.diagnostics = [d for record in records for d in record.diagnostics]
     return repository
-
-
-def select(records: Sequence[Record], paths: set[str]) -> list[Record]:
-    """The records whose path is in ``paths``."""
-    return [record for record in records if record.path in paths]
