@@ -47,7 +47,10 @@ def _table(
             table.add_row(*row)
         console.print(table)
         return
-    from rich.cells import cell_len
+    from rich.cells import cell_len as wide_len
+
+    def cell_len(text: str) -> int:
+        return len(text) if text.isascii() else wide_len(text)
 
     widths = [cell_len(name) for name in header]
     for row in cells:

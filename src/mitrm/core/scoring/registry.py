@@ -127,7 +127,7 @@ def combine(
             for item in found:
                 if item.points is None and item.name in medians:
                     value = medians[item.name]
-                    item = replace(item, points=value, raw=None, source="imputed: median")
+                    item = item._replace(points=value, raw=None, source="imputed: median")
                     rules += (f"{item.name} imputed as the median, {value:g} (--impute median)",)
                 filled.append(item)
             found = filled

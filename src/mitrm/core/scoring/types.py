@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from mitrm.core.models import Requirement
 from mitrm.core.models.settings import ScoringSettings
 
 
-@dataclass(frozen=True, slots=True)
-class Input:
+class Input(NamedTuple):
     """One input of a model for one item: its points on the model's scale, and where it came from.
 
     ``points`` is None when the item does not give the input; ``fields`` names
     what the user must fill in then (``scoring.value``, ``estimate.cost``).
+    A named tuple: tens of thousands are built per run, and they must be cheap.
     """
 
     name: str
@@ -26,8 +26,7 @@ class Input:
     fields: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One term of a formula: its input, weight and what it contributes to the score."""
 
     name: str
