@@ -48,7 +48,7 @@ def test_table_lists_ranked_then_unscored(backlog: DataRepo, cli: CliRun) -> Non
     assert order == ["REQ-0001", "REQ-0004", "REQ-0002", "REQ-0003"]
     assert "moved up from 3 to 2: REQ-0002 (natural rank 2) depends on it" in result.stdout
     assert "unscored: 1 open requirements lack inputs" in result.stdout
-    assert "scoring.value, scoring.urgency, due" in result.stdout
+    assert "scoring.value, scoring.urgency or due" in result.stdout
 
 
 def test_json_is_the_documented_shape(backlog: DataRepo, cli: CliRun) -> None:
@@ -79,7 +79,7 @@ def test_json_is_the_documented_shape(backlog: DataRepo, cli: CliRun) -> None:
             "id": "REQ-0005",
             "title": "Vague idea",
             "status": "analysis",
-            "missing": ["scoring.value", "scoring.urgency", "due"],
+            "missing": ["scoring.value", "scoring.urgency or due"],
         }
     ]
     assert document["count"] == {"ranked": 4, "unscored": 1}
@@ -96,7 +96,7 @@ def test_csv_and_markdown(backlog: DataRepo, cli: CliRun) -> None:
         "REQ-0003",
         "REQ-0005",
     ]
-    assert rows[-1]["missing"] == "scoring.value scoring.urgency due"
+    assert rows[-1]["missing"] == "scoring.value; scoring.urgency or due"
     markdown = run(cli, backlog, "--format", "markdown", "--top", "2").stdout
     assert markdown.startswith("| rank | id | title |")
     assert markdown.count("| REQ-") == 3  # two ranked, one unscored
@@ -111,7 +111,7 @@ def test_explain_shows_every_term(backlog: DataRepo, cli: CliRun) -> None:
     assert "estimate.benefit / estimate.cost = 250 / 100" in out
     assert "moved up from 3 to 2: REQ-0002 (natural rank 2) depends on it" in out
     unscored = run(cli, backlog, "--explain", "REQ-0005").stdout
-    assert "unscored: missing scoring.value, scoring.urgency, due" in unscored
+    assert "unscored: missing scoring.value, scoring.urgency or due" in unscored
     unknown = run(cli, backlog, "--explain", "REQ-0099")
     assert unknown.exit_code == 2
     assert "no requirement has the id 'REQ-0099'" in unknown.stderr

@@ -90,8 +90,7 @@ def test_missing_inputs_are_named_never_zero() -> None:
     result = score(req("REQ-0001", value=3))
     assert result.value is None
     assert result.missing == (
-        "scoring.urgency",
-        "due",
+        "scoring.urgency or due",
         "estimate.benefit",
         "estimate.cost",
         "scoring.difficulty",

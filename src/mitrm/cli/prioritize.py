@@ -128,9 +128,10 @@ def prioritize(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    repo = load_repository(root, settings=settings)
-    # Everything loaded lives to the end of the run: keep the collector off it.
-    gc.freeze()
+    repo = load_repository(root, settings=settings, checks=False)
+    # Nearly everything built from here on lives to the end of this short run:
+    # cyclic garbage collection would only walk the same objects again and again.
+    gc.disable()
     everything = repo.requirements()
     wanted = Filter.build(statuses=status, types=type_, tags=tag, owner=owner)
     chosen = [req for req in everything if matches(req, wanted)]

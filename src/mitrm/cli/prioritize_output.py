@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -15,6 +16,10 @@ from mitrm.core.selection import Selection
 from mitrm.core.sensitivity import Sensitivity
 from mitrm.errors import UnknownIdError
 
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
 HEADER = ["rank", "id", "title", "score", "terms", "status", "due", "note"]
 
 
@@ -47,10 +52,11 @@ def _table(
             table.add_row(*row)
         console.print(table)
         return
-    from rich.cells import cell_len as wide_len
 
     def cell_len(text: str) -> int:
-        return len(text) if text.isascii() else wide_len(text)
+        # East Asian wide characters take two cells; a regex count is fast enough for
+        # ten thousand rows where rich's per-character measure is not.
+        return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
     widths = [cell_len(name) for name in header]
     for row in cells:
@@ -155,7 +161,7 @@ def ranking(ranking: Ranking, fmt: ListFormat, top: int | None) -> None:
                 e.req.status.value,
                 _due(e.req),
                 "unscored",
-                " ".join(e.missing),
+                "; ".join(e.missing),
             ]
             for e in ranking.unscored
         ]

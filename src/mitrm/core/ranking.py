@@ -110,6 +110,7 @@ def _order_key(req: Requirement, score: Score) -> tuple[object, ...]:
 def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
     """A dependency cycle in ``graph`` (closed on its first id), or None; iterative DFS."""
     state: dict[str, int] = {}
+    known = {node: [c for c in children if c in graph] for node, children in graph.items()}
     for start in sorted(graph, key=id_key):
         if state.get(start):
             continue
@@ -120,7 +121,7 @@ def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
             if index == 0:
                 state[node] = 1
                 path.append(node)
-            children = [c for c in graph.get(node, ()) if c in graph]
+            children = known[node]
             if index < len(children):
                 stack.append((node, index + 1))
                 child = children[index]

@@ -57,7 +57,8 @@ def from_due(
     if given.points is not None:
         return given
     if req.due is None or not ctx.settings.urgency_from_due:
-        fields = (f"scoring.{name}", "due") if ctx.settings.urgency_from_due else given.fields
+        # Either field would do: name them as one alternative, not as two needs.
+        fields = (f"scoring.{name} or due",) if ctx.settings.urgency_from_due else given.fields
         return Input(name, None, fields=fields)
     days = (req.due - ctx.today).days
     points = _by_days(days, steps, floor)
