@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from mitrm.core.ranking import find_cycle, rank_backlog
+from mitrm.core.models import Requirement
+from mitrm.core.ranking import Ranking, find_cycle, rank_backlog
 from mitrm.errors import DataError
 from scoring_helpers import TODAY, full, req, settings
 
 
-def rank(items, **kwargs):  # type: ignore[no-untyped-def]
+def rank(items: list[Requirement], **kwargs: Any) -> Ranking:
     return rank_backlog(items, settings=settings(), today=TODAY, **kwargs)
 
 
@@ -94,7 +96,7 @@ def test_find_cycle_on_plain_graphs() -> None:
 
 
 @st.composite
-def backlogs(draw: st.DrawFn) -> list:  # type: ignore[type-arg]
+def backlogs(draw: st.DrawFn) -> list[Requirement]:
     count = draw(st.integers(1, 25))
     items = []
     for n in range(1, count + 1):
@@ -115,8 +117,7 @@ def backlogs(draw: st.DrawFn) -> list:  # type: ignore[type-arg]
 @hsettings(max_examples=150, deadline=None)
 @given(backlogs(), st.randoms())
 def test_ranking_is_a_deterministic_permutation_respecting_dependencies(
-    items: list,
-    shuffle: random.Random,  # type: ignore[type-arg]
+    items: list[Requirement], shuffle: random.Random
 ) -> None:
     ranking = rank(items)
     ids = [e.id for e in ranking.entries]

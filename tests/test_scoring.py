@@ -159,7 +159,7 @@ def test_security_and_compliance_rank_first_unless_settings_say_otherwise() -> N
 )
 def test_off_scale_values_are_validation_errors(field: str, value: int, scale: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        req("REQ-0001", **{field: value})
+        req("REQ-0001", **{field: value})  # type: ignore[arg-type]
     assert scale in str(caught.value)
 
 
