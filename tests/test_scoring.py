@@ -195,3 +195,8 @@ def test_scores_are_absolute(rows: list[tuple[int, int, int, int, int, int]]) ->
         alone, _ = score_requirements([item], model=chosen, ctx=ctx)
         assert alone[0].value == result.value
         assert result.value is not None and 20 <= result.value <= 100
+
+
+def test_a_misspelt_boost_type_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown requirement type 'securty'"):
+        score(full("REQ-0001"), boost_types=["securty"])

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from mitrm.core.models import Requirement
+from mitrm.core.models.requirement import RequirementType
 from mitrm.core.models.settings import ScoringSettings
 from mitrm.core.scoring.ice import Ice
 from mitrm.core.scoring.moscow import Moscow
@@ -78,6 +79,13 @@ def make_context(
     weights: Mapping[str, float] | None = None,
 ) -> Context:
     """The scoring context: effective weights, today's date and the boost rule."""
+    types = {kind.value for kind in RequirementType}
+    for name in settings.boost_types:
+        if name.lower() not in types:
+            raise UsageError(
+                f"unknown requirement type '{name}' in mitrm.yaml scoring.boost_types; "
+                f"use any of: {', '.join(sorted(types))}"
+            )
     return Context(
         settings=settings,
         weights=effective_weights(model, settings, weights),
