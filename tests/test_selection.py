@@ -163,3 +163,16 @@ def test_a_search_cut_short_says_so_and_keeps_greedy() -> None:
     result = choose(items, 100, method_hint="branch and bound", node_limit=3)
     assert not result.optimal
     assert result.total_score >= result.greedy_score
+
+
+def test_moscow_wont_is_never_chosen() -> None:
+    items = [full("REQ-0001", cost=1, moscow="wont"), full("REQ-0002", cost=1, moscow="could")]
+    ranking = rank_backlog(items, settings=settings(), today=TODAY, model="moscow")
+    result = select_within(
+        ranking,
+        limits=[Limit("budget", Decimal(10), "CNY")],
+        everything={item.id: item for item in items},
+        currency="CNY",
+    )
+    assert chosen(result) == ["REQ-0002"]
+    assert result.left_out[0].reason == "MoSCoW 'wont': not to be done this time"

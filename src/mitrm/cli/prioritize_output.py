@@ -58,13 +58,14 @@ def _table(
         # ten thousand rows where rich's per-character measure is not.
         return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
-    widths = [cell_len(name) for name in header]
-    for row in cells:
-        for index, cell in enumerate(row):
-            widths[index] = max(widths[index], cell_len(cell))
+    everything = [list(header), *cells]
+    sizes = [[cell_len(cell) for cell in row] for row in everything]
+    widths = [max(column) for column in zip(*sizes, strict=True)]
     lines = [] if title is None else [title]
-    for row in [list(header), *cells]:
-        padded = [cell + " " * (widths[i] - cell_len(cell)) for i, cell in enumerate(row)]
+    for row, size in zip(everything, sizes, strict=True):
+        padded = [
+            cell + " " * (width - used) for cell, used, width in zip(row, size, widths, strict=True)
+        ]
         lines.append("  ".join(padded).rstrip())
     sys.stdout.write("\n".join(lines) + "\n")
 

@@ -117,6 +117,9 @@ def select_within(
     costs: dict[str, tuple[Decimal, ...]] = {}
     for entry in ranking.entries:
         req = entry.req
+        if entry.score.tier_label == "wont":
+            reasons[req.id] = "MoSCoW 'wont': not to be done this time"
+            continue
         found: list[Decimal] = []
         for limit in limits:
             cost = limit.cost_of(req)

@@ -25,10 +25,17 @@ ROI_STEPS: tuple[tuple[float, int], ...] = ((1.0, 1), (2.0, 2), (3.0, 3), (5.0, 
 def field_input(req: Requirement, name: str, *, label: str | None = None) -> Input:
     """The scoring field ``name`` as an input, its points equal to its value."""
     value = getattr(req.scoring, name, None) if req.scoring is not None else None
-    field_path = f"scoring.{name}"
+    field_path = _PATHS.get(name) or f"scoring.{name}"
     if value is None:
-        return Input(label or name, None, fields=(field_path,))
-    return Input(label or name, float(value), raw=_plain(value), source=field_path)
+        return Input(label or name, None, None, "", (field_path,))
+    raw = value if type(value) is int else _plain(value)
+    return Input(label or name, float(value), raw, field_path, ())
+
+
+_PATHS = {
+    name: f"scoring.{name}"
+    for name in ("value", "urgency", "difficulty", "risk_reduction", "reach", "impact")
+}
 
 
 def _plain(value: object) -> object:
