@@ -69,10 +69,15 @@ class Workflows(Strict):
 
 
 class ScoringSettings(Strict):
-    """Which scoring model ranks the backlog, and its weights."""
+    """Which scoring model ranks the backlog, and its weights (docs/scoring.md)."""
 
     model: str = "weighted"
     weights: dict[str, float] = Field(default_factory=dict)
+    # --- issue 4: scoring rules ---
+    boost_types: list[str] = Field(default_factory=lambda: ["security", "compliance"])
+    """Open requirements of these types rank above all others (weighted and moscow models)."""
+    urgency_from_due: bool = True
+    """Derive urgency / time criticality from the due date when the item does not give it."""
 
 
 class RuleSettings(Strict):
