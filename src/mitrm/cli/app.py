@@ -67,6 +67,9 @@ def _register() -> None:
 
     for module in (validate, browse, init, schema):
         module.register(app)
+    from mitrm.cli import history as _history  # issue 6: history, changelog
+
+    _history.register(app)
 
 
 _register()

@@ -1,0 +1,312 @@
+"""Item history as data: commits, field-level changes, per-item timelines (pure).
+
+The git adapter (``mitrm.io.git``) and the history loader (``mitrm.io.history``)
+fill these types; everything here works on plain lists and dicts, so tests need
+no git.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# A text value longer than this, or with a line break, is summarised as "changed".
+LONG_TEXT = 60
+WORKTREE = "worktree"
+"""The pseudo-sha of uncommitted changes in the working tree."""
+
+
+class _Absent:
+    """The value of a field that is not there (distinct from an explicit null)."""
+
+    _instance: _Absent | None = None
+
+    def __new__(cls) -> _Absent:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __reduce__(self) -> str:
+        return "ABSENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ABSENT: Any = _Absent()
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit: who, when (seconds since the epoch, UTC) and why."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    when: int
+    message: str
+
+    @property
+    def subject(self) -> str:
+        """The first line of the message."""
+        return self.message.split("\n", 1)[0].strip()
+
+    @property
+    def date(self) -> dt.datetime:
+        """``when`` as an aware UTC datetime."""
+        return dt.datetime.fromtimestamp(self.when, dt.timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field that differs between two versions of an item.
+
+    ``path`` is dotted with list indexes (``kpis.0.target``); a list of plain
+    values (tags, features) is one change holding both lists. ``old`` or ``new``
+    is ``ABSENT`` when the field was added or removed.
+    """
+
+    path: str
+    old: Any
+    new: Any
+
+    @property
+    def kind(self) -> str:
+        """``added``, ``removed``, ``text`` (long text changed) or ``changed``."""
+        if self.old is ABSENT:
+            return "added"
+        if self.new is ABSENT:
+            return "removed"
+        if is_long_text(self.old) or is_long_text(self.new):
+            return "text"
+        return "changed"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What one commit did to one item.
+
+    ``action``: added, changed, removed, renamed (path changed, maybe fields too),
+    or ``seen`` (first version at a shallow clone's cut, not a real addition).
+    ``problem`` is set when this version of the file could not be read (invalid
+    YAML in that commit); its changes are then empty.
+    """
+
+    item: str
+    sha: str
+    action: str
+    kind: str
+    path: str
+    old_path: str | None = None
+    title: str | None = None
+    status: str | None = None
+    changes: tuple[FieldChange, ...] = ()
+    problem: str | None = None
+    targets: tuple[str, ...] = ()  # a change request's targets in this version
+
+    def status_change(self) -> tuple[Any, Any] | None:
+        """(old, new) status if this event changed it."""
+        for change in self.changes:
+            if change.path == "status":
+                return change.old, change.new
+        return None
+
+
+@dataclass
+class History:
+    """The item events of a linear view of the history, oldest first."""
+
+    commits: dict[str, Commit] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    head: str | None = None
+    shallow: bool = False
+    boundary: frozenset[str] = frozenset()
+    _index: dict[str, list[Event]] | None = field(default=None, repr=False, compare=False)
+
+    def timeline(self, item: str) -> list[Event]:
+        """Every event of ``item``, oldest first (renames followed: identity is the id)."""
+        return list(self.by_item().get(item, []))
+
+    def by_item(self) -> dict[str, list[Event]]:
+        """Events grouped by item id, oldest first."""
+        if self._index is None or sum(map(len, self._index.values())) != len(self.events):
+            index: dict[str, list[Event]] = {}
+            for event in self.events:
+                index.setdefault(event.item, []).append(event)
+            self._index = index
+        return self._index
+
+    def extend(self, commits: Sequence[Commit], events: Iterable[Event], head: str) -> None:
+        """Append later commits and their events (an incremental update)."""
+        for commit in commits:
+            self.commits[commit.sha] = commit
+            self.order.append(commit.sha)
+        self.events.extend(events)
+        self.head = head
+        self._index = None
+
+    def when(self, event: Event) -> int:
+        """The time of an event's commit (0 if unknown)."""
+        commit = self.commits.get(event.sha)
+        return commit.when if commit else 0
+
+
+def is_long_text(value: Any) -> bool:
+    """Whether a value is text shown as "changed" rather than old -> new."""
+    return isinstance(value, str) and (len(value) > LONG_TEXT or "\n" in value.strip())
+
+
+def _scalar_list(value: Any) -> bool:
+    return isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value)
+
+
+def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
+    """Field-level changes from ``old`` to ``new`` (parsed item data, or parts of it)."""
+    if old == new and type(old) is type(new):
+        return []
+    if isinstance(old, dict) and isinstance(new, dict):
+        changes: list[FieldChange] = []
+        for key in list(old) + [k for k in new if k not in old]:
+            sub = f"{path}.{key}" if path else str(key)
+            changes += diff_values(old.get(key, ABSENT), new.get(key, ABSENT), sub)
+        return changes
+    if (
+        isinstance(old, list)
+        and isinstance(new, list)
+        and not (_scalar_list(old) and _scalar_list(new))
+    ):
+        changes = []
+        for index in range(max(len(old), len(new))):
+            before = old[index] if index < len(old) else ABSENT
+            after = new[index] if index < len(new) else ABSENT
+            sub = f"{path}.{index}" if path else str(index)
+            if before is ABSENT or after is ABSENT:
+                if before != after:
+                    changes.append(FieldChange(sub, before, after))
+            else:
+                changes += diff_values(before, after, sub)
+        return changes
+    return [FieldChange(path, old, new)]
+
+
+def compose(changes: Iterable[FieldChange]) -> list[FieldChange]:
+    """The net effect of successive changes: first old, last new, per path; no-ops dropped."""
+    first: dict[str, Any] = {}
+    last: dict[str, Any] = {}
+    for change in changes:
+        first.setdefault(change.path, change.old)
+        last[change.path] = change.new
+    return [
+        FieldChange(path, first[path], last[path])
+        for path in first
+        if not (first[path] == last[path] and type(first[path]) is type(last[path]))
+    ]
+
+
+def word(value: Any) -> str:
+    """A value in a few words for a change line."""
+    if value is ABSENT or value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        line = value.strip().split("\n", 1)[0]
+        return line if len(line) <= LONG_TEXT else line[: LONG_TEXT - 3] + "..."
+    if isinstance(value, list):
+        return "[" + ", ".join(word(v) for v in value) + "]" if value else "[]"
+    if isinstance(value, dict):
+        for key in ("name", "title", "description", "rule", "by"):
+            if key in value:
+                return word(value[key])
+        return "{" + ", ".join(str(k) for k in value) + "}"
+    return str(value)
+
+
+def describe(change: FieldChange) -> str:
+    """One line for a change: ``status: submitted -> approved``, ``tags: +gdpr``..."""
+    old, new = change.old, change.new
+    if (
+        _scalar_list(old if old is not ABSENT else [])
+        and _scalar_list(new if new is not ABSENT else [])
+        and (isinstance(old, list) or isinstance(new, list))
+    ):
+        before = old if isinstance(old, list) else []
+        after = new if isinstance(new, list) else []
+        added = [word(v) for v in after if v not in before]
+        removed = [word(v) for v in before if v not in after]
+        parts = [f"+{v}" for v in added] + [f"-{v}" for v in removed]
+        return f"{change.path}: {' '.join(parts) if parts else 'reordered'}"
+    kind = change.kind
+    if kind == "added":
+        return (
+            f"{change.path}: added {word(new)}"
+            if not is_long_text(new)
+            else (f"{change.path}: added ({_lines(new)})")
+        )
+    if kind == "removed":
+        return (
+            f"{change.path}: removed (was {word(old)})"
+            if not is_long_text(old)
+            else (f"{change.path}: removed")
+        )
+    if kind == "text":
+        return f"{change.path}: text changed ({text_delta(old, new)})"
+    return f"{change.path}: {word(old)} -> {word(new)}"
+
+
+def _lines(text: str) -> str:
+    count = len(text.strip().splitlines())
+    return f"{count} line{'s' * (count != 1)}"
+
+
+def text_delta(old: Any, new: Any) -> str:
+    """``+2 -1 lines`` between two texts."""
+    before = str(old).splitlines() if isinstance(old, str) else []
+    after = str(new).splitlines() if isinstance(new, str) else []
+    plus = minus = 0
+    for line in difflib.ndiff(before, after):
+        if line.startswith("+ "):
+            plus += 1
+        elif line.startswith("- "):
+            minus += 1
+    return f"+{plus} -{minus} line{'s' * (plus + minus != 1)}"
+
+
+def text_diff(change: FieldChange) -> list[str]:
+    """The unified diff of a text change, without headers (for ``--diff``)."""
+    before = change.old.splitlines() if isinstance(change.old, str) else []
+    after = change.new.splitlines() if isinstance(change.new, str) else []
+    lines = list(difflib.unified_diff(before, after, lineterm="", n=1))
+    return [line for line in lines[2:]]
+
+
+def status_intervals(
+    events: Sequence[Event], when: Mapping[str, int], *, until: int
+) -> list[tuple[str, int, int]]:
+    """(status, start, end) spans of one item's timeline; ``until`` closes the last one."""
+    spans: list[tuple[str, int, int]] = []
+    current: str | None = None
+    start = 0
+    for event in events:
+        at = when.get(event.sha, 0)
+        status = None if event.action == "removed" else event.status
+        if event.problem is not None and event.action != "removed":
+            continue
+        if status == current:
+            continue
+        if current is not None:
+            spans.append((current, start, max(start, at)))
+        current, start = status, at
+    if current is not None:
+        spans.append((current, start, max(start, until)))
+    return spans
