@@ -190,7 +190,11 @@ def _md(text: str) -> str:
 
 def render_text(log: Changelog) -> str:
     """Plain text for a terminal."""
-    lines = [f"Changes in {_range_label(log)}: {log.commits} commits, {len(log.entries)} items"]
+    items = len(log.entries)
+    lines = [
+        f"Changes in {_range_label(log)}: {log.commits} commit{'s' * (log.commits != 1)}, "
+        f"{items} item{'s' * (items != 1)}"
+    ]
     if log.whole_history:
         lines.append("(no tag found: the whole history)")
     for kind, by_type in log.grouped().items():

@@ -168,9 +168,20 @@ def _scalar_list(value: Any) -> bool:
     return isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value)
 
 
+def same(old: Any, new: Any) -> bool:
+    """Equal and of the same types all the way down (``true`` is not ``1`` in an item)."""
+    if type(old) is not type(new):
+        return False
+    if isinstance(old, dict):
+        return old.keys() == new.keys() and all(same(v, new[k]) for k, v in old.items())
+    if isinstance(old, (list, tuple)):
+        return len(old) == len(new) and all(map(same, old, new))
+    return bool(old == new)
+
+
 def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
     """Field-level changes from ``old`` to ``new`` (parsed item data, or parts of it)."""
-    if old == new and type(old) is type(new):
+    if same(old, new):
         return []
     if isinstance(old, dict) and isinstance(new, dict):
         changes: list[FieldChange] = []
@@ -189,7 +200,7 @@ def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
             after = new[index] if index < len(new) else ABSENT
             sub = f"{path}.{index}" if path else str(index)
             if before is ABSENT or after is ABSENT:
-                if before != after:
+                if before is not after:
                     changes.append(FieldChange(sub, before, after))
             else:
                 changes += diff_values(before, after, sub)
@@ -207,7 +218,7 @@ def compose(changes: Iterable[FieldChange]) -> list[FieldChange]:
     return [
         FieldChange(path, first[path], last[path])
         for path in first
-        if not (first[path] == last[path] and type(first[path]) is type(last[path]))
+        if not same(first[path], last[path])
     ]
 
 
@@ -228,7 +239,8 @@ def word(value: Any) -> str:
         for key in ("name", "title", "description", "rule", "by"):
             if key in value:
                 return word(value[key])
-        return "{" + ", ".join(str(k) for k in value) + "}"
+        shown = ", ".join(f"{k}: {word(v)}" for k, v in list(value.items())[:3])
+        return "{" + shown + (", ..." if len(value) > 3 else "") + "}"
     return str(value)
 
 
@@ -279,7 +291,7 @@ def text_delta(old: Any, new: Any) -> str:
             plus += 1
         elif line.startswith("- "):
             minus += 1
-    return f"+{plus} -{minus} line{'s' * (plus + minus != 1)}"
+    return f"+{plus} -{minus} lines"
 
 
 def text_diff(change: FieldChange) -> list[str]:

@@ -210,6 +210,10 @@ def parse_log(raw: bytes, *, prefix: str = "") -> Iterator[LogEntry]:
         changes: list[FileChange] = []
         while index < count:
             meta = tokens[index].lstrip("\n")
+            if not meta:
+                # merges put an empty field before their combined records
+                index += 1
+                continue
             if not meta.startswith(":"):
                 break
             parts = meta.lstrip(":").split()
