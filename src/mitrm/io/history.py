@@ -26,7 +26,6 @@ from mitrm.core.history import (
     History,
     diff_values,
 )
-from mitrm.core.models import Kind
 from mitrm.errors import UnknownIdError, UsageError
 from mitrm.io import git
 from mitrm.io.yamlfile import (
@@ -42,7 +41,9 @@ if TYPE_CHECKING:
     from mitrm.core.changelog import Changelog
     from mitrm.core.models import Settings
 
-FOLDERS: dict[str, str] = {kind.folder: kind.value for kind in Kind}
+# folder -> kind, as in mitrm.core.models.Kind (not imported: it pulls in pydantic,
+# which a warm ``mitrm history`` cannot afford)
+FOLDERS: dict[str, str] = {"requirements": "requirement", "plans": "plan", "changes": "change"}
 _ID_IN_NAME = re.compile(r"^([A-Z][A-Z0-9]*-[0-9]+)")
 _TOP_LINE = re.compile(r"^[^ \t#\n\r].*$", re.MULTILINE)
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]|$)")
