@@ -152,8 +152,7 @@ def _flow() -> History:
 
 def test_status_intervals_close_at_the_next_change_and_today() -> None:
     history = _flow()
-    when = {sha: c.when for sha, c in history.commits.items()}
-    spans = status_intervals(history.timeline("REQ-1"), when, until=30 * DAY)
+    spans = status_intervals(history.timeline("REQ-1"), history.when, until=30 * DAY)
     assert [(s, a // DAY, b // DAY) for s, a, b in spans] == [
         ("draft", 0, 2),
         ("submitted", 2, 12),
@@ -215,6 +214,5 @@ def test_a_removed_and_re_added_item_starts_over() -> None:
         ("REQ-1", 3, "changed", "requirement", "draft", (FieldChange("title", "a", "b"),)),
     )
     assert approved_churn(history) == {}
-    when = {sha: c.when for sha, c in history.commits.items()}
-    spans = status_intervals(history.timeline("REQ-1"), when, until=4 * DAY)
+    spans = status_intervals(history.timeline("REQ-1"), history.when, until=4 * DAY)
     assert [(s, a // DAY, b // DAY) for s, a, b in spans] == [("approved", 0, 1), ("draft", 2, 4)]

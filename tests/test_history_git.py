@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CliRun, DataRepo
-from mitrm.io.history import load_history, split_blocks
+from mitrm.io.history import load_history
+from mitrm.io.yamlblocks import split_blocks
 
 PATH = "requirements/REQ-0001-checkout.yaml"
 

@@ -134,7 +134,7 @@ def _item_text(
         if event is pending:
             out.append("uncommitted  (working tree, not committed yet)")
         else:
-            commit = hist.commits.get(event.sha)
+            commit = hist.commit(event.sha)
             if commit is not None:
                 date = commit.date.strftime("%Y-%m-%d %H:%M")
                 out.append(f"{date}  {event.sha[:10]}  {commit.author}  {commit.subject}")
@@ -201,7 +201,7 @@ def event_json(hist: History, event: Event) -> dict[str, Any]:
     """One event as JSON (docs/history.md)."""
     from mitrm.core.changelog import change_json
 
-    commit = hist.commits.get(event.sha)
+    commit = hist.commit(event.sha)
     return {
         "sha": event.sha,
         "date": commit.date.isoformat() if commit else None,
@@ -256,7 +256,7 @@ def _repo_metrics(hist: History, fmt: HistoryFormat) -> None:
         emit_json(
             {
                 "head": hist.head,
-                "commits": len(hist.commits),
+                "commits": len(hist.order),
                 "shallow": hist.shallow,
                 "median_lead_time_days": None
                 if flow.median_lead_time_days is None
@@ -269,7 +269,7 @@ def _repo_metrics(hist: History, fmt: HistoryFormat) -> None:
             }
         )
         return
-    out = [f"{len(flow.items)} items in {len(hist.commits)} commits"]
+    out = [f"{len(flow.items)} items in {len(hist.order)} commits"]
     median = flow.median_lead_time_days
     out.append(
         "median lead time (submitted -> released): "

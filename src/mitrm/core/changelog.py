@@ -70,7 +70,8 @@ def build_changelog(
     """Net per-item changes over the events whose commit is in ``commits``."""
     wanted = set(commits)
     entries: list[Entry] = []
-    for item, events in history.by_item().items():
+    for item in sorted(history.touched(wanted)):
+        events = history.timeline(item)
         inside = [e for e in events if e.sha in wanted]
         if not inside:
             continue

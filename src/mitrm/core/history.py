@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 # A text value longer than this, or with a line break, is summarised as "changed".
@@ -119,44 +119,183 @@ class Event:
         return None
 
 
-@dataclass
-class History:
-    """The item events of a linear view of the history, oldest first."""
+Row = tuple[Any, ...]
+"""An event or commit as a plain tuple: what the cache stores (see ``History.rows``)."""
 
-    commits: dict[str, Commit] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    head: str | None = None
-    shallow: bool = False
-    boundary: frozenset[str] = frozenset()
-    _index: dict[str, list[Event]] | None = field(default=None, repr=False, compare=False)
+
+def event_row(event: Event) -> Row:
+    """An event as a plain tuple (changes as (path, old, new) tuples)."""
+    return (
+        event.item, event.sha, event.action, event.kind, event.path, event.old_path,
+        event.title, event.status, tuple((c.path, c.old, c.new) for c in event.changes),
+        event.problem, event.targets,
+    )  # fmt: skip
+
+
+def event_from_row(row: Row) -> Event:
+    """The inverse of :func:`event_row`."""
+    return Event(
+        row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+        tuple(FieldChange(*change) for change in row[8]), row[9], row[10],
+    )  # fmt: skip
+
+
+class History:
+    """Every item's events along the history up to ``head``, oldest first.
+
+    Built whole by the git loader, or restored from a cache where each item's
+    events stay encoded until asked for: a warm ``mitrm history ID`` decodes one
+    item, not ten thousand.
+    """
+
+    def __init__(
+        self,
+        *,
+        head: str | None = None,
+        shallow: bool = False,
+        boundary: frozenset[str] = frozenset(),
+        decode: Callable[[bytes], list[Row]] | None = None,
+    ) -> None:
+        self.head = head
+        self.shallow = shallow
+        self.boundary = boundary
+        self.order: list[str] = []
+        # sha -> (parents, author, email, when, message, ids of the items it touched),
+        # encoded in a restored history until asked for
+        self._commit_rows: dict[str, Row | bytes] = {}
+        self._when: dict[str, int] = {}
+        self._commits: dict[str, Commit] = {}
+        self._items: dict[str, list[Event] | bytes] = {}
+        # change request id -> (latest status, None once removed; its targets)
+        self._requests: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+        self._decode = decode
+
+    # --- reading ---------------------------------------------------------------
+
+    def commit(self, sha: str) -> Commit | None:
+        """The commit ``sha``, if it is in this history."""
+        found = self._commits.get(sha)
+        if found is None:
+            row = self._commit_row(sha)
+            if row is None:
+                return None
+            found = Commit(sha, row[0], row[1], row[2], row[3], row[4])
+            self._commits[sha] = found
+        return found
+
+    def _commit_row(self, sha: str) -> Row | None:
+        row = self._commit_rows.get(sha)
+        if isinstance(row, bytes):
+            if self._decode is None:
+                raise ValueError("history rows cannot be decoded")
+            row = self._decode(row)[0]
+            self._commit_rows[sha] = row
+        return row
+
+    @property
+    def commits(self) -> dict[str, Commit]:
+        """Every commit by sha (built on first use)."""
+        for sha in self._commit_rows:
+            self.commit(sha)
+        return self._commits
+
+    def when(self, sha: str) -> int:
+        """The author time of commit ``sha`` (0 if unknown)."""
+        return self._when.get(sha, 0)
+
+    def items(self) -> list[str]:
+        """The ids of every item in the history."""
+        return list(self._items)
 
     def timeline(self, item: str) -> list[Event]:
         """Every event of ``item``, oldest first (renames followed: identity is the id)."""
-        return list(self.by_item().get(item, []))
+        found = self._items.get(item)
+        if found is None:
+            return []
+        if isinstance(found, bytes):
+            if self._decode is None:
+                raise ValueError("history rows cannot be decoded")
+            found = [event_from_row(row) for row in self._decode(found)]
+            self._items[item] = found
+        return list(found)
 
     def by_item(self) -> dict[str, list[Event]]:
-        """Events grouped by item id, oldest first."""
-        if self._index is None or sum(map(len, self._index.values())) != len(self.events):
-            index: dict[str, list[Event]] = {}
-            for event in self.events:
-                index.setdefault(event.item, []).append(event)
-            self._index = index
-        return self._index
+        """Events grouped by item id, oldest first (decodes every item)."""
+        return {item: self.timeline(item) for item in self._items}
+
+    def touched(self, shas: Iterable[str]) -> set[str]:
+        """The ids of the items that the commits ``shas`` changed."""
+        found: set[str] = set()
+        for sha in shas:
+            row = self._commit_row(sha)
+            if row is not None:
+                found.update(row[5])
+        return found
+
+    def change_requests(self) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+        """Each change request's latest status (None once removed) and targets."""
+        return dict(self._requests)
+
+    # --- building --------------------------------------------------------------
 
     def extend(self, commits: Sequence[Commit], events: Iterable[Event], head: str) -> None:
-        """Append later commits and their events (an incremental update)."""
+        """Append later commits and their events (a fresh build or an incremental update)."""
+        touched: dict[str, list[str]] = {}
+        for event in events:
+            found = self._items.get(event.item)
+            if isinstance(found, bytes) or found is None:
+                found = self.timeline(event.item) if found is not None else []
+                self._items[event.item] = found
+            found.append(event)
+            ids = touched.setdefault(event.sha, [])
+            if event.item not in ids:
+                ids.append(event.item)
+            if event.kind == "change" and event.problem is None:
+                status = None if event.action == "removed" else event.status
+                self._requests[event.item] = (status, event.targets)
         for commit in commits:
-            self.commits[commit.sha] = commit
+            self._commit_rows[commit.sha] = (
+                commit.parents, commit.author, commit.email, commit.when, commit.message,
+                tuple(touched.get(commit.sha, ())),
+            )  # fmt: skip
+            self._commits[commit.sha] = commit
+            self._when[commit.sha] = commit.when
             self.order.append(commit.sha)
-        self.events.extend(events)
         self.head = head
-        self._index = None
 
-    def when(self, event: Event) -> int:
-        """The time of an event's commit (0 if unknown)."""
-        commit = self.commits.get(event.sha)
-        return commit.when if commit else 0
+    def rows(self, encode: Callable[[list[Row]], bytes]) -> dict[str, Any]:
+        """Everything as plain data, each item's events encoded by ``encode``."""
+        items = {
+            item: found if isinstance(found, bytes) else encode([event_row(e) for e in found])
+            for item, found in self._items.items()
+        }
+        commits = {
+            sha: row if isinstance(row, bytes) else encode([row])
+            for sha, row in self._commit_rows.items()
+        }
+        return {
+            "head": self.head,
+            "shallow": self.shallow,
+            "boundary": self.boundary,
+            "order": self.order,
+            "when": self._when,
+            "commits": commits,
+            "items": items,
+            "requests": self._requests,
+        }
+
+    @classmethod
+    def from_rows(cls, data: dict[str, Any], decode: Callable[[bytes], list[Row]]) -> History:
+        """The inverse of :meth:`rows`; items are decoded only when asked for."""
+        history = cls(
+            head=data["head"], shallow=data["shallow"], boundary=data["boundary"], decode=decode
+        )
+        history.order = data["order"]
+        history._commit_rows = data["commits"]
+        history._when = data["when"]
+        history._items = data["items"]
+        history._requests = data["requests"]
+        return history
 
 
 def is_long_text(value: Any) -> bool:
@@ -303,14 +442,14 @@ def text_diff(change: FieldChange) -> list[str]:
 
 
 def status_intervals(
-    events: Sequence[Event], when: Mapping[str, int], *, until: int
+    events: Sequence[Event], when: Callable[[str], int], *, until: int
 ) -> list[tuple[str, int, int]]:
     """(status, start, end) spans of one item's timeline; ``until`` closes the last one."""
     spans: list[tuple[str, int, int]] = []
     current: str | None = None
     start = 0
     for event in events:
-        at = when.get(event.sha, 0)
+        at = when(event.sha)
         status = None if event.action == "removed" else event.status
         if event.problem is not None and event.action != "removed":
             continue

@@ -99,14 +99,13 @@ def approved_churn(history: History) -> dict[str, int]:
 def item_metrics(history: History, item: str, *, today: int) -> ItemMetrics:
     """The flow metrics of one item; ``today`` (epoch seconds) closes its current status."""
     events = history.timeline(item)
-    when = {sha: commit.when for sha, commit in history.commits.items()}
     last = events[-1] if events else None
     result = ItemMetrics(
         item,
         last.kind if last else "",
         last.status if last and last.action != "removed" else None,
     )
-    for status, start, end in status_intervals(events, when, until=today):
+    for status, start, end in status_intervals(events, history.when, until=today):
         result.time_in_status[status] = result.time_in_status.get(status, 0.0) + (end - start) / DAY
         if status == LEAD_START and result.submitted is None:
             result.submitted = start
@@ -120,7 +119,7 @@ def flow_metrics(history: History, *, today: int | None = None) -> FlowMetrics:
     """Every item's metrics, the median lead time and releases per month."""
     if today is None:
         today = int(dt.datetime.now(dt.timezone.utc).timestamp())
-    items = {item: item_metrics(history, item, today=today) for item in history.by_item()}
+    items = {item: item_metrics(history, item, today=today) for item in history.items()}
     leads = [m.lead_time_days for m in items.values() if m.lead_time_days is not None]
     throughput: dict[str, int] = {}
     for metrics in items.values():
@@ -138,11 +137,9 @@ def flow_metrics(history: History, *, today: int | None = None) -> FlowMetrics:
 def _allowed_by(history: History) -> set[str]:
     """Ids named by a change request whose latest known status allows the change."""
     allowed: set[str] = set()
-    for events in history.by_item().values():
-        last = events[-1]
-        if last.kind != "change" or last.action == "removed" or last.status not in CR_ALLOWS:
-            continue
-        allowed.update(last.targets)
+    for status, targets in history.change_requests().values():
+        if status in CR_ALLOWS:
+            allowed.update(targets)
     return allowed
 
 
@@ -150,10 +147,10 @@ def unapproved_changes(history: History, *, item: str | None = None) -> list[Dia
     """Warnings (MIT601) for approved items changed without an approved change request."""
     allowed = _allowed_by(history)
     found: list[Diagnostic] = []
-    for item_id, events in history.by_item().items():
-        if (item is not None and item_id != item) or item_id in allowed:
+    for item_id in [item] if item is not None else history.items():
+        if item_id in allowed:
             continue
-        for event in _after_approval(events):
+        for event in _after_approval(history.timeline(item_id)):
             fields = sorted(
                 {c.path for c in event.changes if c.path.split(".", 1)[0] not in NEUTRAL_FIELDS}
             )

@@ -22,7 +22,7 @@ from mitrm.core.history import Commit
 from mitrm.errors import NotAGitRepoError, UsageError
 
 EMPTY = "0" * 40
-_SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
 _FORMAT = "%H%x00%P%x00%an%x00%ae%x00%at%x00%B"
 
 
@@ -93,26 +93,29 @@ def run(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 def repo_info(root: Path) -> RepoInfo:
     """Describe the git repository holding ``root``; NotAGitRepoError (exit 2) if none."""
-    done = run(
-        root,
-        "rev-parse",
-        "--show-toplevel",
-        "--absolute-git-dir",
-        "--show-prefix",
-        "--is-shallow-repository",
-        check=False,
-    )
-    if done.returncode != 0:
-        raise NotAGitRepoError(
-            f"{root} is not in a git repository; history comes from git",
-            hint="run 'git init' and commit the items; other commands work without git",
-        )
-    lines = done.stdout.decode("utf-8").split("\n")
+    where = ["--show-toplevel", "--absolute-git-dir", "--show-prefix", "--is-shallow-repository"]
+    done = run(root, "rev-parse", *where, "HEAD", check=False)
+    head: str | None = None
+    if done.returncode == 0:
+        lines = done.stdout.decode("utf-8").split("\n")
+        head = lines[4].strip()
+    else:
+        # no HEAD commit yet, or no repository at all
+        done = run(root, "rev-parse", *where, check=False)
+        if done.returncode != 0:
+            raise NotAGitRepoError(
+                f"{root} is not in a git repository; history comes from git",
+                hint="run 'git init' and commit the items; other commands work without git",
+            )
+        lines = done.stdout.decode("utf-8").split("\n")
     toplevel, git_dir, prefix, shallow = lines[0], lines[1], lines[2], lines[3]
-    head_done = run(root, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
-    head = head_done.stdout.decode().strip() if head_done.returncode == 0 else None
-    branch_done = run(root, "symbolic-ref", "-q", "--short", "HEAD", check=False)
-    branch = branch_done.stdout.decode().strip() if branch_done.returncode == 0 else None
+    branch: str | None = None
+    try:
+        ref = (Path(git_dir) / "HEAD").read_text(encoding="utf-8").strip()
+    except OSError:
+        ref = ""
+    if ref.startswith("ref:"):
+        branch = ref[4:].strip().removeprefix("refs/heads/")
     return RepoInfo(
         toplevel=Path(toplevel),
         git_dir=Path(git_dir),
@@ -201,7 +204,7 @@ def parse_log(raw: bytes, *, prefix: str = "") -> Iterator[LogEntry]:
         if not token:
             index += 1
             continue
-        if not _SHA.match(token) or index + 5 >= count:
+        if not SHA.match(token) or index + 5 >= count:
             raise UsageError("git log gave output mitrm cannot read")
         sha = token
         parents = tuple(tokens[index + 1].split())
@@ -295,9 +298,7 @@ class CatFile:
             if len(header) != 3:
                 found[sha] = None
                 continue
-            size = int(header[2])
-            found[sha] = stdout.read(size)
-            stdout.read(1)
+            found[sha] = stdout.read(int(header[2]) + 1)[:-1]
         writer.join()
         return found
 

@@ -28,6 +28,7 @@ from mitrm.core.history import (
 )
 from mitrm.errors import UnknownIdError, UsageError
 from mitrm.io import git
+from mitrm.io.yamlblocks import UNSURE, read_block, split_blocks
 from mitrm.io.yamlfile import (
     DuplicateKeyError,
     KeyNotTextError,
@@ -45,10 +46,6 @@ if TYPE_CHECKING:
 # which a warm ``mitrm history`` cannot afford)
 FOLDERS: dict[str, str] = {"requirements": "requirement", "plans": "plan", "changes": "change"}
 _ID_IN_NAME = re.compile(r"^([A-Z][A-Z0-9]*-[0-9]+)")
-_TOP_LINE = re.compile(r"^[^ \t#\n\r].*$", re.MULTILINE)
-_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]|$)")
-# anchors and aliases tie blocks together: such files are parsed whole
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])[&*][^\s,\[\]{}]")
 _PARSE_ERRORS = (
     yaml.YAMLError,
     DuplicateKeyError,
@@ -61,30 +58,6 @@ _PARSE_ERRORS = (
 
 class _Whole(Exception):
     """A block cannot be read alone: parse the whole file."""
-
-
-def split_blocks(text: str) -> dict[str, str] | None:
-    """Top-level key -> its text (key line and indented lines), or None if unsafe to cut."""
-    if _ANCHOR.search(text):
-        return None
-    blocks: dict[str, str] = {}
-    key: str | None = None
-    start = 0
-    for match in _TOP_LINE.finditer(text):
-        line = match.group()
-        found = _KEY_LINE.match(line)
-        if found is None:
-            return None
-        if key is not None:
-            blocks[key] = text[start : match.start()]
-        key = found.group(1)
-        if key in blocks:
-            return None
-        start = match.start()
-    if key is None:
-        return None
-    blocks[key] = text[start:]
-    return blocks
 
 
 @dataclass(slots=True)
@@ -162,6 +135,10 @@ class _Builder:
                 return self.values[text]
             except KeyError:
                 pass
+            quick = read_block(text)
+            if quick is not UNSURE:
+                self.values[text] = quick
+                return quick
             try:
                 parsed = load_yaml(text)
             except _PARSE_ERRORS:
@@ -314,6 +291,11 @@ class _Builder:
         return self._whole(version, path).data
 
 
+def _names(name: str, item: str) -> bool:
+    """Whether a file name begins with ``item`` (REQ-0001 is not REQ-00011)."""
+    return name.startswith(item) and not name[len(item) : len(item) + 1].isdigit()
+
+
 def _text(value: Any) -> str | None:
     return None if value is ABSENT or value is None else str(value)
 
@@ -352,6 +334,7 @@ def load_history(
     *,
     rev: str | None = None,
     cache: bool = True,
+    info: git.RepoInfo | None = None,
 ) -> History:
     """The item history up to HEAD (or ``rev``), from the cache extended to it when possible.
 
@@ -360,7 +343,7 @@ def load_history(
     """
     from mitrm.io.history_cache import HistoryCache
 
-    info = git.repo_info(root)
+    info = info or git.repo_info(root)
     if info.head is None:
         return History(shallow=info.shallow)
     target = info.head if rev is None else git.resolve(root, rev)
@@ -383,16 +366,22 @@ def load_history(
     return history
 
 
-def working_changes(root: Path, history: History, item: str) -> Event | None:
+def working_changes(
+    root: Path, history: History, item: str, *, info: git.RepoInfo | None = None
+) -> Event | None:
     """The item's uncommitted changes (against HEAD) as an event with sha ``worktree``."""
-    info = git.repo_info(root)
+    info = info or git.repo_info(root)
     timeline = history.timeline(item)
     last = timeline[-1] if timeline else None
     head_path = last.path if last is not None and last.action != "removed" else None
-    changed = git.status_paths(root, list(FOLDERS), prefix=info.prefix)
+    # only the item's own paths: git then compares a handful of files, not the repo
+    specs = [f":(glob){folder}/**/{item}*" for folder in FOLDERS]
+    if head_path is not None:
+        specs.append(f":(literal){head_path}")
+    changed = git.status_paths(root, specs, prefix=info.prefix)
     paths = {path for _, path in changed}
     candidates = [
-        path for path in paths if path == head_path or path.rsplit("/", 1)[-1].startswith(item)
+        path for path in paths if path == head_path or _names(path.rsplit("/", 1)[-1], item)
     ]
     if not candidates:
         return None
@@ -442,9 +431,10 @@ def item_history(
     root: Path, item: str, settings: Settings | None = None
 ) -> tuple[History, list[Event], Event | None]:
     """The history, one item's timeline and its uncommitted change; UnknownIdError if none."""
-    history = load_history(root, settings)
+    info = git.repo_info(root)
+    history = load_history(root, settings, info=info)
     timeline = history.timeline(item)
-    pending = working_changes(root, history, item)
+    pending = working_changes(root, history, item, info=info)
     if not timeline and pending is None:
         raise UnknownIdError(
             f"no item '{item}' in the history or the working tree",

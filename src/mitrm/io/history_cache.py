@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mitrm import __version__
-from mitrm.core.history import History
+from mitrm.core.history import History, Row
 from mitrm.io import git
 from mitrm.io.atomic import write_atomic
 from mitrm.io.cache import cache_dir
@@ -41,24 +41,27 @@ class HistoryCache:
         try:
             with self.path.open("rb") as handle:
                 document: Any = pickle.load(handle)
+            key, data, state = document
+            if key != self.key or not isinstance(data, dict) or not isinstance(state, dict):
+                return None
+            history = History.from_rows(data, _decode)
         except Exception:  # any damage to a cache means "rebuild it"
             return None
-        if not (isinstance(document, tuple) and len(document) == 3 and document[0] == self.key):
-            return None
-        _, history, state = document
-        if not isinstance(history, History) or not isinstance(state, dict):
-            return None
-        if history.head is None or history.head not in history.commits:
-            return None
-        if len(history.order) != len(history.commits):
+        if not isinstance(history.head, str) or not git.SHA.match(history.head):
             return None
         return history, state
 
     def save(self, history: History, state: dict[str, str]) -> None:
         """Write the cache atomically; a failure to write is not an error."""
-        history._index = None
+        document = (self.key, history.rows(_encode), state)
         with contextlib.suppress(OSError):
-            write_atomic(
-                self.path,
-                pickle.dumps((self.key, history, state), protocol=pickle.HIGHEST_PROTOCOL),
-            )
+            write_atomic(self.path, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _encode(rows: list[Row]) -> bytes:
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _decode(raw: bytes) -> list[Row]:
+    rows: list[Row] = pickle.loads(raw)
+    return rows
