@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -109,3 +111,82 @@ def test_blocks_keep_the_whole_text() -> None:
     assert list(blocks) == ["id", "status", "estimate", "tags"]
     assert blocks["estimate"] == "estimate:\n  cost: 1\n"
     assert "".join(blocks.values()) == text.split("\n", 1)[1]
+
+
+# --- diffs of changed regions agree with diffs of whole files ---------------------
+
+BASE = """\
+# yaml-language-server: $schema=../schemas/requirement.schema.json
+id: REQ-0001
+title: Faster checkout
+status: submitted
+description: |
+  First line.
+
+  After a blank line.
+estimate:
+  cost: 80000
+  effort_days: 20
+tags: [web, q3]
+kpis:
+  - name: Conversion
+    target: 3.5
+"""
+
+EDITS = [
+    ("status: submitted", "status: approved"),
+    ("  cost: 80000", "  cost: 120000"),
+    ("  After a blank line.", "  After a blank line, changed."),
+    ("\n  After a blank line.", "\n  Inserted.\n  After a blank line."),
+    ("tags: [web, q3]", "tags: [web, q3, gdpr]"),
+    ("    target: 3.5\n", "    target: 4.0\n  - name: Basket\n"),
+    ("title: Faster checkout\n", "title: Faster checkout\ndue: 2026-06-30\n"),
+    ("id: REQ-0001\n", ""),
+    ("estimate:\n  cost: 80000\n  effort_days: 20\n", ""),
+    ("# yaml-language-server", "# a changed comment"),
+    ("kpis:\n", "kpis: # the measures\n"),
+    ("tags: [web, q3]", "tags: [web, q3\n"),
+]
+
+
+def _builder() -> Any:
+    from pathlib import Path
+
+    from mitrm.io.history import _Builder
+
+    return _Builder(Path("."))
+
+
+@pytest.mark.parametrize(("find", "replace"), EDITS)
+def test_region_diff_equals_whole_diff(find: str, replace: str) -> None:
+    from mitrm.core.history import diff_values
+
+    new_text = BASE.replace(find, replace, 1)
+    assert new_text != BASE
+    builder = _builder()
+    old, new = builder._version(BASE.encode()), builder._version(new_text.encode())
+    quick = builder._diff(old, new, "a.yaml", "a.yaml")
+    try:
+        expected = diff_values(load_yaml(BASE), load_yaml(new_text))
+    except Exception:
+        assert new.problem is not None and quick == []
+        return
+    assert sorted(quick, key=lambda c: c.path) == sorted(expected, key=lambda c: c.path)
+
+
+@given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=3, unique=True))
+def test_combined_edits_agree(edits: list[tuple[str, str]]) -> None:
+    from mitrm.core.history import diff_values
+
+    new_text = BASE
+    for find, replace in edits:
+        new_text = new_text.replace(find, replace, 1)
+    builder = _builder()
+    old, new = builder._version(BASE.encode()), builder._version(new_text.encode())
+    quick = builder._diff(old, new, "a.yaml", "a.yaml")
+    try:
+        expected = diff_values(load_yaml(BASE), load_yaml(new_text))
+    except Exception:
+        assert quick == []
+        return
+    assert sorted(quick, key=lambda c: c.path) == sorted(expected, key=lambda c: c.path)

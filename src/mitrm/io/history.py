@@ -62,13 +62,77 @@ class _Whole(Exception):
 
 @dataclass(slots=True)
 class _Version:
-    """One blob: its blocks, or (when needed) its whole parsed data or problem."""
+    """One blob: its text, the fields read from it so far, or its whole parse."""
 
     raw: bytes
-    blocks: dict[str, str] | None
+    text: str | None  # None when it must be parsed whole (not UTF-8, conflict markers)
+    fields: dict[str, Any] = field(default_factory=dict)
+    whole: bool = False  # block reading proved unsafe: use ``data``
     data: dict[str, Any] | None = None
     problem: str | None = None
     parsed: bool = False
+
+
+_MISSING: Any = object()
+_FIELD_LINES: dict[str, re.Pattern[str]] = {}
+_TOP_START = re.compile(r"^[^ \t#\n\r]", re.MULTILINE)
+
+
+def _field_block(text: str, key: str) -> str | None:
+    """The text of top-level field ``key`` (its line and the indented ones after it)."""
+    pattern = _FIELD_LINES.get(key)
+    if pattern is None:
+        pattern = re.compile(rf"^{re.escape(key)}[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+        _FIELD_LINES[key] = pattern
+    match = pattern.search(text)
+    if match is None:
+        return None
+    after = _TOP_START.search(text, match.end())
+    return text[match.start() : after.start() if after else len(text)]
+
+
+def _top(line: str) -> bool:
+    return bool(line) and line[0] not in " \t#\r"
+
+
+def changed_region(old: str, new: str) -> tuple[str, str]:
+    """The stretch of top-level fields that differs between two texts, in each text.
+
+    Lines before the first and after the last differing line are shared; the
+    stretch is widened to whole top-level fields so that each side can be cut
+    into blocks on its own.
+    """
+    a = old.split("\n")
+    b = new.split("\n")
+    n = min(len(a), len(b))
+    start = 0
+    while start < n and a[start] == b[start]:
+        start += 1
+    tail = 0
+    while tail < n - start and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    while start > 0 and not (
+        (start >= len(a) or _top(a[start])) and (start >= len(b) or _top(b[start]))
+    ):
+        start -= 1
+    while tail > 0 and not _top(a[len(a) - tail]):
+        tail -= 1
+    # the lines kept their ending newline when the stretch stops before the end
+    end = "\n" if tail else ""
+    return (
+        "\n".join(a[start : len(a) - tail]) + end,
+        "\n".join(b[start : len(b) - tail]) + end,
+    )
+
+
+def _region_blocks(region: str) -> dict[str, str] | None:
+    """The blocks of a changed region; {} if it holds only comments or blank lines."""
+    blocks = split_blocks(region)
+    if blocks is None and all(
+        not line.strip() or line.startswith("#") for line in region.split("\n")
+    ):
+        return {}
+    return blocks
 
 
 @dataclass
@@ -110,12 +174,13 @@ class _Builder:
             return _Version(raw, None)
         if "<<<<<<<" in text:
             return _Version(raw, None)
-        return _Version(raw, split_blocks(text))
+        return _Version(raw, text)
 
     def _whole(self, version: _Version, path: str) -> _Version:
         if not version.parsed:
             loaded = parse_bytes(version.raw, path)
             version.parsed = True
+            version.whole = True
             version.data = loaded.data
             if loaded.data is None:
                 first = loaded.diagnostics[0] if loaded.diagnostics else None
@@ -126,59 +191,74 @@ class _Builder:
                 )
         return version
 
-    def _value(self, version: _Version, key: str, path: str) -> Any:
-        if version.blocks is not None:
-            text = version.blocks.get(key)
-            if text is None:
-                return ABSENT
+    def _read(self, block: str, key: str) -> Any:
+        """The value of one block; _Whole if it cannot be read on its own."""
+        try:
+            return self.values[block]
+        except KeyError:
+            pass
+        value = read_block(block)
+        if value is UNSURE:
             try:
-                return self.values[text]
-            except KeyError:
-                pass
-            quick = read_block(text)
-            if quick is not UNSURE:
-                self.values[text] = quick
-                return quick
-            try:
-                parsed = load_yaml(text)
+                parsed = load_yaml(block)
             except _PARSE_ERRORS:
-                version.blocks = None
                 raise _Whole from None
             if not isinstance(parsed, dict) or len(parsed) != 1 or key not in parsed:
-                version.blocks = None
                 raise _Whole
             value = parsed[key]
-            self.values[text] = value
-            return value
+        self.values[block] = value
+        return value
+
+    def _get(self, version: _Version, key: str, path: str) -> Any:
+        """One top-level field of a version (ABSENT if it has none)."""
+        if version.text is not None and not version.whole:
+            found = version.fields.get(key, _MISSING)
+            if found is not _MISSING:
+                return found
+            block = _field_block(version.text, key)
+            try:
+                if block is not None:
+                    found = self._read(block, key)
+                elif split_blocks(version.text) is not None:
+                    found = ABSENT
+                else:
+                    raise _Whole
+            except _Whole:
+                version.whole = True
+            else:
+                version.fields[key] = found
+                return found
         self._whole(version, path)
         if version.data is None:
             return ABSENT
         return version.data.get(key, ABSENT)
 
-    def _get(self, version: _Version, key: str, path: str) -> Any:
-        try:
-            return self._value(version, key, path)
-        except _Whole:
-            return self._value(version, key, path)
-
     def _problem(self, version: _Version, path: str) -> str | None:
-        """Why a version cannot be read; block versions are checked only on demand."""
-        if version.blocks is not None:
-            return None
-        return self._whole(version, path).problem
+        """Why a version cannot be read, as far as it has been read."""
+        if version.text is None:
+            self._whole(version, path)
+        return version.problem
 
     def _diff(self, old: _Version, new: _Version, old_path: str, path: str) -> list[FieldChange]:
-        if old.blocks is not None and new.blocks is not None:
-            keys = [k for k in new.blocks if old.blocks.get(k) != new.blocks[k]]
-            keys += [k for k in old.blocks if k not in new.blocks]
-            try:
-                before = {k: self._value(old, k, old_path) for k in keys}
-                after = {k: self._value(new, k, path) for k in keys}
-                return diff_values(before, after)
-            except _Whole:
-                pass
+        if old.text is not None and new.text is not None and not (old.whole or new.whole):
+            region_old, region_new = changed_region(old.text, new.text)
+            before_blocks = _region_blocks(region_old)
+            after_blocks = _region_blocks(region_new)
+            if before_blocks is not None and after_blocks is not None:
+                keys = [k for k in after_blocks if before_blocks.get(k) != after_blocks[k]]
+                keys += [k for k in before_blocks if k not in after_blocks]
+                try:
+                    before = {
+                        k: self._read(before_blocks[k], k) for k in keys if k in before_blocks
+                    }
+                    after = {k: self._read(after_blocks[k], k) for k in keys if k in after_blocks}
+                    return diff_values(before, after)
+                except _Whole:
+                    pass
         self._whole(old, old_path)
         self._whole(new, path)
+        if old.problem is not None or new.problem is not None:
+            return []
         return diff_values(old.data or {}, new.data or {})
 
     def _identity(self, version: _Version | None, path: str) -> str | None:
