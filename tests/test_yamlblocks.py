@@ -190,3 +190,52 @@ def test_combined_edits_agree(edits: list[tuple[str, str]]) -> None:
         assert quick == []
         return
     assert sorted(quick, key=lambda c: c.path) == sorted(expected, key=lambda c: c.path)
+
+
+_VARIANTS = {
+    "id": ["id: REQ-0001\n"],
+    "status": ["status: draft\n", "status: approved\n", "status: no\n"],
+    "estimate": ["estimate:\n  cost: 1\n", "estimate:\n  cost: 2\n  effort_days: 3\n", ""],
+    "description": ["description: |\n  a\n\n  b\n", "description: >-\n  a\n  b\n", ""],
+    "tags": ["tags: [a, b]\n", "tags:\n- a\n- c\n", "tags: []\n", ""],
+    "note": ["# just a comment\n", "", "note: x # y\n", "note: 'x: y'\n"],
+    "kpis": ["kpis:\n  - name: a\n    target: 1\n", "kpis:\n  - name: a\n    target: 2\n"],
+}
+
+
+@given(
+    st.fixed_dictionaries({k: st.sampled_from(v) for k, v in _VARIANTS.items()}),
+    st.fixed_dictionaries({k: st.sampled_from(v) for k, v in _VARIANTS.items()}),
+    st.permutations(list(_VARIANTS)),
+)
+def test_random_documents_agree(
+    first: dict[str, str], second: dict[str, str], order: list[str]
+) -> None:
+    from mitrm.core.history import diff_values
+
+    old_text = "".join(first[k] for k in _VARIANTS)
+    new_text = "".join(second[k] for k in order)
+    builder = _builder()
+    old, new = builder._version(old_text.encode()), builder._version(new_text.encode())
+    quick = builder._diff(old, new, "a.yaml", "a.yaml")
+    expected = diff_values(load_yaml(old_text), load_yaml(new_text))
+    assert sorted(quick, key=lambda c: c.path) == sorted(expected, key=lambda c: c.path)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "d: |\n  one\n  two\n",
+        "d: |-\n  one\n  two\n\n",
+        "d: >\n  one\n  two\n",
+        "d: >-\n    one # not a comment\n    two\n",
+        "d: >-\n  one\n\n  two\n",
+        "d: |\n  one\n   two\n",
+        "d: >\n  one \n  two\n",
+        "d: |\n  'quoted'\n",
+    ],
+)
+def test_text_blocks_match_yaml_or_defer(block: str) -> None:
+    quick = read_block(block)
+    if quick is not UNSURE:
+        assert same(quick, load_yaml(block)["d"]), block

@@ -91,38 +91,58 @@ def _field_block(text: str, key: str) -> str | None:
     return text[match.start() : after.start() if after else len(text)]
 
 
-def _top(line: str) -> bool:
-    return bool(line) and line[0] not in " \t#\r"
+def _top(text: str, index: int) -> bool:
+    """Whether a top-level field (or the end) starts at ``index``."""
+    return index >= len(text) or text[index] not in " \t#\r\n"
+
+
+def _common_prefix(a: str, b: str, limit: int) -> int:
+    low, high = 0, limit
+    while low < high:  # bisect with slice comparisons: C speed, not a Python loop per char
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    low, high = 0, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[len(a) - mid :] == b[len(b) - mid :]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def changed_region(old: str, new: str) -> tuple[str, str]:
     """The stretch of top-level fields that differs between two texts, in each text.
 
-    Lines before the first and after the last differing line are shared; the
-    stretch is widened to whole top-level fields so that each side can be cut
-    into blocks on its own.
+    Text before the first and after the last difference is shared; the stretch
+    is widened to whole top-level fields so that each side can be cut into
+    blocks on its own.
     """
-    a = old.split("\n")
-    b = new.split("\n")
-    n = min(len(a), len(b))
-    start = 0
-    while start < n and a[start] == b[start]:
-        start += 1
-    tail = 0
-    while tail < n - start and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    while start > 0 and not (
-        (start >= len(a) or _top(a[start])) and (start >= len(b) or _top(b[start]))
-    ):
-        start -= 1
-    while tail > 0 and not _top(a[len(a) - tail]):
-        tail -= 1
-    # the lines kept their ending newline when the stretch stops before the end
-    end = "\n" if tail else ""
-    return (
-        "\n".join(a[start : len(a) - tail]) + end,
-        "\n".join(b[start : len(b) - tail]) + end,
-    )
+    shortest = min(len(old), len(new))
+    prefix = _common_prefix(old, new, shortest)
+    suffix = _common_suffix(old, new, shortest - prefix)
+    start = old.rfind("\n", 0, prefix) + 1
+    while start > 0 and not (_top(old, start) and _top(new, start)):
+        start = old.rfind("\n", 0, start - 1) + 1
+    shift = len(new) - len(old)
+    end = len(old) - suffix
+    while end < len(old):
+        if (
+            (end == 0 or old[end - 1] == "\n")
+            and (end + shift == 0 or new[end + shift - 1] == "\n")
+            and _top(old, end)
+        ):
+            break
+        found = old.find("\n", end)
+        end = len(old) if found < 0 else found + 1
+    return old[start:end], new[start : end + shift]
 
 
 def _region_blocks(region: str) -> dict[str, str] | None:

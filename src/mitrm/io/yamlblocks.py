@@ -109,12 +109,42 @@ def _inline(raw: str) -> Any:
     return scalar(raw)
 
 
+_BLOCK_STYLES = frozenset({"|", "|-", ">", ">-"})
+
+
+def _text_block(style: str, lines: list[str]) -> Any:
+    """A literal or folded text whose lines all sit at one indentation, no blank lines inside."""
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    if not lines:
+        return UNSURE
+    indent = len(lines[0]) - len(lines[0].lstrip(" "))
+    if indent == 0:
+        return UNSURE
+    content = []
+    for line in lines:
+        body = line[indent:]
+        if (
+            not body
+            or line[:indent].strip(" ")
+            or body[0] in " \t"
+            or body[-1] in " \t\r"
+            or "\t" in line[:indent]
+        ):
+            return UNSURE
+        content.append(body)
+    text = ("\n" if style[0] == "|" else " ").join(content)
+    return text if style.endswith("-") else text + "\n"
+
+
 def read_block(block: str) -> Any:
     """The value of one top-level block, if it has one of the simple shapes; else UNSURE."""
     lines = block.rstrip("\n").split("\n")
     head = lines[0]
     colon = head.find(":")
     rest = head[colon + 1 :].strip()
+    if rest in _BLOCK_STYLES:
+        return _text_block(rest, lines[1:])
     if "#" in block or "'" in block or '"' in block:
         return UNSURE
     if len(lines) == 1:
