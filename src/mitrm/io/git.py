@@ -9,6 +9,7 @@ dataclasses and bytes.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import subprocess
@@ -163,17 +164,9 @@ def rev_list(root: Path, spec: Sequence[str]) -> list[str]:
     return run(root, "rev-list", *spec, "--").stdout.decode().split()
 
 
-def log(
-    root: Path, *, until: str, since: str | None, paths: Sequence[str], prefix: str
-) -> list[LogEntry]:
-    """Every commit from ``since`` (excluded) to ``until`` touching ``paths``, oldest first.
-
-    One ``git log`` pass: raw changes with full blob names and rename detection,
-    combined diffs for merges (only what a merge itself changed), NUL-separated
-    so that any commit message and any file name survive.
-    """
+def _log_args(until: str, since: str | None, paths: Sequence[str]) -> list[str]:
     spec = [until] if since is None else [f"{since}..{until}"]
-    args = [
+    return [
         "log",
         "-z",
         "--raw",
@@ -189,57 +182,143 @@ def log(
         "--",
         *paths,
     ]
-    done = run(root, *args)
-    return list(parse_log(done.stdout, prefix=prefix))
+
+
+def log(
+    root: Path, *, until: str, since: str | None, paths: Sequence[str], prefix: str
+) -> list[LogEntry]:
+    """Every commit from ``since`` (excluded) to ``until`` touching ``paths``, oldest first.
+
+    One ``git log`` pass: raw changes with full blob names and rename detection,
+    combined diffs for merges (only what a merge itself changed), NUL-separated
+    so that any commit message and any file name survive.
+    """
+    return [e for batch in log_batches(root, until=until, since=since, paths=paths,
+                                        prefix=prefix) for e in batch]  # fmt: skip
+
+
+def log_batches(
+    root: Path,
+    *,
+    until: str,
+    since: str | None,
+    paths: Sequence[str],
+    prefix: str,
+    size: int = 2000,
+) -> Iterator[list[LogEntry]]:
+    """:func:`log` in batches of ``size`` commits, read while git is still writing.
+
+    A thread drains git's output so that git keeps working on the other core
+    while the caller digests a batch.
+    """
+    proc = subprocess.Popen(
+        [_git(), *_log_args(until, since, paths)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    chunks: queue.Queue[bytes | None] = queue.Queue()
+    errors: list[bytes] = []
+
+    def drain() -> None:
+        assert proc.stdout is not None and proc.stderr is not None
+        descriptor = proc.stdout.fileno()
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.put(chunk)
+        chunks.put(None)
+
+    def drain_errors() -> None:
+        assert proc.stderr is not None
+        errors.append(proc.stderr.read())
+
+    threads = [threading.Thread(target=drain, daemon=True),
+               threading.Thread(target=drain_errors, daemon=True)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    try:
+        batch: list[LogEntry] = []
+        for entry in _entries(_tokens(chunks), prefix=prefix):
+            batch.append(entry)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for thread in threads:
+            thread.join()
+        code = proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    if code != 0:
+        lines = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git log failed: {lines[-1] if lines else 'exit ' + str(code)}")
+
+
+def _tokens(chunks: queue.Queue[bytes | None]) -> Iterator[str]:
+    """NUL-separated fields from a stream of chunks, each decoded whole."""
+    rest = b""
+    while (chunk := chunks.get()) is not None:
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        for part in parts:
+            yield part.decode("utf-8", "surrogateescape")
+    if rest:
+        yield rest.decode("utf-8", "surrogateescape")
 
 
 def parse_log(raw: bytes, *, prefix: str = "") -> Iterator[LogEntry]:
     """Parse the output of :func:`log` (also used by the tests on hand-made records)."""
-    tokens = raw.decode("utf-8", "surrogateescape").split("\0")
-    count = len(tokens)
-    index = 0
+    return _entries(iter(raw.decode("utf-8", "surrogateescape").split("\0")), prefix=prefix)
+
+
+def _entries(tokens: Iterator[str], *, prefix: str) -> Iterator[LogEntry]:
     cut = len(prefix)
-    while index < count:
-        token = tokens[index].lstrip("\n")
+    token = next(tokens, None)
+    while token is not None:
+        token = token.lstrip("\n")
         if not token:
-            index += 1
+            token = next(tokens, None)
             continue
-        if not SHA.match(token) or index + 5 >= count:
+        if not SHA.match(token):
             raise UsageError("git log gave output mitrm cannot read")
         sha = token
-        parents = tuple(tokens[index + 1].split())
-        author, email, stamp, body = tokens[index + 2 : index + 6]
-        index += 6
+        try:
+            parents = tuple(next(tokens).split())
+            author, email, stamp, body = next(tokens), next(tokens), next(tokens), next(tokens)
+        except StopIteration:
+            raise UsageError("git log output ended in the middle of a commit") from None
         changes: list[FileChange] = []
-        while index < count:
-            meta = tokens[index].lstrip("\n")
+        token = next(tokens, None)
+        while token is not None:
+            meta = token.lstrip("\n")
             if not meta:
                 # merges put an empty field before their combined records
-                index += 1
+                token = next(tokens, None)
                 continue
             if not meta.startswith(":"):
                 break
             parts = meta.lstrip(":").split()
-            status = parts[-1]
-            letter = status[0]
+            letter = parts[-1][0]
             if meta.startswith("::"):
                 # combined diff of a merge: modes and blobs per parent, then the result's
                 nparents = len(meta) - len(meta.lstrip(":"))
                 old_blob = parts[nparents + 1]
                 new_blob = parts[2 * nparents + 1]
-                path = tokens[index + 1][cut:]
-                index += 2
+                path = next(tokens, "")[cut:]
                 letter = "A" if old_blob == EMPTY else "D" if new_blob == EMPTY else "M"
                 changes.append(FileChange(letter, path, path, old_blob, new_blob))
-                continue
-            old_blob, new_blob = parts[2], parts[3]
-            if letter in "RC":
-                old_path, new_path = tokens[index + 1], tokens[index + 2]
-                index += 3
             else:
-                old_path = new_path = tokens[index + 1]
-                index += 2
-            changes.append(FileChange(letter, old_path[cut:], new_path[cut:], old_blob, new_blob))
+                old_path = next(tokens, "")
+                new_path = next(tokens, "") if letter in "RC" else old_path
+                changes.append(
+                    FileChange(letter, old_path[cut:], new_path[cut:], parts[2], parts[3])
+                )
+            token = next(tokens, None)
         when = int(stamp) if stamp.isdigit() else 0
         yield LogEntry(Commit(sha, parents, author, email, when, body), tuple(changes))
 

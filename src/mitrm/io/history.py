@@ -164,6 +164,7 @@ class _Builder:
     last_valid: dict[str, str] = field(default_factory=dict)  # item id -> blob
     versions: dict[str, _Version] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)  # block text -> parsed value
+    reader: git.CatFile | None = None
 
     def build(self, entries: Sequence[git.LogEntry]) -> list[Event]:
         """The events of ``entries`` (oldest first), reading all their blobs in one batch."""
@@ -178,9 +179,10 @@ class _Builder:
             if blob not in self.versions:
                 wanted.append(blob)
         if wanted:
-            with git.CatFile(self.root) as reader:
-                for blob, raw in reader.read_many(wanted).items():
-                    self.versions[blob] = self._version(raw or b"")
+            if self.reader is None:
+                raise RuntimeError("no blob reader")
+            for blob, raw in self.reader.read_many(wanted).items():
+                self.versions[blob] = self._version(raw or b"")
         events: list[Event] = []
         for entry in entries:
             for change in entry.changes:
@@ -418,11 +420,19 @@ def build_history(
 ) -> tuple[History, dict[str, str]]:
     """History up to ``until``: a fresh build, or ``base`` extended from ``since``."""
     boundary = git.shallow_boundary(info)
-    entries = git.log(root, until=until, since=since, paths=list(FOLDERS), prefix=info.prefix)
     builder = _Builder(root, boundary=boundary, last_valid=dict(state or {}))
-    events = builder.build(entries)
     history = base if base is not None else History(shallow=info.shallow, boundary=boundary)
-    history.extend([entry.commit for entry in entries], events, until)
+    with git.CatFile(root) as reader:
+        builder.reader = reader
+        for batch in git.log_batches(
+            root, until=until, since=since, paths=list(FOLDERS), prefix=info.prefix
+        ):
+            events = builder.build(batch)
+            history.extend([entry.commit for entry in batch], events, until)
+            # each batch's blobs are done with; only the last readable ones are kept
+            keep = set(builder.last_valid.values())
+            builder.versions = {k: v for k, v in builder.versions.items() if k in keep}
+    history.head = until
     history.shallow = info.shallow
     history.boundary = boundary
     return history, builder.last_valid
