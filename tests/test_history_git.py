@@ -282,3 +282,17 @@ def test_blocks_are_cut_only_when_safe(text: str, safe: bool) -> None:
     assert (blocks is not None) is safe
     if blocks is not None:
         assert "".join(blocks.values()).strip().endswith(text.strip().split("\n")[-1].strip())
+
+
+def test_blob_reader_falls_back_for_git_without_batch_command(git_repo: DataRepo) -> None:
+    from mitrm.io import git
+
+    sha = git_repo.commit({PATH: req()}, "Add")
+    blob = git_repo.run_git("rev-parse", f"{sha}:{PATH}").strip()
+    with git.CatFile(git_repo.root) as reader:
+        # what an old git does with an option it does not know: exit at once
+        reader.close()
+        reader._proc = reader._start(["--no-such-option"])
+        found = reader.read_many([blob, "0" * 40])
+    assert found[blob] == req().encode()
+    assert found["0" * 40] is None
