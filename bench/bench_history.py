@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import requirement  # noqa: E402 - the sibling generator
+from generate import requirement  # the sibling generator, found through sys.path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 STATUSES = ["submitted", "analysis", "approved", "planned", "in_progress", "testing", "released"]
@@ -75,9 +76,7 @@ def build(out: Path, *, items: int, commits: int, shard: int) -> Path:
     rng = random.Random(6)
     texts: dict[int, tuple[str, str]] = {}
     adding = items // 2
-    proc = subprocess.Popen(
-        ["git", "fast-import", "--quiet"], cwd=out, stdin=subprocess.PIPE
-    )
+    proc = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=out, stdin=subprocess.PIPE)
     assert proc.stdin is not None
     write = proc.stdin.write
     number = 0
@@ -128,8 +127,17 @@ def _env() -> dict[str, str]:
     return env
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of the last runs, children included
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def mitrm(repo: Path, *args: str) -> float:
     """Seconds for one ``mitrm ARGS`` run in a fresh process (output discarded)."""
+    cpu = _cpu()
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mitrm", *args],
@@ -139,6 +147,7 @@ def mitrm(repo: Path, *args: str) -> float:
         stderr=subprocess.PIPE,
     )
     elapsed = time.perf_counter() - start
+    CPU.append(_cpu() - cpu)
     if done.returncode != 0:
         raise SystemExit(f"mitrm {' '.join(args)} failed: {done.stderr.decode()}")
     return elapsed
@@ -146,11 +155,13 @@ def mitrm(repo: Path, *args: str) -> float:
 
 def timed(label: str, runs: int, task: Callable[[], float], target: float | None) -> float:
     """Run ``task`` ``runs`` times; print and return the median."""
+    CPU.clear()
     samples = [task() for _ in range(runs)]
     median = statistics.median(samples)
     goal = f" (target < {target:g} s)" if target else ""
     spread = ", ".join(f"{s:.2f}" for s in samples)
-    print(f"{label}: median {median:.2f} s over {runs} runs [{spread}]{goal}", flush=True)
+    cpu = f"; CPU median {statistics.median(CPU):.2f} s" if CPU else ""
+    print(f"{label}: median {median:.2f} s over {runs} runs [{spread}]{cpu}{goal}", flush=True)
     return median
 
 
@@ -164,14 +175,32 @@ def _cold(repo: Path) -> float:
 
 
 def _git_log(repo: Path) -> float:
+    cpu = _cpu()
     start = time.perf_counter()
     subprocess.run(
-        ["git", "log", "-z", "--raw", "-c", "-M", "--no-abbrev", "--topo-order", "--reverse",
-         "--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%B", "--", "requirements", "plans",
-         "changes"],
-        cwd=repo, stdout=subprocess.DEVNULL, check=True,
+        [
+            "git",
+            "log",
+            "-z",
+            "--raw",
+            "-c",
+            "-M",
+            "--no-abbrev",
+            "--topo-order",
+            "--reverse",
+            "--format=%H%x00%P%x00%an%x00%ae%x00%at%x00%B",
+            "--",
+            "requirements",
+            "plans",
+            "changes",
+        ],
+        cwd=repo,
+        stdout=subprocess.DEVNULL,
+        check=True,
     )
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    CPU.append(_cpu() - cpu)
+    return elapsed
 
 
 def _one_more_commit(repo: Path, counter: list[int]) -> float:
@@ -184,10 +213,18 @@ def _one_more_commit(repo: Path, counter: list[int]) -> float:
     target.write_text(
         text.replace(cost_line, f"  cost: {1000 * (counter[0] + 7)}"), encoding="utf-8"
     )
-    subprocess.run(["git", "commit", "-q", "-am", f"Bench change {counter[0]}"], cwd=repo,
-                   check=True, env={**os.environ, "GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL":
-                                    "b@x", "GIT_COMMITTER_NAME": "B",
-                                    "GIT_COMMITTER_EMAIL": "b@x"})
+    subprocess.run(
+        ["git", "commit", "-q", "-am", f"Bench change {counter[0]}"],
+        cwd=repo,
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "B",
+            "GIT_AUTHOR_EMAIL": "b@x",
+            "GIT_COMMITTER_NAME": "B",
+            "GIT_COMMITTER_EMAIL": "b@x",
+        },
+    )
     return mitrm(repo, "history", "REQ-00042")
 
 
@@ -201,21 +238,28 @@ def main() -> None:
     parser.add_argument("--one-folder-runs", type=int, default=1)
     args = parser.parse_args()
 
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores", flush=True)
     start = time.perf_counter()
     sharded = build(args.work / "sharded", items=args.items, commits=args.commits, shard=100)
     print(f"sharded repo ready in {time.perf_counter() - start:.1f} s: {sharded}", flush=True)
     runs = args.runs
     timed("git log pass alone (sharded)", runs, lambda: _git_log(sharded), None)
-    timed("history of all items, cold cache (history --metrics)", runs,
-          lambda: _cold(sharded), 6)
+    timed("history of all items, cold cache (history --metrics)", runs, lambda: _cold(sharded), 6)
     mitrm(sharded, "history", "REQ-00042")
-    timed("mitrm history ID, warm cache", runs, lambda: mitrm(sharded, "history", "REQ-00042"),
-          0.5)
+    timed("mitrm history ID, warm cache", runs, lambda: mitrm(sharded, "history", "REQ-00042"), 0.5)
     counter = [0]
-    timed("mitrm history ID after one new commit (cache update)", runs,
-          lambda: _one_more_commit(sharded, counter), 1)
-    timed("mitrm changelog HEAD~1000..HEAD, warm cache", runs,
-          lambda: mitrm(sharded, "changelog", "HEAD~1000..HEAD"), 2)
+    timed(
+        "mitrm history ID after one new commit (cache update)",
+        runs,
+        lambda: _one_more_commit(sharded, counter),
+        1,
+    )
+    timed(
+        "mitrm changelog HEAD~1000..HEAD, warm cache",
+        runs,
+        lambda: mitrm(sharded, "changelog", "HEAD~1000..HEAD"),
+        2,
+    )
     timed("mitrm --help", runs, lambda: mitrm(sharded, "--help"), 0.2)
 
     if args.one_folder_runs:
@@ -224,11 +268,20 @@ def main() -> None:
         print(f"one-folder repo ready in {time.perf_counter() - start:.1f} s: {flat}", flush=True)
         ofr = args.one_folder_runs
         timed("git log pass alone (one folder)", ofr, lambda: _git_log(flat), None)
-        timed("one folder: history of all items, cold cache (first run)", ofr,
-              lambda: _cold(flat), None)
+        timed(
+            "one folder: history of all items, cold cache (first run)",
+            ofr,
+            lambda: _cold(flat),
+            None,
+        )
         mitrm(flat, "history", "REQ-00042")
-        timed("one folder: mitrm history ID, warm cache", runs,
-              lambda: mitrm(flat, "history", "REQ-00042"), 0.5)
+        timed(
+            "one folder: mitrm history ID, warm cache",
+            runs,
+            lambda: mitrm(flat, "history", "REQ-00042"),
+            0.5,
+        )
+    print(f"load average at end: {os.getloadavg()[0]:.2f}", flush=True)
 
 
 if __name__ == "__main__":
