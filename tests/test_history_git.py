@@ -110,6 +110,7 @@ def test_merge_commits(git_repo: DataRepo, cli: CliRun) -> None:
 def test_a_version_that_was_invalid_yaml(git_repo: DataRepo, cli: CliRun) -> None:
     git_repo.commit({PATH: req("submitted")}, "Add")
     git_repo.commit({PATH: req("submitted") + "tags: [oops\n"}, "Break it")
+    cli("history", "REQ-0001", cwd=git_repo.root)  # the fix below extends this cache
     git_repo.commit({PATH: req("approved")}, "Fix and approve")
     result = cli("history", "REQ-0001", cwd=git_repo.root)
     assert result.exit_code == 0, result.stderr

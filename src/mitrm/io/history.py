@@ -175,9 +175,6 @@ class _Builder:
                     for blob in (change.old_blob, change.new_blob):
                         if blob != git.EMPTY and blob not in self.versions:
                             wanted.append(blob)
-        for blob in self.last_valid.values():
-            if blob not in self.versions:
-                wanted.append(blob)
         if wanted:
             if self.reader is None:
                 raise RuntimeError("no blob reader")
@@ -367,14 +364,24 @@ class _Builder:
         for _ in range(2):
             if base is not None and self._problem(base, base_path) is not None:
                 # diff against the last version of the item that could be read
-                last = self.last_valid.get(item)
-                base = self.versions.get(last) if last else None
+                base = self._blob(self.last_valid.get(item))
             if base is None:
                 return []
             changes = self._diff(base, new, base_path, change.new_path)
             if base.problem is None:
                 return changes
         return []
+
+    def _blob(self, blob: str | None) -> _Version | None:
+        """A version by blob name, read from git if this batch did not need it."""
+        if blob is None:
+            return None
+        if blob not in self.versions and self.reader is not None:
+            raw = self.reader.read_many([blob]).get(blob)
+            if raw is None:
+                return None
+            self.versions[blob] = self._version(raw)
+        return self.versions.get(blob)
 
     def _removed(
         self, commit: Commit, item: str, kind: str, path: str, old: _Version | None
