@@ -320,8 +320,6 @@ def same(old: Any, new: Any) -> bool:
 
 def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
     """Field-level changes from ``old`` to ``new`` (parsed item data, or parts of it)."""
-    if same(old, new):
-        return []
     if isinstance(old, dict) and isinstance(new, dict):
         changes: list[FieldChange] = []
         for key in list(old) + [k for k in new if k not in old]:
@@ -344,6 +342,8 @@ def diff_values(old: Any, new: Any, path: str = "") -> list[FieldChange]:
             else:
                 changes += diff_values(before, after, sub)
         return changes
+    if same(old, new):
+        return []
     return [FieldChange(path, old, new)]
 
 

@@ -264,10 +264,13 @@ def _tokens(chunks: queue.Queue[bytes | None]) -> Iterator[str]:
     """NUL-separated fields from a stream of chunks, each decoded whole."""
     rest = b""
     while (chunk := chunks.get()) is not None:
-        parts = (rest + chunk).split(b"\0")
-        rest = parts.pop()
-        for part in parts:
-            yield part.decode("utf-8", "surrogateescape")
+        data = rest + chunk
+        cut = data.rfind(b"\0") + 1
+        rest = data[cut:]
+        # decoding whole chunks up to a NUL never splits a multi-byte character
+        parts = data[:cut].decode("utf-8", "surrogateescape").split("\0")
+        parts.pop()
+        yield from parts
     if rest:
         yield rest.decode("utf-8", "surrogateescape")
 
