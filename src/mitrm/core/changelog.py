@@ -149,7 +149,7 @@ def _headline(entry: Entry) -> str:
 
 def render_markdown(log: Changelog) -> str:
     """Release-notes Markdown: kinds as sections, change types as sub-sections."""
-    lines = [f"## Changes in {_range_label(log)}", ""]
+    lines = [f"# Changes in {_range_label(log)}", ""]
     counts = [f"{log.commits} commit{'s' * (log.commits != 1)}"]
     lines.append(", ".join(counts) + f", {len(log.entries)} item{'s' * (len(log.entries) != 1)}.")
     if log.whole_history:
@@ -160,9 +160,9 @@ def render_markdown(log: Changelog) -> str:
     if not groups:
         lines += ["", "No item changed."]
     for kind, by_type in groups.items():
-        lines += ["", f"### {KIND_TITLES.get(kind, kind)}"]
+        lines += ["", f"## {KIND_TITLES.get(kind, kind)}"]
         for change, entries in by_type.items():
-            lines += ["", f"#### {TYPE_TITLES[change]} ({len(entries)})", ""]
+            lines += ["", f"### {TYPE_TITLES[change]} ({len(entries)})", ""]
             for entry in entries:
                 title = f" {_md(entry.title)}" if entry.title else ""
                 if entry.change == "added":
