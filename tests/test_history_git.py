@@ -297,3 +297,22 @@ def test_blob_reader_falls_back_for_git_without_batch_command(git_repo: DataRepo
         found = reader.read_many([blob, "0" * 40])
     assert found[blob] == req().encode()
     assert found["0" * 40] is None
+
+
+def test_a_repository_without_commits(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.write(PATH, req())
+    result = cli("history", "REQ-0001", cwd=git_repo.root)
+    assert result.exit_code == 0, result.stderr
+    assert "uncommitted" in result.stdout and "added as draft" in result.stdout
+    result = cli("changelog", cwd=git_repo.root)
+    assert result.exit_code == 2
+    assert "no commits yet" in result.stderr
+
+
+def test_file_names_in_any_language(git_repo: DataRepo, cli: CliRun) -> None:
+    path = "requirements/会员 积分/REQ-0001-会员积分.yaml"
+    git_repo.commit({path: req(title="会员积分")}, "新增：会员积分")
+    git_repo.commit({path: req("submitted", title="会员积分")}, "提交")
+    out = cli("history", "REQ-0001", cwd=git_repo.root).stdout
+    assert f"added as draft: {path}" in out
+    assert "提交" in out and "status: draft -> submitted" in out
