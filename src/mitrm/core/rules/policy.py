@@ -56,16 +56,27 @@ def settings_problems(settings: Settings) -> list[tuple[tuple[str | int, ...], s
         for index, prefix in enumerate(prefixes):
             if unknown_codes([prefix]):
                 problems.append(
-                    (("rules", name, index), f"'{prefix}' is not a quality rule code (MIT4xx)")
+                    (
+                        ("rules", name, index),
+                        f"field 'rules.{name}.{index}': '{prefix}' is not a quality rule code "
+                        "(MIT401 and up, or a prefix such as MIT41)",
+                    )
                 )
     for prefix, value in rules.severity.items():
         if unknown_codes([prefix]):
             problems.append(
-                (("rules", "severity", prefix), f"'{prefix}' is not a quality rule code (MIT4xx)")
+                (
+                    ("rules", "severity", prefix),
+                    f"field 'rules.severity': '{prefix}' is not a quality rule code "
+                    "(MIT401 and up, or a prefix such as MIT41)",
+                )
             )
         elif value not in ("error", "warning"):
             problems.append(
-                (("rules", "severity", prefix), f"must be error or warning (got '{value}')")
+                (
+                    ("rules", "severity", prefix),
+                    f"field 'rules.severity.{prefix}' must be error or warning (got '{value}')",
+                )
             )
     return problems
 
