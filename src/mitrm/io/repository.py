@@ -185,7 +185,10 @@ def _place(diagnostics: list[Diagnostic], path: str, text: str) -> list[Diagnost
         if not diagnostic.line and diagnostic.code >= "MIT4":
             where = quick_place(text, diagnostic.loc)
             if where is not None:
-                placed.append(diagnostic.located(*where))
+                d = diagnostic  # the constructor is much cheaper than dataclasses.replace
+                placed.append(
+                    Diagnostic(d.path, d.code, d.message, d.severity, *where, d.item, d.loc, d.key)
+                )
                 continue
         placed.append(None)
         rest.append(diagnostic)

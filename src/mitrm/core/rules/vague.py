@@ -125,8 +125,6 @@ _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 def vague_terms(text: str, lexicon: Lexicon) -> list[str]:
     """The distinct vague terms in ``text`` when nothing in it is measurable, else []."""
-    if _MEASURABLE.search(text):
-        return []
     lowered = text.lower()
     tokens = _WORD.findall(lowered)
     found = [t for t in dict.fromkeys(tokens) if t in lexicon.words]
@@ -138,6 +136,9 @@ def vague_terms(text: str, lexicon: Lexicon) -> list[str]:
         # '提升体验' also contains '提升': count the longer term only.
         hits = [t for t in hits if not any(t != other and t in other for other in hits)]
         found += sorted(hits, key=lowered.find)
+    # Most texts hold no vague word: look for numbers only in those that do.
+    if found and _MEASURABLE.search(text):
+        return []
     return found
 
 
