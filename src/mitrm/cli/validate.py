@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mitrm.cli.context import state
+from mitrm.cli.context import State, state
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
@@ -22,6 +22,7 @@ class DiagnosticFormat(str, Enum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
+    SARIF = "sarif"
 
 
 def register(app: typer.Typer) -> None:
@@ -71,6 +72,15 @@ def validate(
             show_default=False,
         ),
     ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REF",
+            help="Report only on items changed since REF (its merge base with HEAD), "
+            "uncommitted and untracked files included. Needs git.",
+        ),
+    ] = None,
 ) -> int:
     """Check item files against the models, the workflow, the rules across files and the
     quality rules (MIT4xx: vague wording, rush requests, missing tests...).
@@ -82,9 +92,14 @@ def validate(
     from mitrm.io.repository import check_files
 
     run = state(ctx)
-    root = run.root()
+    root = _root_for(run, paths)
     settings = _rule_settings(root, run.settings(root), select or [], ignore or [])
     only = _selected(root, paths) if paths else None
+    if changed_since is not None:
+        from mitrm.io.gitchanges import changed_since as changed
+
+        since = changed(root, changed_since)
+        only = since if only is None else only & since
     result = check_files(root, settings=settings, use_cache=not no_cache, jobs=jobs)
     diagnostics = result.diagnostics
     if only is not None:
@@ -129,6 +144,19 @@ def _rule_settings(
     )
 
 
+def _root_for(run: State, paths: list[Path] | None) -> Path:
+    """The repo root; a hook run from the git root finds a data repo in a subfolder by its paths."""
+    from mitrm.errors import RepoNotFoundError
+    from mitrm.io.discovery import find_root
+
+    try:
+        return run.root()
+    except RepoNotFoundError:
+        if run.repo is not None or not paths:
+            raise
+        return find_root(paths[0].resolve().parent)
+
+
 def _selected(root: Path, paths: list[Path]) -> set[str]:
     """The repo-relative item paths named by ``paths`` (files or folders)."""
     import os
@@ -146,6 +174,9 @@ def _selected(root: Path, paths: list[Path]) -> set[str]:
             rel = full.relative_to(root).as_posix()
         except ValueError as exc:
             raise UsageError(f"{path} is outside the data repo {root}") from exc
+        if rel == "mitrm.yaml":
+            # New settings can change the verdict on any item: report on all of them.
+            return set(known)
         if full.is_dir() and not full.is_symlink():
             prefix = "" if rel == "." else rel + "/"
             chosen |= {item for item in known if item.startswith(prefix)}
@@ -170,6 +201,13 @@ def _print(
                 "summary": {"files": files, "errors": errors, "warnings": warnings},
             }
         )
+        return
+    if fmt is DiagnosticFormat.SARIF:
+        from mitrm.cli.output import emit_json
+        from mitrm.core.sarif import sarif_log
+
+        emit_json(sarif_log(diagnostics))
+        sys.stderr.write(f"checked {files} files: {errors} errors, {warnings} warnings\n")
         return
     if fmt is DiagnosticFormat.GITHUB:
         for d in diagnostics:

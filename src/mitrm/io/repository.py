@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +28,7 @@ from mitrm.core.record import Record, Summary
 from mitrm.core.repository import Repository
 from mitrm.core.rules import repo as quality
 from mitrm.core.validation import errors_to_diagnostics, validate_item
-from mitrm.errors import SettingsError
+from mitrm.errors import SettingsError, UsageError
 from mitrm.io.cache import ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
 from mitrm.io.keyplace import quick_place
@@ -65,9 +65,25 @@ def load_settings(root: Path) -> Settings:
         ) from exc
 
 
+def _code_stamp() -> str:
+    """Names this exact mitrm code, so that an upgrade (even unversioned) drops old verdicts."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__]
+    for folder in (package, package / "core", package / "io"):
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".py") or entry.is_dir():
+                    parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _stamp_hash() -> str:
+    return hashlib.blake2b(_code_stamp().encode("utf-8"), digest_size=12).hexdigest()
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """Identifies everything a per-file verdict depends on besides the file itself."""
-    text = settings.model_dump_json() + __version__
+    text = settings.model_dump_json() + _code_stamp()
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -176,6 +192,19 @@ def _check_one(item: ItemFile) -> tuple[bytes | None, Verdict]:
 _ROOT: list[Path] = []
 
 
+def _today() -> dt.date:
+    """Today's date, or ``MITRM_TODAY`` (YYYY-MM-DD) for tests and reproducible reports."""
+    fixed = os.environ.get("MITRM_TODAY")
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError as exc:
+            raise UsageError(
+                f"MITRM_TODAY must be a date written YYYY-MM-DD (got {fixed!r})"
+            ) from exc
+    return dt.date.today()
+
+
 def _place(diagnostics: list[Diagnostic], path: str, text: str) -> list[Diagnostic]:
     """Locate diagnostics in one file: quality rules' simple paths by a line scan, the rest
     by the full locator (which also adds YAML-trap hints)."""
@@ -249,7 +278,7 @@ def check_files(
             finally:
                 _SETTINGS.clear()
                 _ROOT.clear()
-            for item, (key, verdict) in zip(pending, fresh):
+            for item, (key, verdict) in zip(pending, fresh, strict=True):
                 verdicts[item.path] = verdict
                 if key is not None:
                     keys.add(key)
@@ -262,7 +291,7 @@ def check_files(
         across += quality.check_repository(
             summaries,
             settings=settings,
-            today=today or dt.date.today(),
+            today=today or _today(),
             churn_counts=churn,
             scores=scores,
         )
@@ -307,7 +336,7 @@ def load_repository(
     """
     settings = settings or load_settings(root)
     files = discover(root)
-    cache = ParseCache(root, name="parsed.pickle")
+    cache = ParseCache(root, name=f"parsed-{_stamp_hash()}.pickle")
     records: list[Record] = []
     with _bulk():
         if use_cache:
@@ -332,7 +361,7 @@ def load_repository(
                 record.data, record.diagnostics = hit[0], list(hit[1])
         if pending:
             parsed = _map(_parse_one, pending, jobs or default_jobs())
-            for (record, key), entry in zip(pending_records, parsed):
+            for (record, key), entry in zip(pending_records, parsed, strict=True):
                 record.data, record.diagnostics = entry[0], list(entry[1])
                 cache.entries[key] = entry
             cache.dirty = True
@@ -343,8 +372,3 @@ def load_repository(
     repository = Repository(root=root, settings=settings, records=records)
     repository.diagnostics = [d for record in records for d in record.diagnostics]
     return repository
-
-
-def select(records: Sequence[Record], paths: set[str]) -> list[Record]:
-    """The records whose path is in ``paths``."""
-    return [record for record in records if record.path in paths]
