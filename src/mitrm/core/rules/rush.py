@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 
 from mitrm.core.models import Item, Requirement
-from mitrm.core.rules.engine import REQ_NOT_STARTED, REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, REQ_OPEN, Context, Finding
 
 _DAY = dt.timedelta(days=1)
 
@@ -63,12 +63,16 @@ def working_days(start: dt.date, end: dt.date, holidays: Sequence[dt.date] = ())
 
 
 def check(item: Item, context: Context) -> list[Finding]:
-    """Dated findings: rush from the last possible start until due, past due after it."""
+    """Dated findings: rush from the last possible start until due, past due after it.
+
+    A rush is a property of a request: once IT has approved the estimate and the
+    due date, lateness is MIT407's business.
+    """
     if not isinstance(item, Requirement) or item.due is None or context.status not in REQ_OPEN:
         return []
     found = []
     effort = item.estimate.effort_days if item.estimate else None
-    if effort and context.status in REQ_NOT_STARTED:
+    if effort and context.status in REQ_BEFORE_APPROVAL:
         rules = context.settings.rules
         need = math.ceil(effort * rules.rush_days_per_effort_day)
         start = latest_start(item.due, need, sorted(rules.holidays))

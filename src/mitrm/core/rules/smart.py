@@ -33,9 +33,7 @@ def check(item: Item, context: Context) -> list[Finding]:
                     )
                 )
     if context.status != "draft" and item.due is None and not context.workflow_requires("due"):
-        found.append(
-            Finding("MIT403", ("status",), f"a {context.status} requirement has no due date")
-        )
+        found.append(Finding("MIT403", ("status",), f"no due date (status '{context.status}')"))
     if item.business_goal and not item.kpis and not context.workflow_requires("kpis"):
         found.append(Finding("MIT404", ("business_goal",), "no KPI measures the business goal"))
     return found

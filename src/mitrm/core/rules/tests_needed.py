@@ -23,29 +23,12 @@ def personal_data(item: Requirement) -> tuple[str | int, ...] | None:
 
 
 def check(item: Item, context: Context) -> list[Finding]:
-    """Once submitted: criteria, security testing, data-protection review where needed."""
-    if (
-        not isinstance(item, Requirement)
-        or context.status not in REQ_OPEN
-        or context.status == "draft"
-    ):
+    """Data-protection review from the first draft; criteria and security testing once submitted."""
+    if not isinstance(item, Requirement) or context.status not in REQ_OPEN:
         return []
     found = []
-    if not item.acceptance_criteria and not context.workflow_requires("acceptance_criteria"):
-        found.append(
-            Finding(
-                "MIT412", ("status",), f"a {context.status} requirement has no acceptance criteria"
-            )
-        )
     testing = item.testing
-    if item.type in _SECURITY_TYPES and not (testing and testing.security):
-        found.append(
-            Finding(
-                "MIT413",
-                ("testing", "security") if testing else ("type",),
-                f"a {item.type.value} requirement without security testing",
-            )
-        )
+    # Personal data needs its review before anything is built: drafts included.
     tagged = personal_data(item)
     if tagged and not (testing and testing.data_protection_review):
         found.append(
@@ -53,6 +36,20 @@ def check(item: Item, context: Context) -> list[Finding]:
                 "MIT414",
                 ("testing", "data_protection_review") if testing else tagged,
                 "handles personal data but no data-protection review is planned",
+            )
+        )
+    if context.status == "draft":
+        return found
+    if not item.acceptance_criteria and not context.workflow_requires("acceptance_criteria"):
+        found.append(
+            Finding("MIT412", ("status",), f"no acceptance criteria (status '{context.status}')")
+        )
+    if item.type in _SECURITY_TYPES and not (testing and testing.security):
+        found.append(
+            Finding(
+                "MIT413",
+                ("testing", "security") if testing else ("type",),
+                f"a {item.type.value} requirement without security testing",
             )
         )
     return found

@@ -144,26 +144,34 @@ def vague_terms(text: str, lexicon: Lexicon) -> list[str]:
 
 def _finding(loc: tuple[str | int, ...], where: str, terms: list[str]) -> Finding:
     quoted = ", ".join(f"'{t}'" for t in terms)
-    return Finding("MIT401", loc, f"vague wording in '{where}' ({quoted}) with no number or unit")
+    return Finding("MIT401", loc, f"vague wording in {where} ({quoted}) with no number or unit")
 
 
 def check(item: Item, context: Context) -> list[Finding]:
-    """Vague title (two or more vague words), business goal or acceptance criterion."""
+    """Vague title, business goal or acceptance criterion (see docs/rules.md, MIT401)."""
     if not isinstance(item, Requirement) or context.status not in REQ_OPEN:
         return []
     terms_of = lexicon(tuple(context.settings.rules.vague_words))
     found = []
-    # A title names the request; one adjective is fine, a title made of them is not.
+    # KPIs with targets make a goal written in words measurable.
+    measured = any(kpi.target is not None for kpi in item.kpis)
+    # A title names the request: one adjective is fine, a title made of them is not.
+    # Without a goal or KPI, the description is the only expectation: it counts too.
     terms = vague_terms(item.title, terms_of)
+    where = "'title'"
+    if not (item.business_goal or measured) and item.description:
+        extra = [t for t in vague_terms(item.description, terms_of) if t not in terms]
+        if extra:
+            terms, where = terms + extra, "'title' and 'description'"
     if len(terms) >= 2:
-        found.append(_finding(("title",), "title", terms))
-    if item.business_goal:
+        found.append(_finding(("title",), where, terms))
+    if item.business_goal and not measured:
         terms = vague_terms(item.business_goal, terms_of)
         if terms:
-            found.append(_finding(("business_goal",), "business_goal", terms))
+            found.append(_finding(("business_goal",), "'business_goal'", terms))
     for index, criterion in enumerate(item.acceptance_criteria):
         terms = vague_terms(criterion, terms_of)
         if terms:
-            where = f"acceptance_criteria.{index}"
+            where = f"'acceptance_criteria.{index}'"
             found.append(_finding(("acceptance_criteria", index), where, terms))
     return found
