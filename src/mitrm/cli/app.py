@@ -67,6 +67,9 @@ def _register() -> None:
 
     for module in (validate, browse, init, schema):
         module.register(app)
+    from mitrm.cli import render  # issue 5: render, templates
+
+    render.register(app)
 
 
 _register()

@@ -1,0 +1,102 @@
+"""Escaping text from the YAML so that it can never break the Markdown or a Mermaid chart."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Characters that start inline Markdown constructs (emphasis, code, links, HTML,
+# table cells, headings, entities); a backslash makes each of them literal.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
+# A list item, block quote, thematic break or setext underline at the start of a line.
+_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d{1,9}[.)])")
+_SPACES = re.compile(r"\s+")
+# Mermaid labels: keep letters, digits, spaces and harmless punctuation only; ":",
+# ";", "#", "%", quotes and brackets end or change a Mermaid statement.
+_MERMAID_UNSAFE = re.compile(r"[^\w \-.,/+&!?'’‘“”（）、，。]", re.UNICODE)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def inline(value: Any) -> str:
+    """One line of literal text: newlines become spaces, Markdown syntax is escaped."""
+    text = _SPACES.sub(" ", _text(value)).strip()
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+
+
+def cell(value: Any) -> str:
+    """Text for a table cell: one line, pipes escaped; an empty value becomes a dash."""
+    text = inline(value)
+    return text if text else "-"
+
+
+def block(value: Any) -> str:
+    """Multi-line literal text: its paragraphs kept, every line escaped like ``inline``."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for raw in _text(value).splitlines():
+        line = inline(raw)
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return "\n\n".join(paragraphs)
+
+
+def mermaid(value: Any, *, limit: int = 60) -> str:
+    """A label safe inside a Mermaid chart (gantt task, pie slice, quadrant text)."""
+    text = _MERMAID_UNSAFE.sub(" ", _text(value))
+    text = _SPACES.sub(" ", text).strip(" -")
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def code(value: Any) -> str:
+    """Inline code that survives backticks inside the value."""
+    text = _SPACES.sub(" ", _text(value)).strip()
+    fence = "`"
+    while fence in text:
+        fence += "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def link_target(path: str) -> str:
+    """A relative link target; spaces and parentheses would end the link early."""
+    return path.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def tidy(text: str) -> str:
+    """Trailing spaces removed, runs of blank lines collapsed (outside code fences), one final newline.
+
+    Templates stay readable with generous blank lines; the output still passes
+    the Markdown linter's blank-line rules.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if fence is None and stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif fence is not None and stripped.startswith(fence):
+            fence = None
+            out.append(line.rstrip())
+            continue
+        if fence is None and not stripped:
+            if out and out[-1] == "":
+                continue
+            out.append("")
+            continue
+        out.append(line.rstrip() if fence is None else line)
+    while out and out[0] == "":
+        out.pop(0)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
