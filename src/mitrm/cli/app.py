@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - the last resort: a bug, reported as such
+    except Exception as exc:
         if debug:
             raise
         sys.stderr.write(

@@ -7,30 +7,28 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
+from mitrm.cli.formats import ListFormat
 from mitrm.errors import MitrmError, SettingsError
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-class ListFormat(str, Enum):
-    """Output formats of commands that list things (CLI.md)."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    MARKDOWN = "markdown"
+__all__ = ["ListFormat", "emit", "emit_csv", "emit_json", "emit_markdown", "emit_table"]
 
 
 def stdout() -> Console:
     """A console on stdout: colour and styles only on a terminal, NO_COLOR respected."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
 def stderr() -> Console:
     """A console on stderr for diagnostics and messages."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mitrm.cli.context import state
+from mitrm.cli.context import State, state
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
@@ -60,7 +60,7 @@ def validate(
     from mitrm.io.repository import check_files
 
     run = state(ctx)
-    root = run.root()
+    root = _root_for(run, paths)
     settings = run.settings(root)
     only = _selected(root, paths) if paths else None
     result = check_files(root, settings=settings, use_cache=not no_cache, jobs=jobs)
@@ -73,6 +73,19 @@ def validate(
     errors, warnings = count(diagnostics)
     _print(fmt, diagnostics, files, errors, warnings)
     return 1 if errors else 0
+
+
+def _root_for(run: State, paths: list[Path] | None) -> Path:
+    """The repo root; a hook run from the git root finds a data repo in a subfolder by its paths."""
+    from mitrm.errors import RepoNotFoundError
+    from mitrm.io.discovery import find_root
+
+    try:
+        return run.root()
+    except RepoNotFoundError:
+        if run.repo is not None or not paths:
+            raise
+        return find_root(paths[0].resolve().parent)
 
 
 def _selected(root: Path, paths: list[Path]) -> set[str]:

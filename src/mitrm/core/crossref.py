@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Kind, Settings
 from mitrm.core.record import Summary
@@ -156,9 +157,9 @@ def _cycle_path(component: list[str], graph: dict[str, list[str]]) -> list[str]:
     seen = {start}
     node = start
     while True:
-        nxt = next(
-            (c for c in graph[node] if c == start and len(path) > 1), None
-        ) or next((c for c in sorted(graph[node]) if c in members and c not in seen), None)
+        nxt = next((c for c in graph[node] if c == start and len(path) > 1), None) or next(
+            (c for c in sorted(graph[node]) if c in members and c not in seen), None
+        )
         if nxt is None:
             nxt = next(c for c in graph[node] if c in members)
         path.append(nxt)

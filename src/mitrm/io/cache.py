@@ -15,7 +15,6 @@ from mitrm.io.atomic import write_atomic
 _FORMAT = 2
 
 
-
 def content_key(path: str, raw: bytes) -> bytes:
     """The cache key of one file version: its path and its exact bytes."""
     digest = hashlib.blake2b(raw, digest_size=20)

@@ -62,9 +62,21 @@ def load_settings(root: Path) -> Settings:
         ) from exc
 
 
+def _code_stamp() -> str:
+    """Names this exact mitrm code, so that an upgrade (even unversioned) drops old verdicts."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__]
+    for folder in (package, package / "core", package / "io"):
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".py") or entry.is_dir():
+                    parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
+    return "|".join(parts)
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """Identifies everything a per-file verdict depends on besides the file itself."""
-    text = settings.model_dump_json() + __version__
+    text = settings.model_dump_json() + _code_stamp()
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -214,7 +226,7 @@ def check_files(
             finally:
                 _SETTINGS.clear()
                 _ROOT.clear()
-            for item, (key, verdict) in zip(pending, fresh):
+            for item, (key, verdict) in zip(pending, fresh, strict=True):
                 verdicts[item.path] = verdict
                 if key is not None:
                     keys.add(key)
@@ -290,7 +302,7 @@ def load_repository(
                 record.data, record.diagnostics = hit[0], list(hit[1])
         if pending:
             parsed = _map(_parse_one, pending, jobs or default_jobs())
-            for (record, key), entry in zip(pending_records, parsed):
+            for (record, key), entry in zip(pending_records, parsed, strict=True):
                 record.data, record.diagnostics = entry[0], list(entry[1])
                 cache.entries[key] = entry
             cache.dirty = True
