@@ -1,4 +1,4 @@
-"""The one Jinja environment: the repo's ``templates/`` over the built-in ones, sandboxed and strict.
+"""The one Jinja environment: the repo's ``templates/`` over the built-in ones, sandboxed, strict.
 
 Templates from a data repo arrive in pull requests and run in CI, so every
 template renders in Jinja's sandbox: no attribute that starts with ``_``, no
@@ -77,7 +77,9 @@ class Templates:
         for name in sorted(builtin | repo):
             in_repo = name in repo
             assert self.repo_templates is not None or not in_repo
-            path = (self.repo_templates / name) if in_repo and self.repo_templates else BUILTIN / name
+            path = (
+                (self.repo_templates / name) if in_repo and self.repo_templates else BUILTIN / name
+            )
             infos.append(
                 TemplateInfo(name=name, builtin=name in builtin, overridden=in_repo, path=path)
             )

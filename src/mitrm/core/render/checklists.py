@@ -32,7 +32,7 @@ def _check(labels: Mapping[str, str], key: str, missing: list[str]) -> Check:
 
 def readiness(req: Requirement, labels: Mapping[str, str]) -> list[Check]:
     """The readiness checklist of one requirement; SMART first, then the other checks."""
-    L = labels  # noqa: N806 - the same short name the templates use
+    L = labels
     checks: list[Check] = []
 
     specific = []
@@ -125,7 +125,7 @@ def implementation(
     ``requirements`` maps ids to the repo's valid requirements; the plan's
     scope is looked up there.
     """
-    L = labels  # noqa: N806 - the same short name the templates use
+    L = labels
     in_scope = [requirements[rid] for rid in plan.requirements if rid in requirements]
     unknown = [rid for rid in plan.requirements if rid not in requirements]
 
@@ -168,23 +168,25 @@ def implementation(
                     L, "impl_data_protection", scope_gap(protection, L["why_no_data_protection"])
                 ),
                 _check(L, "impl_apis", [] if apis else [L["why_no_apis"]]),
-                _check(
-                    L, "impl_scalability", scope_gap(performance, L["why_no_performance_test"])
-                ),
+                _check(L, "impl_scalability", scope_gap(performance, L["why_no_performance_test"])),
             ],
         ),
         step(
             "step_cost_benefit",
             [
                 _check(
-                    L, "impl_tco", [] if tco_years >= 3 else [L["why_tco_years"].format(n=tco_years)]
+                    L,
+                    "impl_tco",
+                    [] if tco_years >= 3 else [L["why_tco_years"].format(n=tco_years)],
                 ),
                 _check(
                     L,
                     "impl_benefit",
                     [L["why_no_requirements"]]
                     if not in_scope
-                    else ([L["why_missing_for"].format(ids=_ids(no_benefit))] if no_benefit else []),
+                    else (
+                        [L["why_missing_for"].format(ids=_ids(no_benefit))] if no_benefit else []
+                    ),
                 ),
             ],
         ),
@@ -198,7 +200,7 @@ def implementation(
     return steps
 
 
-def _data_checks(plan: Plan, L: Mapping[str, str]) -> list[Check]:  # noqa: N803
+def _data_checks(plan: Plan, L: Mapping[str, str]) -> list[Check]:
     phases = sorted(plan.phases, key=lambda p: (p.start, p.end, p.name))
     migrations = [p for p in phases if p.kind is PhaseKind.MIGRATION]
     pilots = [p for p in phases if p.kind is PhaseKind.PILOT]
@@ -226,7 +228,7 @@ def _data_checks(plan: Plan, L: Mapping[str, str]) -> list[Check]:  # noqa: N803
 def _support_checks(
     plan: Plan,
     in_scope: list[Requirement],
-    L: Mapping[str, str],  # noqa: N803
+    L: Mapping[str, str],
 ) -> list[Check]:
     budgeted = plan.budget is not None and any(
         line.category is BudgetCategory.TRAINING for line in plan.budget.lines
@@ -245,7 +247,7 @@ def go_live(plan: Plan) -> dt.date | None:
     return rollouts[0] if rollouts else plan.end
 
 
-def _feedback_checks(plan: Plan, L: Mapping[str, str]) -> list[Check]:  # noqa: N803
+def _feedback_checks(plan: Plan, L: Mapping[str, str]) -> list[Check]:
     live = go_live(plan)
     if live is None:
         short = [L["why_no_go_live_date"]]
@@ -258,13 +260,11 @@ def _feedback_checks(plan: Plan, L: Mapping[str, str]) -> list[Check]:  # noqa: 
     return [
         _check(L, "impl_feedback_short", short),
         _check(L, "impl_feedback_medium", [] if support else [L["why_no_support"]]),
-        _check(
-            L, "impl_feedback_long", [] if years >= 3 else [L["why_tco_years"].format(n=years)]
-        ),
+        _check(L, "impl_feedback_long", [] if years >= 3 else [L["why_tco_years"].format(n=years)]),
     ]
 
 
-def _planning_checks(plan: Plan, L: Mapping[str, str]) -> list[Check]:  # noqa: N803
+def _planning_checks(plan: Plan, L: Mapping[str, str]) -> list[Check]:
     missing = [
         name
         for name, present in (
@@ -290,7 +290,7 @@ def _planning_checks(plan: Plan, L: Mapping[str, str]) -> list[Check]:  # noqa: 
     ]
 
 
-def _progress(plan: Plan, L: Mapping[str, str]) -> list[str]:  # noqa: N803
+def _progress(plan: Plan, L: Mapping[str, str]) -> list[str]:
     done = any(m.done for m in plan.milestones)
     spent = plan.budget is not None and any(
         line.spent is not None and line.spent > Decimal(0) for line in plan.budget.lines
@@ -298,7 +298,7 @@ def _progress(plan: Plan, L: Mapping[str, str]) -> list[str]:  # noqa: N803
     return [] if done or spent else [L["why_no_progress"]]
 
 
-def _evaluation_checks(in_scope: list[Requirement], L: Mapping[str, str]) -> list[Check]:  # noqa: N803
+def _evaluation_checks(in_scope: list[Requirement], L: Mapping[str, str]) -> list[Check]:
     if not in_scope:
         gaps = [L["why_no_requirements"]]
         ab = [L["why_no_requirements"]]

@@ -37,6 +37,8 @@ def number(value: Decimal | float | int | None) -> str | None:
     """A number as people write it: no exponent, no trailing zeros after the point."""
     if value is None:
         return None
+    if isinstance(value, float):
+        value = Decimal(repr(value))
     if isinstance(value, Decimal):
         text = format(value, "f")
         if "." in text:

@@ -26,6 +26,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "portfolio": ("Portfolio report", "需求组合报告"),
     "field": ("Field", "字段"),
     "value": ("Value", "值"),
+    "value_score": ("Value", "价值"),
     "id": ("ID", "编号"),
     "title": ("Title", "标题"),
     "type": ("Type", "类型"),
@@ -220,7 +221,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Every requirement in scope is approved or further",
         "范围内的所有需求均已批准或更进一步",
     ),
-    "impl_security": ("Security certification: security testing planned", "安全认证：已计划安全测试"),
+    "impl_security": (
+        "Security certification: security testing planned",
+        "安全认证：已计划安全测试",
+    ),
     "impl_data_protection": (
         "Data-protection compliance: compliance tags and a data-protection review",
         "数据保护合规：有合规标签和数据保护审查",
@@ -230,12 +234,18 @@ _LABELS: dict[str, tuple[str, str]] = {
         "接口：有集成类需求或软件/服务资源",
     ),
     "impl_scalability": ("Scalability: performance testing planned", "可扩展性：已计划性能测试"),
-    "impl_tco": ("Multi-year cost of ownership (at least 3 years)", "多年总体拥有成本（至少 3 年）"),
+    "impl_tco": (
+        "Multi-year cost of ownership (at least 3 years)",
+        "多年总体拥有成本（至少 3 年）",
+    ),
     "impl_benefit": (
         "Expected benefit estimated for every requirement in scope",
         "范围内每个需求都估算了预期收益",
     ),
-    "impl_cleaning": ("Data cleaning and migration: a migration phase", "数据清洗与迁移：有迁移阶段"),
+    "impl_cleaning": (
+        "Data cleaning and migration: a migration phase",
+        "数据清洗与迁移：有迁移阶段",
+    ),
     "impl_pilot_first": (
         "Pilot migration before the full roll-out",
         "先试点迁移，再全面推广",
@@ -282,7 +292,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "why_unknown_reqs": ("unknown requirements: {ids}", "未知需求：{ids}"),
     "why_no_requirements": ("no requirements in scope", "范围内没有需求"),
     "why_missing_for": ("missing for {ids}", "缺少：{ids}"),
-    "why_no_security_test": ("no requirement in scope plans security testing", "范围内没有需求计划安全测试"),
+    "why_no_security_test": (
+        "no requirement in scope plans security testing",
+        "范围内没有需求计划安全测试",
+    ),
     "why_no_data_protection": (
         "no requirement in scope has compliance tags and a data-protection review",
         "范围内没有需求同时具有合规标签和数据保护审查",
@@ -304,7 +317,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "why_no_check_after": ("no milestone after '{name}'", "“{name}”之后没有里程碑"),
     "why_no_pilot_or_migration": ("no pilot or migration phase", "没有试点或迁移阶段"),
-    "why_no_training": ("no training budget line and no training plan", "没有培训预算，也没有培训计划"),
+    "why_no_training": (
+        "no training budget line and no training plan",
+        "没有培训预算，也没有培训计划",
+    ),
     "why_tiers": ("{n} support tier(s)", "仅有 {n} 级支持"),
     "why_no_go_live": ("no milestone after go-live ({date})", "上线（{date}）之后没有里程碑"),
     "why_no_go_live_date": ("no roll-out phase or end date", "没有推广阶段或结束日期"),
@@ -314,8 +330,14 @@ _LABELS: dict[str, tuple[str, str]] = {
         "risks without mitigation or owner: {names}",
         "缺少缓解措施或负责人的风险：{names}",
     ),
-    "why_no_progress": ("no milestone done and no spending recorded", "没有完成的里程碑，也没有支出记录"),
-    "why_no_ab": ("no KPI measurement mentions A/B or attribution", "没有指标的衡量方式提到 A/B 或归因"),
+    "why_no_progress": (
+        "no milestone done and no spending recorded",
+        "没有完成的里程碑，也没有支出记录",
+    ),
+    "why_no_ab": (
+        "no KPI measurement mentions A/B or attribution",
+        "没有指标的衡量方式提到 A/B 或归因",
+    ),
     # Change request document
     "targets": ("Targets", "变更对象"),
     "reason": ("Reason", "原因"),
@@ -377,8 +399,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "quality_warnings": ("Quality warnings", "质量警告"),
     "no_quality": ("No quality problems found.", "未发现质量问题。"),
     "quality_not_checked": ("Quality was not checked.", "未进行质量检查。"),
-    "quality_summary": ("{errors} errors, {warnings} warnings", "{errors} 个错误，{warnings} 个警告"),
-    "quality_more": ("... and {n} more: run 'mitrm validate'.", "……另有 {n} 条：运行 “mitrm validate”。"),
+    "quality_summary": (
+        "{errors} errors, {warnings} warnings",
+        "{errors} 个错误，{warnings} 个警告",
+    ),
+    "quality_more": (
+        "... and {n} more: run 'mitrm validate'.",
+        "……另有 {n} 条：运行 “mitrm validate”。",
+    ),
     "place": ("Place", "位置"),
     "severity": ("Severity", "严重程度"),
     "code": ("Code", "代码"),

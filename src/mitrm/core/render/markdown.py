@@ -9,11 +9,11 @@ from typing import Any
 # table cells, headings, entities); a backslash makes each of them literal.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
 # A list item, block quote, thematic break or setext underline at the start of a line.
-_BLOCK_START = re.compile(r"^(\s*)([-+=>]|\d{1,9}[.)])")
+_BLOCK_START = re.compile(r"^(\s*)([-+](?=\s|$)|>|=+\s*$|-{3,}|\d{1,9}[.)](?=\s|$))")
 _SPACES = re.compile(r"\s+")
 # Mermaid labels: keep letters, digits, spaces and harmless punctuation only; ":",
 # ";", "#", "%", quotes and brackets end or change a Mermaid statement.
-_MERMAID_UNSAFE = re.compile(r"[^\w \-.,/+&!?'’‘“”（）、，。]", re.UNICODE)
+_MERMAID_UNSAFE = re.compile(r"[^\w \-.,/+&!?'’‘“”（）、，。%]|%(?=%)", re.UNICODE)
 
 
 def _text(value: Any) -> str:
@@ -24,7 +24,15 @@ def inline(value: Any) -> str:
     """One line of literal text: newlines become spaces, Markdown syntax is escaped."""
     text = _SPACES.sub(" ", _text(value)).strip()
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text, count=1)
+    return _BLOCK_START.sub(_escape_block_start, text, count=1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    marker = match.group(2)
+    if marker[0].isdigit():
+        # "1." starts an ordered list; "1\." does not (a backslash before a digit is literal).
+        return match.group(1) + marker[:-1] + "\\" + marker[-1]
+    return match.group(1) + "\\" + marker
 
 
 def cell(value: Any) -> str:
@@ -52,7 +60,7 @@ def block(value: Any) -> str:
 def mermaid(value: Any, *, limit: int = 60) -> str:
     """A label safe inside a Mermaid chart (gantt task, pie slice, quadrant text)."""
     text = _MERMAID_UNSAFE.sub(" ", _text(value))
-    text = _SPACES.sub(" ", text).strip(" -")
+    text = _SPACES.sub(" ", text).strip()
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
@@ -74,7 +82,7 @@ def link_target(path: str) -> str:
 
 
 def tidy(text: str) -> str:
-    """Trailing spaces removed, runs of blank lines collapsed (outside code fences), one final newline.
+    """Strip trailing spaces, collapse blank lines (outside code fences), end with one newline.
 
     Templates stay readable with generous blank lines; the output still passes
     the Markdown linter's blank-line rules.

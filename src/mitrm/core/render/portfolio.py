@@ -64,7 +64,9 @@ def _quadrant(catalog: Catalog) -> list[Ctx]:
         if effort is None and scoring.difficulty is None:
             continue
         candidates.append((req, scoring.value, effort, scoring.difficulty))
-    candidates.sort(key=lambda c: (-c[1], c[2] if c[2] is not None else Decimal(c[3] or 0), c[0].id))
+    candidates.sort(
+        key=lambda c: (-c[1], c[2] if c[2] is not None else Decimal(c[3] or 0), c[0].id)
+    )
     chosen = candidates[:QUADRANT_POINTS]
     largest = max((c[2] for c in chosen if c[2] is not None), default=Decimal(0))
     points = []
