@@ -68,10 +68,10 @@ def portfolio_inputs(
     return PortfolioInputs(backlog=None, metrics=None, quality=quality, as_of=as_of)
 
 
-def _shown(path: Path) -> str:
-    """``path`` relative to the working directory when it is below it."""
+def _shown(path: Path, root: Path) -> str:
+    """``path`` relative to the data repo's root when it is inside it (as diagnostics are)."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
 
@@ -155,7 +155,7 @@ def render(
     }
     files, previous = generated.with_manifest(out_dir, rendered, full=full)
     changes = generated.compare(out_dir, files, previous, full=full)
-    shown = _shown(out_dir)
+    shown = _shown(out_dir, root)
     invalid = sum(1 for record in repo.records if record.model is None)
     if invalid and full:
         sys.stderr.write(
@@ -270,7 +270,7 @@ def export_template(
             create_exclusive(target, text)
         except FileExistsError:
             raise UsageError(
-                f"{_shown(target)} already exists", hint="pass --force to replace it"
+                f"{_shown(target, root)} already exists", hint="pass --force to replace it"
             ) from None
-    sys.stdout.write(f"{_shown(target)}\n")
+    sys.stdout.write(f"{_shown(target, root)}\n")
     return 0
