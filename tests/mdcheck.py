@@ -17,7 +17,8 @@ def lint(text: str) -> list[str]:
     """pymarkdownlnt's findings for ``text``, with the repo's config."""
     result = PyMarkdownApi().configuration_file_path(str(CONFIG)).scan_string(text)
     return [
-        f"{f.line_number}:{f.column_number} {f.rule_id} {f.rule_description}{f.extra_error_information}"
+        f"{f.line_number}:{f.column_number} {f.rule_id} {f.rule_description}"
+        f"{f.extra_error_information}"
         for f in result.scan_failures
     ]
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import CliRun
 from mdcheck import h1_count, lint, mermaid_blocks, table_problems
 

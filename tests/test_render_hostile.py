@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CliRun, DataRepo
 from hypothesis import given
 from hypothesis import strategies as st
-from mdcheck import h1_count, html_blocks, lint, mermaid_blocks, table_problems
 
+from conftest import CliRun, DataRepo
+from mdcheck import h1_count, html_blocks, lint, mermaid_blocks, table_problems
 from mitrm.core.render import markdown
 
 NASTY = '# Hacked | <script>alert(1)</script> "q": [x]; %% end\\n -- > `code` *em* _u_ &amp;'
