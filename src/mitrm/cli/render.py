@@ -112,9 +112,10 @@ def render(
     ] = False,
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
-    from mitrm.core.render import documents, make_catalog
+    from mitrm.core.render import items, make_catalog, portfolio_document
     from mitrm.errors import DataError, UnknownIdError, UsageError
     from mitrm.io import generated
+    from mitrm.io.documents import render_items, render_one
     from mitrm.io.repository import load_repository
     from mitrm.io.templates import Templates
 
@@ -147,14 +148,15 @@ def render(
         sources={r.id: r.path for r in repo.records if r.id and r.model is not None},
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
     )
-    inputs = portfolio_inputs(root, settings, repo, as_of=when) if full else None
-    docs = documents(catalog, project=settings.project, ids=ids or None, inputs=inputs)
     templates = Templates(root / settings.templates)
-    rendered = {
-        doc.path: templates.render(doc.template, doc.context, item=doc.item) for doc in docs
-    }
-    files, previous = generated.with_manifest(out_dir, rendered, full=full)
-    changes = generated.compare(out_dir, files, previous, full=full)
+    rendered = render_items(
+        catalog, templates, items(catalog, ids or None), project=settings.project, out=out_dir
+    )
+    if full:
+        inputs = portfolio_inputs(root, settings, repo, as_of=when)
+        index = portfolio_document(catalog, project=settings.project, inputs=inputs)
+        rendered.append(render_one(templates, index, out_dir))
+    changes, files = generated.compare(out_dir, rendered, full=full)
     shown = _shown(out_dir, root)
     invalid = sum(1 for record in repo.records if record.model is None)
     if invalid and full:

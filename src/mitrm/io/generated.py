@@ -11,9 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from mitrm.io.documents import Rendered
 
 MANIFEST = ".mitrm-manifest"
 _HEADER = (
@@ -61,45 +63,41 @@ def manifest_text(paths: set[str]) -> str:
     return _HEADER + "".join(f"{path}\n" for path in sorted(paths))
 
 
-def with_manifest(
-    out: Path, rendered: Mapping[str, str], *, full: bool
-) -> tuple[dict[str, str], set[str]]:
-    """The rendered files plus the manifest; and the previously listed files.
+def compare(
+    out: Path, rendered: Sequence[Rendered], *, full: bool
+) -> tuple[Changes, dict[str, str]]:
+    """How the output folder differs from ``rendered``, and the texts to write.
 
-    A full render lists exactly what it rendered; a render of some ids adds its
-    files to those already listed.
+    A full render lists exactly what it rendered in the manifest; a render of
+    some ids adds its files to those already listed.
     """
     previous = read_manifest(out) or set()
-    listed = set(rendered) if full else previous | set(rendered)
-    files = dict(rendered)
-    files[MANIFEST] = manifest_text(listed)
-    return files, previous
-
-
-def compare(out: Path, files: Mapping[str, str], previous: set[str], *, full: bool) -> Changes:
-    """What writing ``files`` into ``out`` would change."""
+    paths = {r.path for r in rendered}
+    listed = paths if full else previous | paths
+    manifest = Rendered(MANIFEST, manifest_text(listed), exists=(out / MANIFEST).is_file())
+    try:
+        if (out / MANIFEST).read_text(encoding="utf-8") == manifest.text:
+            manifest = Rendered(MANIFEST, None, exists=True)
+    except (OSError, UnicodeDecodeError):
+        pass
     changes = Changes()
-    for rel in sorted(files):
-        target = out / rel
-        try:
-            current = target.read_bytes()
-        except FileNotFoundError:
-            changes.create.append(rel)
-            continue
-        except (IsADirectoryError, NotADirectoryError):
-            changes.foreign.append(rel)
-            continue
-        if current == files[rel].encode("utf-8"):
+    files: dict[str, str] = {}
+    for r in sorted([*rendered, manifest], key=lambda r: r.path):
+        if r.text is None:
             changes.unchanged += 1
-        elif rel == MANIFEST or rel in previous:
-            changes.update.append(rel)
+            continue
+        files[r.path] = r.text
+        if not r.exists:
+            changes.create.append(r.path)
+        elif r.path == MANIFEST or r.path in previous:
+            changes.update.append(r.path)
         else:
-            changes.foreign.append(rel)
+            changes.foreign.append(r.path)
     if full:
-        for rel in sorted(previous - set(files)):
+        for rel in sorted(previous - paths):
             if (out / rel).is_file():
                 changes.stale.append(rel)
-    return changes
+    return changes, files
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -19,6 +19,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from mitrm.core.render import markdown
+from mitrm.core.render.filters import FILTERS
 from mitrm.errors import DataError, UsageError
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
@@ -35,15 +36,20 @@ class TemplateInfo:
     path: Path
 
 
-def _filters() -> dict[str, Any]:
-    return {
-        "inline": markdown.inline,
-        "cell": markdown.cell,
-        "block": markdown.block,
-        "mermaid": markdown.mermaid,
-        "code": markdown.code,
-        "link": markdown.link_target,
-    }
+class _Environment(SandboxedEnvironment):
+    """The sandbox, with a fast path for the plain dicts the contexts are made of."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # ``x.key`` on a context dict means its item: return it without first
+        # trying (and failing) a Python attribute. Subscripting a dict is allowed
+        # in the sandbox anyway, and names starting with "_" still take the
+        # guarded path.
+        if type(obj) is dict and attribute[:1] != "_":
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 class Templates:
@@ -55,7 +61,7 @@ class Templates:
         if self.repo_templates is not None:
             loaders.append(jinja2.FileSystemLoader(str(self.repo_templates)))
         loaders.append(jinja2.FileSystemLoader(str(BUILTIN)))
-        self.env = SandboxedEnvironment(
+        self.env = _Environment(
             loader=jinja2.ChoiceLoader(loaders),
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
@@ -64,7 +70,7 @@ class Templates:
             autoescape=False,
             auto_reload=False,
         )
-        self.env.filters.update(_filters())
+        self.env.filters.update(FILTERS)
         self._compiled: dict[str, jinja2.Template] = {}
 
     def list(self) -> list[TemplateInfo]:

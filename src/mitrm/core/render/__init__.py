@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mitrm.core.diagnostics import Diagnostic
-from mitrm.core.models import ChangeRequest, Plan, Requirement
+from mitrm.core.models import ChangeRequest, Item, Plan, Requirement
 from mitrm.core.render import i18n
 from mitrm.core.render.context import Catalog, Ctx, doc_path, relative
 from mitrm.core.render.portfolio import INDEX, portfolio
@@ -83,6 +83,56 @@ def _base(catalog: Catalog, project: str | None, path: str, template: str) -> Ct
     }
 
 
+def item_documents(catalog: Catalog, item: Item, *, project: str | None = None) -> list[Document]:
+    """The documents of one item: a requirement and its readiness checklist, a plan and its
+    implementation checklist, or a change request."""
+    found: list[Document] = []
+
+    def add(path: str, template: str, key: str, value: Ctx) -> None:
+        context = _base(catalog, project, path, template)
+        context[key] = value
+        found.append(Document(path=path, template=template, context=context, item=item.id))
+
+    if isinstance(item, Requirement):
+        ctx = catalog.requirement(item)
+        add(doc_path(item), "requirement.md.j2", "req", ctx)
+        add(doc_path(item, "-readiness"), "readiness.md.j2", "req", ctx)
+    elif isinstance(item, Plan):
+        ctx = catalog.plan(item)
+        add(doc_path(item), "plan.md.j2", "plan", ctx)
+        add(doc_path(item, "-checklist"), "implementation.md.j2", "plan", ctx)
+    elif isinstance(item, ChangeRequest):
+        add(doc_path(item), "change.md.j2", "change", catalog.change(item))
+    return found
+
+
+def items(catalog: Catalog, ids: Sequence[str] | None = None) -> list[Item]:
+    """The items to render, in document order: all of them, or those of ``ids``."""
+    wanted = set(ids) if ids is not None else None
+    return [
+        item
+        for item in (*catalog.requirements, *catalog.plans, *catalog.changes)
+        if wanted is None or item.id in wanted
+    ]
+
+
+def portfolio_document(
+    catalog: Catalog, *, project: str | None = None, inputs: PortfolioInputs | None = None
+) -> Document:
+    """The portfolio report (``index.md``)."""
+    inputs = inputs or PortfolioInputs()
+    ctx = portfolio(
+        catalog,
+        as_of=inputs.as_of,
+        backlog=inputs.backlog,
+        metrics=inputs.metrics,
+        quality=inputs.quality,
+    )
+    context = _base(catalog, project, INDEX, "index.md.j2")
+    context["portfolio"] = ctx
+    return Document(path=INDEX, template="index.md.j2", context=context, item=None)
+
+
 def documents(
     catalog: Catalog,
     *,
@@ -91,35 +141,11 @@ def documents(
     inputs: PortfolioInputs | None = None,
 ) -> list[Document]:
     """Every document of the repo (or only those of ``ids``, without the portfolio)."""
-    wanted = set(ids) if ids is not None else None
-    found: list[Document] = []
-
-    def add(path: str, template: str, key: str, value: Ctx, item: str | None) -> None:
-        context = _base(catalog, project, path, template)
-        context[key] = value
-        found.append(Document(path=path, template=template, context=context, item=item))
-
-    for req in catalog.requirements:
-        if wanted is None or req.id in wanted:
-            ctx = catalog.requirement(req)
-            add(doc_path(req), "requirement.md.j2", "req", ctx, req.id)
-            add(doc_path(req, "-readiness"), "readiness.md.j2", "req", ctx, req.id)
-    for plan in catalog.plans:
-        if wanted is None or plan.id in wanted:
-            ctx = catalog.plan(plan)
-            add(doc_path(plan), "plan.md.j2", "plan", ctx, plan.id)
-            add(doc_path(plan, "-checklist"), "implementation.md.j2", "plan", ctx, plan.id)
-    for change in catalog.changes:
-        if wanted is None or change.id in wanted:
-            add(doc_path(change), "change.md.j2", "change", catalog.change(change), change.id)
-    if wanted is None:
-        inputs = inputs or PortfolioInputs()
-        ctx = portfolio(
-            catalog,
-            as_of=inputs.as_of,
-            backlog=inputs.backlog,
-            metrics=inputs.metrics,
-            quality=inputs.quality,
-        )
-        add(INDEX, "index.md.j2", "portfolio", ctx, None)
+    found = [
+        doc
+        for item in items(catalog, ids)
+        for doc in item_documents(catalog, item, project=project)
+    ]
+    if ids is None:
+        found.append(portfolio_document(catalog, project=project, inputs=inputs))
     return found

@@ -142,7 +142,7 @@ def implementation(
         analysis.append(L["why_no_requirements"])
     if unknown:
         analysis.append(L["why_unknown_reqs"].format(ids=_ids(unknown)))
-    waiting = [r.id for r in in_scope if r.status.value not in _APPROVED_OR_LATER]
+    waiting = [r.id for r in in_scope if r.status._value_ not in _APPROVED_OR_LATER]
     if waiting:
         analysis.append(L["why_not_approved"].format(ids=_ids(waiting)))
 

@@ -16,21 +16,31 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from mitrm.core.models import ChangeRequest, Item, Plan, Requirement
+from mitrm.core.models import ChangeRequest, Item, Kind, Plan, Requirement
 from mitrm.core.models.common import Risk
+from mitrm.core.models.requirement import Scoring
 from mitrm.core.render import checklists
 
 Ctx = dict[str, Any]
 
 
+_FOLDERS = {kind: kind.folder for kind in Kind}
+_SCORING_FIELDS = tuple(sorted(Scoring.model_fields))
+
+
 def doc_path(item: Item, suffix: str = "") -> str:
     """Where the document of ``item`` goes, relative to the output folder."""
-    return f"{item.kind.folder}/{item.id}{suffix}.md"
+    return f"{_FOLDERS[item.kind]}/{item.id}{suffix}.md"
 
 
 def relative(from_doc: str, to_doc: str) -> str:
     """The link from one document to another, both relative to the output folder."""
-    return posixpath.relpath(to_doc, posixpath.dirname(from_doc) or ".")
+    # Up to the output folder, then down: always right, and much cheaper than relpath.
+    src_dir = from_doc.rpartition("/")[0]
+    dst_dir, _, name = to_doc.rpartition("/")
+    if src_dir == dst_dir:
+        return name
+    return "../" * (src_dir.count("/") + 1 if src_dir else 0) + to_doc
 
 
 def number(value: Decimal | float | int | None) -> str | None:
@@ -103,7 +113,7 @@ class Catalog:
         """``{"value": ..., "label": ...}`` for an enum value, None when unset."""
         if value is None:
             return None
-        raw = str(value.value)
+        raw = str(value._value_)
         return {"value": raw, "label": self.enums[group].get(raw, raw)}
 
     def status(self, item: Item) -> Ctx | None:
@@ -222,20 +232,7 @@ class Catalog:
                     "notes": req.feasibility.notes,
                 },
                 "estimate": None if estimate is None else self._estimate(estimate, currency),
-                "scoring": None
-                if req.scoring is None
-                else {
-                    key: number(value) if isinstance(value, Decimal) else value
-                    for key, value in sorted(
-                        req.scoring.model_dump(mode="python", exclude_none=True).items()
-                    )
-                    if not isinstance(value, Enum)
-                }
-                | (
-                    {"moscow": self.enums["priority"][req.scoring.moscow.value]}
-                    if req.scoring.moscow
-                    else {}
-                ),
+                "scoring": None if req.scoring is None else self._scoring(req.scoring),
                 "risks": self.risks(req.risks),
                 "depends_on": [self.ref(rid, path) for rid in req.depends_on],
                 "required_by": [self.ref(r.id, path) for r in self.dependents.get(req.id, [])],
@@ -276,12 +273,25 @@ class Catalog:
                     "other": readiness[5:],
                     "done": done,
                     "total": total,
+                    "summary": self.labels["readiness_summary"].format(done=done, total=total),
                     "link": relative(path, doc_path(req, "-readiness")),
                     "document": relative(doc_path(req, "-readiness"), path),
                 },
             }
         )
         return ctx
+
+    def _scoring(self, scoring: Scoring) -> Ctx:
+        found: Ctx = {}
+        for name in _SCORING_FIELDS:
+            value = getattr(scoring, name)
+            if value is None:
+                continue
+            if isinstance(value, Enum):
+                found[name] = self.enums["priority"][value._value_]
+            else:
+                found[name] = number(value) if isinstance(value, Decimal) else value
+        return found
 
     def _estimate(self, estimate: Any, currency: str) -> Ctx:
         cost, benefit = estimate.cost, estimate.benefit
@@ -362,6 +372,7 @@ class Catalog:
                     "steps": steps,
                     "done": done,
                     "total": total,
+                    "summary": self.labels["readiness_summary"].format(done=done, total=total),
                     "link": relative(path, doc_path(plan, "-checklist")),
                     "document": relative(doc_path(plan, "-checklist"), path),
                 },

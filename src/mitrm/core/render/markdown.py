@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -11,6 +12,8 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&$])")
 # A list item, block quote, thematic break or setext underline at the start of a line.
 _BLOCK_START = re.compile(r"^(\s*)([-+](?=\s|$)|>|=+\s*$|-{3,}|\d{1,9}[.)](?=\s|$))")
 _SPACES = re.compile(r"\s+")
+_TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
+_BLANK_RUNS = re.compile(r"\n(?:[ \t]*\n)+")
 # Mermaid labels: keep letters, digits, spaces and harmless punctuation only; ":",
 # ";", "#", "%", quotes and brackets end or change a Mermaid statement.
 _MERMAID_UNSAFE = re.compile(r"[^\w \-.,/+&!?'’‘“”（）、，。%]|%(?=%)", re.UNICODE)
@@ -20,9 +23,36 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# Text made only of these characters, not starting a block, needs no escaping (the common case).
+_PLAIN = re.compile(r"[^\\`*_\[\]<>|#~&$\s]*(?: [^\\`*_\[\]<>|#~&$\s]+)*")
+_STARTERS = frozenset("-+>=0123456789 ")
+
+
 def inline(value: Any) -> str:
     """One line of literal text: newlines become spaces, Markdown syntax is escaped."""
-    text = _SPACES.sub(" ", _text(value)).strip()
+    text = value if type(value) is str else _text(value)
+    if len(text) <= _CACHED_LENGTH:
+        return _inline_cached(text)
+    return _inline(text)
+
+
+# Names, dates, statuses and labels repeat across thousands of documents.
+_CACHED_LENGTH = 200
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _inline_cached(text: str) -> str:
+    return _inline(text)
+
+
+def _inline(text: str) -> str:
+    if (
+        text
+        and _PLAIN.fullmatch(text)
+        and (text[0] not in _STARTERS or (text[0] != " " and not _BLOCK_START.match(text)))
+    ):
+        return text
+    text = _SPACES.sub(" ", text).strip()
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
     return _BLOCK_START.sub(_escape_block_start, text, count=1)
 
@@ -87,6 +117,12 @@ def tidy(text: str) -> str:
     Templates stay readable with generous blank lines; the output still passes
     the Markdown linter's blank-line rules.
     """
+    if "```" not in text and "~~~" not in text:
+        if " \n" in text or "\t\n" in text:
+            text = _TRAILING.sub("", text)
+        if "\n\n\n" in text:
+            text = _BLANK_RUNS.sub("\n\n", text)
+        return text.strip("\n").rstrip() + "\n"
     out: list[str] = []
     fence: str | None = None
     for line in text.splitlines():

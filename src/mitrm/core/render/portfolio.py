@@ -58,7 +58,7 @@ def _quadrant(catalog: Catalog) -> list[Ctx]:
     candidates: list[tuple[Requirement, int, Decimal | None, int | None]] = []
     for req in catalog.requirements:
         scoring = req.scoring
-        if req.status.value in _DONE or scoring is None or scoring.value is None:
+        if req.status._value_ in _DONE or scoring is None or scoring.value is None:
             continue
         effort = req.estimate.effort_days if req.estimate else None
         if effort is None and scoring.difficulty is None:
@@ -126,7 +126,7 @@ def _due(catalog: Catalog, as_of: dt.date | None) -> Ctx:
         return {"as_of": None, **buckets}
     entries: list[tuple[dt.date, str, Ctx]] = []
     for req in catalog.requirements:
-        if req.due and req.status.value not in _DONE:
+        if req.due and req.status._value_ not in _DONE:
             entries.append((req.due, req.id, _due_entry(catalog, req.id, None, req.due)))
     for plan in catalog.plans:
         if plan.status in (PlanStatus.COMPLETED, PlanStatus.CANCELLED):
@@ -226,17 +226,17 @@ def portfolio(
         "as_of": as_of.isoformat() if as_of else None,
         "counts": {
             "requirements": _counts(
-                (r.status.value for r in catalog.requirements),
+                (r.status._value_ for r in catalog.requirements),
                 (s.value for s in RequirementStatus),
                 enums["requirement_status"],
             ),
             "plans": _counts(
-                (p.status.value for p in catalog.plans),
+                (p.status._value_ for p in catalog.plans),
                 (s.value for s in PlanStatus),
                 enums["plan_status"],
             ),
             "changes": _counts(
-                (c.status.value for c in catalog.changes),
+                (c.status._value_ for c in catalog.changes),
                 (s.value for s in ChangeStatus),
                 enums["change_status"],
             ),
