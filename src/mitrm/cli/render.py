@@ -80,7 +80,9 @@ def render(
     ctx: typer.Context,
     ids: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[ID]...", help="Render only these items (no portfolio report)."),
+        typer.Argument(
+            metavar="ID", show_default=False, help="Render only these items (no portfolio report)."
+        ),
     ] = None,
     out: Annotated[
         Path | None,
@@ -96,12 +98,16 @@ def render(
         typer.Option("--check", help="Write nothing; exit 1 listing files that would change."),
     ] = False,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="en or zh (default: language in mitrm.yaml).")
+        str | None,
+        typer.Option(
+            "--lang", metavar="en|zh", help="Document language (default: language in mitrm.yaml)."
+        ),
     ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
+            metavar="DATE",
             help="Date the portfolio's due-date windows count from: YYYY-MM-DD or 'today' "
             "(default: the latest date recorded in the items, so output stays reproducible).",
         ),
