@@ -81,13 +81,12 @@ class Templates:
             repo = {p.name for p in self.repo_templates.glob(f"*{SUFFIX}") if p.is_file()}
         infos = []
         for name in sorted(builtin | repo):
-            in_repo = name in repo
-            assert self.repo_templates is not None or not in_repo
-            path = (
-                (self.repo_templates / name) if in_repo and self.repo_templates else BUILTIN / name
-            )
+            in_repo = self.repo_templates is not None and name in repo
+            folder = self.repo_templates if in_repo and self.repo_templates else BUILTIN
             infos.append(
-                TemplateInfo(name=name, builtin=name in builtin, overridden=in_repo, path=path)
+                TemplateInfo(
+                    name=name, builtin=name in builtin, overridden=in_repo, path=folder / name
+                )
             )
         return infos
 
@@ -132,7 +131,15 @@ class Templates:
         template = self.get(name)
         try:
             text = template.render(context)
-        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        except (
+            jinja2.TemplateError,
+            TypeError,
+            ValueError,
+            ArithmeticError,
+            LookupError,
+            AttributeError,
+            RuntimeError,  # RecursionError from a macro calling itself
+        ) as exc:
             raise self._error(exc, template, name, item) from None
         return markdown.tidy(text)
 
