@@ -75,7 +75,9 @@ def readiness(req: Requirement, labels: Mapping[str, str]) -> list[Check]:
         _check(
             L,
             "check_feasibility",
-            [L["why_feasibility_missing"].format(fields=", ".join(unrated))] if unrated else [],
+            [L["why_feasibility_missing"].format(fields=L["list_sep"].join(unrated))]
+            if unrated
+            else [],
         )
     )
 

@@ -34,13 +34,11 @@ def refs(items: Iterable[Mapping[str, Any]]) -> str:
     return ", ".join(ref(item) for item in items)
 
 
-def box(check: Mapping[str, Any], missing: str = "missing") -> str:
+def box(check: Mapping[str, Any], missing: str = "missing: ") -> str:
     """A task-list item, ticked when the check is met, else saying what is missing."""
     if check["ok"]:
         return f"- [x] {markdown.inline(check['label'])}"
-    return (
-        f"- [ ] {markdown.inline(check['label'])} — {missing}: {markdown.inline(check['missing'])}"
-    )
+    return f"- [ ] {markdown.inline(check['label'])} — {missing}{markdown.inline(check['missing'])}"
 
 
 FILTERS = {

@@ -35,6 +35,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "total": ("Total", "合计"),
     "tags": ("Tags", "标签"),
     "none": ("None recorded.", "未记录。"),
+    "colon": (": ", "："),
+    "period": (".", "。"),
+    "list_sep": (", ", "、"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "generated_note": (

@@ -71,20 +71,47 @@ def cell(value: Any) -> str:
     return text if text else "-"
 
 
+_BULLET = re.compile(r"^([-*+•])\s+(.*)$")
+
+
 def block(value: Any) -> str:
-    """Multi-line literal text: its paragraphs kept, every line escaped like ``inline``."""
-    paragraphs: list[str] = []
+    """Multi-line literal text: paragraphs kept, every line escaped like ``inline``.
+
+    Lines starting with a bullet (``-``, ``*``, ``+``, ``•``) become a bullet list,
+    and indented lines under a bullet continue its item, as people write lists
+    in YAML block text; everything else is literal.
+    """
+    blocks: list[str] = []
     current: list[str] = []
+    in_list = False
+
+    def close() -> None:
+        nonlocal current
+        if current:
+            blocks.append("\n".join(current))
+        current = []
+
     for raw in _text(value).splitlines():
-        line = inline(raw)
-        if line:
-            current.append(line)
-        elif current:
-            paragraphs.append("\n".join(current))
-            current = []
-    if current:
-        paragraphs.append("\n".join(current))
-    return "\n\n".join(paragraphs)
+        stripped = raw.strip()
+        if not stripped:
+            close()
+            in_list = False
+            continue
+        bullet = _BULLET.match(stripped)
+        if bullet and bullet.group(2):
+            if not in_list:
+                close()
+                in_list = True
+            current.append("- " + inline(bullet.group(2)))
+        elif in_list and raw[:1].isspace():
+            current.append("  " + inline(stripped))
+        else:
+            if in_list:
+                close()
+                in_list = False
+            current.append(inline(stripped))
+    close()
+    return "\n\n".join(blocks)
 
 
 def mermaid(value: Any, *, limit: int = 60) -> str:
