@@ -183,6 +183,9 @@ def test_escaping_examples() -> None:
     assert markdown.mermaid('Pilot: "A" [1]; %% x') == "Pilot A 1 % x"
     assert markdown.mermaid("10% of 双12 traffic") == "10% of 双12 traffic"
     assert markdown.code("a`b") == "``a`b``"
+    assert markdown.block("intro\n- a\n  more\n- # b\nafter") == (
+        "intro\n\n- a\n  more\n- \\# b\n\nafter"
+    )
 
 
 def test_tidy_collapses_blank_lines_outside_fences_only() -> None:
