@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,8 +25,15 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 
 
-def _run(repo: Path, *args: str) -> float:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run(repo: Path, *args: str) -> tuple[float, float]:
+    """Run ``mitrm render ARGS``; return its wall time and CPU time (all its processes)."""
     env = dict(os.environ, PYTHONPATH=str(SRC))
+    cpu = _cpu()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mitrm", "-C", str(repo), "render", *args],
@@ -37,7 +45,7 @@ def _run(repo: Path, *args: str) -> float:
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"mitrm render {' '.join(args)} failed:\n{done.stderr}")
-    return elapsed
+    return elapsed, _cpu() - cpu
 
 
 def main() -> None:
@@ -61,7 +69,7 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
         # The first run also fills the parse caches (.git/mitrm or the user cache), as
         # the first CI run on a fresh clone does; it is reported on its own.
-        results: dict[str, list[float]] = {"first render (cold caches)": [_run(repo)]}
+        results: dict[str, list[tuple[float, float]]] = {"first render (cold caches)": [_run(repo)]}
         results["render (empty output folder)"] = []
         for _ in range(args.repeat):
             shutil.rmtree(out, ignore_errors=True)
@@ -71,10 +79,13 @@ def main() -> None:
             _run(repo, "--check") for _ in range(args.repeat)
         ]
         documents = sum(1 for path in out.rglob("*.md"))
-        print(f"{documents} documents, {args.items} items, {os.cpu_count()} cores")
-        for name, times in results.items():
-            runs = ", ".join(f"{t:.2f}" for t in times)
-            print(f"{name:34} median {statistics.median(times):6.2f} s   ({runs})")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{documents} documents, {args.items} items, {os.cpu_count()} cores, load {load}")
+        for name, runs in results.items():
+            wall = statistics.median(t for t, _ in runs)
+            cpu = statistics.median(c for _, c in runs)
+            each = ", ".join(f"{t:.2f}" for t, _ in runs)
+            print(f"{name:32} median {wall:6.2f} s wall, {cpu:6.2f} s cpu   ({each})")
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
