@@ -103,8 +103,8 @@ def _relative(target: Path, folder: Path) -> str:
 
 
 def taken_names(root: Path, kind: Kind) -> list[str]:
-    """File names of ``kind`` in the working tree and on every local and remote branch."""
-    names = [item.path for item in discover(root) if item.kind is kind]
+    """File names of ``kind`` in the working tree and added on other local or remote branches."""
+    names = [name for _folder, _dirs, files in os.walk(root / kind.folder) for name in files]
     names += names_on_branches(root, [kind.folder])
     return names
 
@@ -126,12 +126,17 @@ def _reserve(root: Path, item_id: str) -> Path | None:
     return lock
 
 
-def _exists(root: Path, kind: Kind, item_id: str, prefix: str) -> bool:
-    base = root / kind.folder
-    for _folder, _dirs, files in os.walk(base):
-        if any(id_of_name(name, prefix) == item_id for name in files):
-            return True
-    return False
+def _exists(folder: Path, item_id: str, prefix: str) -> bool:
+    """Whether ``folder`` holds a file of ``item_id`` now.
+
+    Runs creating the same id put it in the same folder (the shard follows the
+    number), so this folder is the only place a concurrent run can have used.
+    """
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return any(id_of_name(name, prefix) == item_id for name in names)
 
 
 def create_item(
@@ -160,7 +165,7 @@ def create_item(
             number += 1
             continue
         try:
-            if _exists(root, kind, item_id, scheme.prefix):
+            if _exists(folder, item_id, scheme.prefix):
                 number += 1
                 continue
             path = folder / file_name(item_id, slug)
