@@ -41,10 +41,11 @@ def kind_of_id(settings: Settings, item_id: str) -> Kind | None:
 
 def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
     """Every file holding ``item_id``: by file name first, then by reading the files."""
+    prefix = item_id.split("-", 1)[0]
     named = [
-        Found(item.path, item.kind)
-        for item in discover(root)
-        if id_of_name(item.path.rsplit("/", 1)[-1], item_id.split("-", 1)[0]) == item_id
+        Found(rel, kind)
+        for rel, kind in _item_names(root)
+        if id_of_name(rel.rsplit("/", 1)[-1], prefix) == item_id
     ]
     if named:
         return named
@@ -54,6 +55,18 @@ def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
         if isinstance(value, str) and value.strip() == item_id:
             found.append(Found(path, kind))
     return found
+
+
+def _item_names(root: Path) -> Iterator[tuple[str, Kind]]:
+    """Relative paths of the item files (as ``discover`` finds them, without stat calls)."""
+    for kind in Kind:
+        base = root / kind.folder
+        for folder, dirs, files in os.walk(base):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            rel_dir = Path(folder).relative_to(root).as_posix()
+            for name in files:
+                if not name.startswith(".") and name.endswith((".yaml", ".yml")):
+                    yield f"{rel_dir}/{name}", kind
 
 
 def files_mentioning(root: Path, text: str) -> Iterator[tuple[str, Kind, dict[str, Any] | None]]:
