@@ -184,7 +184,7 @@ def _edit(
             editable.set(assignment.loc, value)
     if target is not None and target != current:
         editable.set(("status",), target)
-    editable.save()
+    editable.save(new_data)
     for assignment, value in edits:
         op = "+=" if assignment.append else "="
         shown = "(removed)" if value is None else _show(value)
