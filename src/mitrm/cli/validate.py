@@ -1,4 +1,4 @@
-"""``mitrm validate``: check items against models, workflow and cross-file rules."""
+"""``mitrm validate``: check items against models, workflow, cross-file and quality rules."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from mitrm.cli.context import State, state
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
+    from mitrm.core.models import Settings
 
 
 class DiagnosticFormat(str, Enum):
@@ -51,6 +52,26 @@ def validate(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")
     ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            metavar="CODE",
+            help="Run only these quality rules (a code or a prefix such as MIT41; "
+            "repeatable; replaces rules.select of mitrm.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODE",
+            help="Skip these quality rules (a code or a prefix; repeatable; "
+            "added to rules.ignore of mitrm.yaml).",
+            show_default=False,
+        ),
+    ] = None,
     changed_since: Annotated[
         str | None,
         typer.Option(
@@ -61,7 +82,8 @@ def validate(
         ),
     ] = None,
 ) -> int:
-    """Check item files against the models, the workflow and the rules across files.
+    """Check item files against the models, the workflow, the rules across files and the
+    quality rules (MIT4xx: vague wording, rush requests, missing tests...).
 
     Never writes a file. Exit 0 when clean, 1 when there are errors (or
     warnings with --strict), 2 on a usage error.
@@ -71,7 +93,7 @@ def validate(
 
     run = state(ctx)
     root = _root_for(run, paths)
-    settings = run.settings(root)
+    settings = _rule_settings(root, run.settings(root), select or [], ignore or [])
     only = _selected(root, paths) if paths else None
     if changed_since is not None:
         from mitrm.io.gitchanges import changed_since as changed
@@ -88,6 +110,38 @@ def validate(
     errors, warnings = count(diagnostics)
     _print(fmt, diagnostics, files, errors, warnings)
     return 1 if errors else 0
+
+
+def _rule_settings(
+    root: Path, settings: Settings, select: list[str], ignore: list[str]
+) -> Settings:
+    """The settings with --select/--ignore applied; bad codes are usage or settings errors."""
+    from mitrm.core.diagnostics import Diagnostic
+    from mitrm.core.rules.policy import settings_problems, unknown_codes, with_selection
+    from mitrm.errors import SettingsError, UsageError
+    from mitrm.io.yamlfile import locate
+
+    bad = unknown_codes([code.upper() for code in (*select, *ignore)])
+    if bad:
+        raise UsageError(
+            f"unknown rule code {', '.join(repr(code) for code in bad)}",
+            hint="quality rules are MIT401 and up; a prefix such as MIT41 selects several "
+            "(see docs/rules.md)",
+        )
+    problems = settings_problems(settings)
+    if problems:
+        found = [Diagnostic("mitrm.yaml", "MIT102", text, loc=loc) for loc, text in problems]
+        try:
+            text = (root / "mitrm.yaml").read_text(encoding="utf-8-sig")
+            found = locate(found, {"mitrm.yaml": text})
+        except (OSError, UnicodeDecodeError):
+            pass
+        raise SettingsError("mitrm.yaml is not valid", list(found))
+    return with_selection(
+        settings,
+        select=[code.upper() for code in select],
+        ignore=[code.upper() for code in ignore],
+    )
 
 
 def _root_for(run: State, paths: list[Path] | None) -> Path:
