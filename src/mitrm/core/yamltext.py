@@ -86,7 +86,8 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _block_ok(text: str) -> bool:
+def block_ok(text: str) -> bool:
+    """Whether ``text`` can be written as a block scalar (``|-`` or ``>-``) and read back."""
     if _NEEDS_ESCAPE.search(text.replace("\n", "").replace("\t", "")) or "\r" in text:
         return False
     if text != text.strip() or not text:
@@ -107,10 +108,10 @@ def scalar_lines(key: str, value: object, indent: int) -> list[str]:
         return [f"{pad}{key}:"]
     text = str(value)
     inner = pad + "  "
-    if "\n" in text and _block_ok(text):
+    if "\n" in text and block_ok(text):
         return [f"{pad}{key}: |-", *[inner + line if line else "" for line in text.split("\n")]]
     room = WIDTH - len(pad) - len(key) - 2
-    if len(text) > room and _block_ok(text) and "\n" not in text:
+    if len(text) > room and block_ok(text) and "\n" not in text:
         return [f"{pad}{key}: >-", *[inner + line for line in _wrap(text, WIDTH - len(inner))]]
     return [f"{pad}{key}: {text if plain_ok(text) else double_quoted(text)}"]
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from mitrm.core.diagnostics import Loc, format_loc
 from mitrm.core.splice import splice
-from mitrm.core.yamltext import misread
+from mitrm.core.yamltext import block_ok, misread
 from mitrm.errors import DataError, MitrmError, UsageError
 from mitrm.io.atomic import write_atomic
 from mitrm.io.yamlfile import parse_bytes
@@ -248,7 +248,7 @@ def _to_node(value: Any) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
-    if isinstance(value, str) and "\n" in value.strip("\n"):
+    if isinstance(value, str) and "\n" in value and block_ok(value):
         return LiteralScalarString(value)
     if isinstance(value, str) and type(value) is str and misread(value):
         # ruamel writes YAML 1.2, where 'no' is text; PyYAML and most tools read 1.1.
