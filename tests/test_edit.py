@@ -122,6 +122,7 @@ def _unchanged(item: Path) -> None:
             "error: unknown field 'buisness_goal'\nhint: did you mean 'business_goal'?",
         ),
         (["set", "REQ-0007", "source.chanel=partner"], 2, "did you mean 'source.channel'?"),
+        (["set", "REQ-0007", "requester=Li"], 2, "did you mean 'source.requester'?"),
         (
             ["set", "REQ-0007", "due=someday"],
             2,
