@@ -29,6 +29,12 @@ _NEEDS_ESCAPE = re.compile(
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
 
 
+def needs_escape(text: str) -> bool:
+    """Whether ``text`` holds characters that must be escaped (control characters, and
+    the line separators YAML 1.1 reads as line breaks: U+0085, U+2028, U+2029)."""
+    return _NEEDS_ESCAPE.search(text.replace("\n", "").replace("\t", "")) is not None
+
+
 def misread(text: str) -> bool:
     """Whether YAML 1.1 (PyYAML, most tools) reads plain ``text`` as something other than text."""
     return _TYPED.fullmatch(text) is not None

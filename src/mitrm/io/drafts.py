@@ -16,7 +16,6 @@ from mitrm.core.models import Kind, Settings
 from mitrm.errors import UsageError
 from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
-from mitrm.io.discovery import discover
 from mitrm.io.gitrefs import names_on_branches
 from mitrm.io.yamlfile import parse_bytes
 
@@ -44,7 +43,7 @@ def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
     prefix = item_id.split("-", 1)[0]
     named = [
         Found(rel, kind)
-        for rel, kind in _item_names(root)
+        for rel, kind in item_names(root)
         if id_of_name(rel.rsplit("/", 1)[-1], prefix) == item_id
     ]
     if named:
@@ -57,35 +56,52 @@ def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
     return found
 
 
-def _item_names(root: Path) -> Iterator[tuple[str, Kind]]:
-    """Relative paths of the item files (as ``discover`` finds them, without stat calls)."""
+def _item_files(root: Path) -> Iterator[tuple[str, Kind, str, bool]]:
+    """(relative path, kind, full path, is a symlink) of every item file, as ``discover``
+    finds them but without a stat call per file."""
     for kind in Kind:
-        base = root / kind.folder
-        for folder, dirs, files in os.walk(base):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            rel_dir = Path(folder).relative_to(root).as_posix()
-            for name in files:
-                if not name.startswith(".") and name.endswith((".yaml", ".yml")):
-                    yield f"{rel_dir}/{name}", kind
+        stack = [(str(root / kind.folder), kind.folder)]
+        while stack:
+            folder, rel_dir = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{rel_dir}/{entry.name}"))
+                elif entry.name.endswith((".yaml", ".yml")):
+                    yield f"{rel_dir}/{entry.name}", kind, entry.path, entry.is_symlink()
 
 
-def files_mentioning(root: Path, text: str) -> Iterator[tuple[str, Kind, dict[str, Any] | None]]:
-    """Item files whose bytes contain ``text``, parsed (None when unreadable or invalid).
+def item_names(root: Path) -> Iterator[tuple[str, Kind]]:
+    """Relative path and kind of every item file."""
+    for rel, kind, _full, _link in _item_files(root):
+        yield rel, kind
+
+
+def files_mentioning(root: Path, *texts: str) -> Iterator[tuple[str, Kind, dict[str, Any] | None]]:
+    """Item files whose bytes contain any of ``texts``, parsed (None when unreadable or invalid).
 
     A file that does not contain an id cannot hold or refer to it, so most
-    files are only read, never parsed.
+    files are only read, never parsed. Links that lead outside the repo are
+    not read (as ``mitrm validate`` does).
     """
-    needle = text.encode("utf-8")
-    for item in discover(root):
-        if item.outside:
+    needles = [text.encode("utf-8") for text in texts]
+    inside = os.path.realpath(root)
+    for rel, kind, full, link in _item_files(root):
+        if link and os.path.commonpath([inside, os.path.realpath(full)]) != inside:
             continue
         try:
-            raw = (root / item.path).read_bytes()
+            with open(full, "rb") as handle:
+                raw = handle.read()
         except OSError:
-            yield item.path, item.kind, None
+            yield rel, kind, None
             continue
-        if needle in raw:
-            yield item.path, item.kind, parse_bytes(raw, item.path).data
+        if any(needle in raw for needle in needles):
+            yield rel, kind, parse_bytes(raw, rel).data
 
 
 def schema_ref(root: Path, settings: Settings, kind: Kind, folder: Path) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from mitrm.core.diagnostics import Loc, format_loc
 from mitrm.core.splice import splice
-from mitrm.core.yamltext import block_ok, misread
+from mitrm.core.yamltext import block_ok, misread, needs_escape
 from mitrm.errors import DataError, MitrmError, UsageError
 from mitrm.io.atomic import write_atomic
 from mitrm.io.yamlfile import parse_bytes
@@ -246,8 +246,14 @@ def _get(parent: Any, key: str | int) -> Any:
 
 def _to_node(value: Any) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        LiteralScalarString,
+        SingleQuotedScalarString,
+    )
 
+    if isinstance(value, str) and type(value) is str and needs_escape(value):
+        return DoubleQuotedScalarString(value)  # escaped: \N, \L, \x1b...
     if isinstance(value, str) and "\n" in value and block_ok(value):
         return LiteralScalarString(value)
     if isinstance(value, str) and type(value) is str and misread(value):
