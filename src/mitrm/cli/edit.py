@@ -352,7 +352,7 @@ def renumber(
     err = sys.stderr
     err.write(f"renumbered {old} -> {new}: {holder.path} -> {new_rel}\n")
     if updates:
-        err.write(f"updated references in {len(updates)} file(s): {', '.join(updates)}\n")
+        err.write(f"updated references in {len(updates)} file(s): {', '.join(sorted(updates))}\n")
     if skipped:
         err.write(
             f"note: left the references to '{old}' in {', '.join(skipped)} as they are: "
