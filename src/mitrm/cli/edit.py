@@ -232,6 +232,7 @@ def renumber(
             "--file",
             help="Which file to renumber when OLD is used by several (after a merge).",
             dir_okay=False,
+            metavar="PATH",
         ),
     ] = None,
 ) -> int:
