@@ -228,7 +228,7 @@ def list_templates(
     root = run.root()
     settings = run.settings(root)
     templates = Templates(root / settings.templates)
-    infos = templates.list()
+    infos = templates.available()
     rows = []
     for info in infos:
         if info.overridden:
