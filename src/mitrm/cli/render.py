@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mitrm.core.models import Settings
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
+    from mitrm.io.generated import Changes
 
 
 def register(app: typer.Typer) -> None:
@@ -194,10 +195,7 @@ def render(
     return 0
 
 
-def _report_check(shown: str, changes: object) -> int:
-    from mitrm.io.generated import Changes
-
-    assert isinstance(changes, Changes)
+def _report_check(shown: str, changes: Changes) -> int:
     if changes.clean():
         sys.stderr.write(f"{shown}: all documents are up to date\n")
         return 0
