@@ -145,6 +145,8 @@ def render(
                 hint=f"run 'mitrm validate {record.path}'",
             )
     out_dir = (out if out is not None else root / settings.render.out).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} is not a folder", hint="choose another --out")
     full = not ids
     catalog = make_catalog(
         requirements=repo.requirements(),

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from mitrm.errors import UsageError
 from mitrm.io.documents import Rendered
 
 MANIFEST = ".mitrm-manifest"
@@ -134,13 +135,23 @@ def apply(out: Path, files: Mapping[str, str], changes: Changes, *, force: bool)
     todo = changes.create + changes.update + (changes.foreign if force else [])
     for rel in sorted(todo, key=lambda r: (r == MANIFEST, r)):
         target = out / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        _write(target, files[rel].encode("utf-8"))
+        try:
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            _write(target, files[rel].encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write {target}: {exc.strerror or exc}",
+                hint="check the output folder (--out) and its permissions",
+            ) from None
         done.append(rel)
     for rel in changes.stale:
-        with contextlib.suppress(FileNotFoundError):
+        try:
             (out / rel).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise UsageError(f"cannot remove {out / rel}: {exc.strerror or exc}") from None
         done.append(rel)
     return done
