@@ -28,3 +28,10 @@ def test_every_code_is_documented() -> None:
     text = (DOCS / "rules.md").read_text(encoding="utf-8")
     missing = [code for code in CODES if f"### {code} " not in text]
     assert missing == []
+
+
+def test_items_doc_is_fresh() -> None:
+    from mitrm.core.schemas import describe_items
+
+    current = (DOCS / "items.md").read_text(encoding="utf-8")
+    assert current == describe_items(), "docs/items.md is stale: regenerate it"

@@ -210,3 +210,20 @@ def test_paths_find_a_data_repo_below_the_working_directory(
     )
     assert result.exit_code == 0, result.stderr
     assert result.stderr == "checked 1 file: 0 errors, 0 warnings\n"
+
+
+def test_settings_path_reports_on_the_whole_repo(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.requirement("REQ-0001", "A")
+    data_repo.requirement("REQ-0002", "B")
+    result = cli("validate", "mitrm.yaml", cwd=data_repo.root)
+    assert result.exit_code == 0
+    assert result.stderr == "checked 2 files: 0 errors, 0 warnings\n"
+
+
+def test_new_settings_replace_the_old_cache(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.requirement("REQ-0001")
+    assert cli("-C", str(git_repo.root), "validate").exit_code == 0
+    git_repo.write("mitrm.yaml", "project: Renamed\n")
+    assert cli("-C", str(git_repo.root), "validate").exit_code == 0
+    caches = list((git_repo.root / ".git" / "mitrm").glob("verdicts-*.pickle"))
+    assert len(caches) == 1
