@@ -214,3 +214,21 @@ def test_render_help_is_listed(cli: CliRun, tmp_path: Path) -> None:
     result = cli("render", "--help")
     assert result.exit_code == 0
     assert "--check" in result.stdout and "--lang" in result.stdout
+
+
+def test_an_output_path_that_is_a_file_or_unwritable_is_a_usage_error(
+    data_repo: DataRepo, cli: CliRun
+) -> None:
+    data_repo.requirement("REQ-0001")
+    data_repo.write("site", "not a folder\n")
+    data_repo.write("mitrm.yaml", "project: Test\nrender:\n  out: site\n")
+    result = _render(cli, data_repo)
+    assert result.exit_code == 2
+    assert "site is not a folder" in result.stderr
+    blocked = data_repo.root / "blocked"
+    blocked.mkdir()
+    (blocked / "requirements").write_text("a file where a folder should be\n", encoding="utf-8")
+    result = _render(cli, data_repo, "--out", str(blocked))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    assert "error: cannot write" in result.stderr

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
     from mitrm.io.documents import Rendered
+    from mitrm.io.generated import Changes
     from mitrm.io.insights import HistoryFacts
 
 
@@ -173,6 +174,8 @@ def render(
                 hint=f"run 'mitrm validate {record.path}'",
             )
     out_dir = (out if out is not None else root / settings.render.out).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} is not a folder", hint="choose another --out")
     full = not ids
     rendered = rendered_documents(
         root, settings, repo, out_dir=out_dir, language=language, ids=ids, as_of=when
@@ -271,10 +274,7 @@ def publish(
     return 0
 
 
-def _report_check(shown: str, changes: object) -> int:
-    from mitrm.io.generated import Changes
-
-    assert isinstance(changes, Changes)
+def _report_check(shown: str, changes: Changes) -> int:
     if changes.clean():
         sys.stderr.write(f"{shown}: all documents are up to date\n")
         return 0
@@ -305,7 +305,7 @@ def list_templates(
     root = run.root()
     settings = run.settings(root)
     templates = Templates(root / settings.templates)
-    infos = templates.list()
+    infos = templates.available()
     rows = []
     for info in infos:
         if info.overridden:

@@ -73,7 +73,7 @@ class Templates:
         self.env.filters.update(FILTERS)
         self._compiled: dict[str, jinja2.Template] = {}
 
-    def list(self) -> list[TemplateInfo]:
+    def available(self) -> list[TemplateInfo]:
         """Every template: the built-in ones and the repo's, sorted by name."""
         builtin = {p.name for p in BUILTIN.glob(f"*{SUFFIX}")}
         repo: set[str] = set()
