@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from mitrm.core.diagnostics import Diagnostic, Loc
@@ -71,3 +71,10 @@ class Summary:
     moscow: str | None = None
     waivers: tuple[tuple[str, dt.date | None], ...] = ()
     pending: tuple[Pending, ...] = ()
+
+    def __reduce__(self) -> tuple[type[Summary], tuple[object, ...]]:
+        # Verdict caches hold one summary per file; the dataclass default pickles slowly.
+        return (Summary, tuple([getattr(self, name) for name in _SUMMARY_FIELDS]))
+
+
+_SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))

@@ -23,7 +23,7 @@ PLAN_APPROVED = frozenset({"approved", "in_progress", "on_hold", "completed"})
 PLAN_OPEN = frozenset({"draft", "proposed", "approved", "in_progress", "on_hold"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
     """What a rule found: code, field path, the problem (English) and an optional hint."""
 
