@@ -166,7 +166,7 @@ def findings_for(item: Item, settings: Settings) -> list[Finding]:
 
 
 def quality_checks(record: Record, item: Item, settings: Settings) -> list[Diagnostic]:
-    """The FILE_CHECKS entry: diagnostics that hold now; dated ones go to ``record.pending``."""
+    """One item's quality diagnostics that hold now; dated ones go to ``record.pending``."""
     policy = policy_for(settings)
     if not policy.enabled:
         return []
