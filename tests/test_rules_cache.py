@@ -30,9 +30,10 @@ def test_diagnostic_and_summary_round_trip_every_field() -> None:
         ((("requirements", 0), "REQ-0001"),),
         "could",
         (("MIT401", dt.date(2026, 12, 31)),),
-        ((dt.date(2026, 3, 14), None, diagnostic),),
+        ((dt.date(2026, 3, 14), None, "MIT407", "late", Severity.WARNING, 3, 4),),
     )
     copy = pickle.loads(pickle.dumps(summary))
     assert copy == summary
-    restored = copy.pending[0][2]
+    restored = pickle.loads(pickle.dumps(diagnostic))
+    assert restored == diagnostic
     assert (restored.loc, restored.key, restored.line) == (("due",), True, 3)
