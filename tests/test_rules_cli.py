@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from conftest import CliRun, DataRepo
 from mitrm.core.models import Requirement
 from mitrm.core.rules.waivers import WaiverEntry, list_waivers
@@ -239,3 +241,20 @@ def test_list_waivers_for_the_portfolio_report() -> None:
         WaiverEntry("REQ-0001", "MIT408", "Regulator", "Chen Jie", None),
         WaiverEntry("REQ-0002", "MIT401", "Brand name", None, dt.date(2026, 12, 31)),
     ]
+
+
+def test_mitrm_today_sets_the_day(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_repo.write("requirements/REQ-0002-late.yaml", LATE)
+    monkeypatch.setenv("MITRM_TODAY", "2026-03-14")
+    assert (
+        "warning MIT407 due date 2026-03-13 has passed"
+        in cli("validate", cwd=data_repo.root).stderr
+    )
+    monkeypatch.setenv("MITRM_TODAY", "2026-02-16")
+    assert "0 warnings" in cli("validate", cwd=data_repo.root).stderr
+    monkeypatch.setenv("MITRM_TODAY", "tomorrow")
+    result = cli("validate", cwd=data_repo.root)
+    assert result.exit_code == 2
+    assert "error: MITRM_TODAY must be a date written YYYY-MM-DD (got 'tomorrow')" in result.stderr
