@@ -61,12 +61,26 @@ def _root(
     ctx.obj = State(repo=repo, debug=debug)
 
 
-def _register() -> None:
-    # Each module adds its commands to ``app``; heavy imports stay inside the commands.
-    from mitrm.cli import browse, init, schema, validate
+# Command modules in the order their commands appear in --help. Each module's
+# register(app) adds its commands; heavy imports stay inside the command bodies.
+_COMMAND_MODULES = (
+    "init",
+    "new",
+    "validate",
+    "browse",
+    "prioritize",
+    "render",
+    "history",
+    "report",
+    "schema",
+)
 
-    for module in (validate, browse, init, schema):
-        module.register(app)
+
+def _register() -> None:
+    from importlib import import_module
+
+    for name in _COMMAND_MODULES:
+        import_module(f"mitrm.cli.{name}").register(app)
 
 
 _register()

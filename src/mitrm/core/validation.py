@@ -148,8 +148,12 @@ def _id_pattern(prefix: str, digits: int) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(prefix)}-[0-9]{{{digits},}}$")
 
 
-def validate_item(record: Record, *, settings: Settings) -> None:
-    """Validate ``record.data`` into ``record.model``; append diagnostics to the record."""
+def validate_item(record: Record, *, settings: Settings, checks: bool = True) -> None:
+    """Validate ``record.data`` into ``record.model``; append diagnostics to the record.
+
+    ``checks=False`` builds the model only, without the per-file rules (issue 4:
+    read-only commands such as ``prioritize`` need the models, not the report).
+    """
     data = record.data
     if data is None:
         return
@@ -163,6 +167,8 @@ def validate_item(record: Record, *, settings: Settings) -> None:
         record.diagnostics += errors_to_diagnostics(exc, model_cls, record.path, record.id)
         return
     record.model = model
+    if not checks:
+        return
     _check_identity(record, model, settings)
     _check_required(record, data, settings)
     for check in FILE_CHECKS:

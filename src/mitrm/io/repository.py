@@ -333,8 +333,11 @@ def load_repository(
     settings: Settings | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    checks: bool = True,
 ) -> Repository:
     """Load every item under ``root`` into models; invalid files keep their diagnostics.
+
+    ``checks=False`` skips the per-file rules (models only, for read-only commands).
 
     ``Repository.diagnostics`` lists the per-file problems, unlocated: commands
     that need the full, located report call ``check_files``.
@@ -371,7 +374,7 @@ def load_repository(
                 cache.entries[key] = entry
             cache.dirty = True
         for record in records:
-            validate_item(record, settings=settings)
+            validate_item(record, settings=settings, checks=checks)
         if use_cache:
             cache.save(keys)
     repository = Repository(root=root, settings=settings, records=records)

@@ -71,10 +71,15 @@ class Workflows(Strict):
 
 
 class ScoringSettings(Strict):
-    """Which scoring model ranks the backlog, and its weights."""
+    """Which scoring model ranks the backlog, and its weights (docs/scoring.md)."""
 
     model: str = "weighted"
     weights: dict[str, float] = Field(default_factory=dict)
+    # --- issue 4: scoring rules ---
+    boost_types: list[str] = Field(default_factory=lambda: ["security", "compliance"])
+    """Open requirements of these types rank above all others (weighted and moscow models)."""
+    urgency_from_due: bool = True
+    """Derive urgency / time criticality from the due date when the item does not give it."""
 
 
 class RuleSettings(Strict):
@@ -108,6 +113,21 @@ class RenderSettings(Strict):
     out: str = "docs/generated"
 
 
+# --- mitrm new (issue 3) ---------------------------------------------------------
+
+
+class Drafting(Strict):
+    """What ``mitrm new`` suggests and writes."""
+
+    schemas: str | None = None
+    """Folder (relative to this file) or URL of the JSON Schemas named in new files' modelines."""
+    defaults: dict[str, str] = Field(default_factory=dict)
+    """Suggested answers by question: type, channel, department, reason, owner..."""
+
+
+# ----------------------------------------------------------------------------------
+
+
 class Settings(Strict):
     """Everything ``mitrm.yaml`` can hold; every field has a sensible default."""
 
@@ -122,3 +142,4 @@ class Settings(Strict):
     scoring: ScoringSettings = ScoringSettings()
     workflows: Workflows = Workflows()
     rules: RuleSettings = RuleSettings()
+    drafting: Drafting = Drafting()
