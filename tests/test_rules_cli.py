@@ -74,6 +74,10 @@ def test_unknown_code_is_a_usage_error(data_repo: DataRepo, cli: CliRun) -> None
     assert result.exit_code == 2
     assert "error: unknown rule code 'MIT999'" in result.stderr
     assert cli("validate", "--select", "MIT1", cwd=data_repo.root).exit_code == 2
+    # History rules (MIT6xx) are governed by the same options.
+    assert cli("validate", "--ignore", "MIT601", cwd=data_repo.root).exit_code == 0
+    data_repo.write("mitrm.yaml", "rules: {ignore: [MIT6], severity: {MIT601: error}}\n")
+    assert cli("validate", cwd=data_repo.root).exit_code == 0
 
 
 def test_bad_rule_settings_name_their_line(data_repo: DataRepo, cli: CliRun) -> None:
@@ -85,8 +89,8 @@ def test_bad_rule_settings_name_their_line(data_repo: DataRepo, cli: CliRun) -> 
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert lines == [
-        "mitrm.yaml:3:20: error MIT102 field 'rules.ignore.1': 'MIT102' is not a quality rule "
-        "code (MIT401 and up, or a prefix such as MIT41)",
+        "mitrm.yaml:3:20: error MIT102 field 'rules.ignore.1': 'MIT102' is not a quality or "
+        "history rule code (MIT401 and up, or a prefix such as MIT41)",
         "mitrm.yaml:4:22: error MIT102 field 'rules.severity.MIT410' must be error or warning "
         "(got 'fatal')",
         "error: mitrm.yaml is not valid",
