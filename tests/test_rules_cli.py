@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from conftest import CliRun, DataRepo
 from mitrm.core.models import Requirement
 from mitrm.core.rules.waivers import WaiverEntry, list_waivers
@@ -72,6 +74,10 @@ def test_unknown_code_is_a_usage_error(data_repo: DataRepo, cli: CliRun) -> None
     assert result.exit_code == 2
     assert "error: unknown rule code 'MIT999'" in result.stderr
     assert cli("validate", "--select", "MIT1", cwd=data_repo.root).exit_code == 2
+    # History rules (MIT6xx) are governed by the same options.
+    assert cli("validate", "--ignore", "MIT601", cwd=data_repo.root).exit_code == 0
+    data_repo.write("mitrm.yaml", "rules: {ignore: [MIT6], severity: {MIT601: error}}\n")
+    assert cli("validate", cwd=data_repo.root).exit_code == 0
 
 
 def test_bad_rule_settings_name_their_line(data_repo: DataRepo, cli: CliRun) -> None:
@@ -83,8 +89,8 @@ def test_bad_rule_settings_name_their_line(data_repo: DataRepo, cli: CliRun) -> 
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert lines == [
-        "mitrm.yaml:3:20: error MIT102 field 'rules.ignore.1': 'MIT102' is not a quality rule "
-        "code (MIT401 and up, or a prefix such as MIT41)",
+        "mitrm.yaml:3:20: error MIT102 field 'rules.ignore.1': 'MIT102' is not a quality or "
+        "history rule code (MIT401 and up, or a prefix such as MIT41)",
         "mitrm.yaml:4:22: error MIT102 field 'rules.severity.MIT410' must be error or warning "
         "(got 'fatal')",
         "error: mitrm.yaml is not valid",
@@ -239,3 +245,20 @@ def test_list_waivers_for_the_portfolio_report() -> None:
         WaiverEntry("REQ-0001", "MIT408", "Regulator", "Chen Jie", None),
         WaiverEntry("REQ-0002", "MIT401", "Brand name", None, dt.date(2026, 12, 31)),
     ]
+
+
+def test_mitrm_today_sets_the_day(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_repo.write("requirements/REQ-0002-late.yaml", LATE)
+    monkeypatch.setenv("MITRM_TODAY", "2026-03-14")
+    assert (
+        "warning MIT407 due date 2026-03-13 has passed"
+        in cli("validate", cwd=data_repo.root).stderr
+    )
+    monkeypatch.setenv("MITRM_TODAY", "2026-02-16")
+    assert "0 warnings" in cli("validate", cwd=data_repo.root).stderr
+    monkeypatch.setenv("MITRM_TODAY", "tomorrow")
+    result = cli("validate", cwd=data_repo.root)
+    assert result.exit_code == 2
+    assert "error: MITRM_TODAY must be a date written YYYY-MM-DD (got 'tomorrow')" in result.stderr

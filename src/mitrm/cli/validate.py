@@ -161,8 +161,8 @@ def _rule_settings(
     if bad:
         raise UsageError(
             f"unknown rule code {', '.join(repr(code) for code in bad)}",
-            hint="quality rules are MIT401 and up; a prefix such as MIT41 selects several "
-            "(see docs/rules.md)",
+            hint="quality and history rules are MIT401 and up; a prefix such as MIT41 "
+            "selects several (see docs/rules.md)",
         )
     problems = settings_problems(settings)
     if problems:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 
 Loc = tuple[str | int, ...]
@@ -35,6 +35,10 @@ class Diagnostic:
     loc: Loc = field(default=(), compare=False)
     key: bool = field(default=False, compare=False)
 
+    def __reduce__(self) -> tuple[type[Diagnostic], tuple[object, ...]]:
+        # Verdict caches hold many diagnostics; the dataclass default pickles slowly.
+        return (Diagnostic, tuple([getattr(self, name) for name in _DIAGNOSTIC_FIELDS]))
+
     def located(self, line: int, column: int) -> Diagnostic:
         """Return a copy placed at ``line``:``column`` (1-based)."""
         return replace(self, line=line, column=column)
@@ -64,6 +68,9 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order by place, then code: stable output for diffs and CI logs."""
         return (self.path, self.line, self.column, self.code, self.message)
+
+
+_DIAGNOSTIC_FIELDS = tuple(f.name for f in fields(Diagnostic))
 
 
 def format_loc(loc: Loc) -> str:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from mitrm.core.diagnostics import Diagnostic, Loc
+from mitrm.core.diagnostics import Diagnostic, Loc, Severity
 from mitrm.core.models import Item, Kind
 
 Pending = tuple[dt.date, dt.date | None, Diagnostic]
 """A diagnostic that holds from a day (inclusive) until a day (inclusive, None: for ever).
 
-Date-dependent rules (rush, past due) store these in the cached verdict, so that
-the cache does not depend on today's date; ``check_files`` keeps those that hold today.
+Date-dependent rules (rush, past due) give these, so that a cached verdict does
+not depend on today's date; ``check_files`` keeps those that hold today.
 """
+
+Dated = tuple[dt.date, dt.date | None, str, str, Severity, int, int]
+"""A located ``Pending`` as the summary keeps it: (since, until, code, message,
+severity, line, column); plain tuples keep the verdict cache quick to write."""
 
 
 @dataclass(slots=True)
@@ -48,7 +52,10 @@ class Record:
             refs=tuple(model.references()) if model is not None else (),
             moscow=_moscow(model),
             waivers=tuple((w.rule, w.until) for w in model.waivers) if model is not None else (),
-            pending=tuple(self.pending),
+            pending=tuple(
+                (since, until, d.code, d.message, d.severity, d.line, d.column)
+                for since, until, d in self.pending
+            ),
         )
 
 
@@ -70,4 +77,11 @@ class Summary:
     # --- for the repo-level quality rules (issue 7) ---
     moscow: str | None = None
     waivers: tuple[tuple[str, dt.date | None], ...] = ()
-    pending: tuple[Pending, ...] = ()
+    pending: tuple[Dated, ...] = ()
+
+    def __reduce__(self) -> tuple[type[Summary], tuple[object, ...]]:
+        # Verdict caches hold one summary per file; the dataclass default pickles slowly.
+        return (Summary, tuple([getattr(self, name) for name in _SUMMARY_FIELDS]))
+
+
+_SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))

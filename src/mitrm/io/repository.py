@@ -27,6 +27,7 @@ from mitrm.core.models import Settings
 from mitrm.core.record import Record, Summary
 from mitrm.core.repository import Repository
 from mitrm.core.rules import repo as quality
+from mitrm.core.rules.engine import quality_checks
 from mitrm.core.validation import errors_to_diagnostics, validate_item
 from mitrm.errors import SettingsError, UsageError
 from mitrm.io.cache import ParseCache, content_key
@@ -178,6 +179,10 @@ def _check_one(item: ItemFile) -> tuple[bytes | None, Verdict]:
     record = Record(path=item.path, kind=item.kind, data=loaded.data)
     record.diagnostics = list(loaded.diagnostics)
     validate_item(record, settings=_SETTINGS[0])
+    if record.model is not None:
+        # Quality rules run here, not in FILE_CHECKS: only validate's cached verdicts
+        # need them, and commands that merely load the models should not pay for them.
+        record.diagnostics += quality_checks(record, record.model, _SETTINGS[0])
     diagnostics = record.diagnostics
     pending = record.pending
     if loaded.text is not None and (pending or any(not d.line for d in diagnostics)):

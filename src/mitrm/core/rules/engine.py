@@ -23,7 +23,7 @@ PLAN_APPROVED = frozenset({"approved", "in_progress", "on_hold", "completed"})
 PLAN_OPEN = frozenset({"draft", "proposed", "approved", "in_progress", "on_hold"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
     """What a rule found: code, field path, the problem (English) and an optional hint."""
 
@@ -166,7 +166,7 @@ def findings_for(item: Item, settings: Settings) -> list[Finding]:
 
 
 def quality_checks(record: Record, item: Item, settings: Settings) -> list[Diagnostic]:
-    """The FILE_CHECKS entry: diagnostics that hold now; dated ones go to ``record.pending``."""
+    """One item's quality diagnostics that hold now; dated ones go to ``record.pending``."""
     policy = policy_for(settings)
     if not policy.enabled:
         return []

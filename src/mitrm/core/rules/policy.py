@@ -39,12 +39,21 @@ def selected(code: str, select: list[str], ignore: list[str]) -> bool:
     return chosen >= 0 and chosen > dropped
 
 
+def governed_codes() -> list[str]:
+    """The codes selection and severity settings apply to: quality (MIT4xx) and history rules."""
+    import mitrm.core.metrics  # noqa: F401 - registers the history codes (MIT6xx)
+    from mitrm.core.codes import CODES
+
+    return sorted({*RULES, *(code for code in CODES if code >= "MIT4")})
+
+
 def unknown_codes(prefixes: list[str]) -> list[str]:
-    """The entries of ``prefixes`` that are not a code prefix matching some quality rule."""
+    """The entries of ``prefixes`` that are not a prefix of some quality or history rule code."""
+    known = governed_codes()
     return [
         p
         for p in prefixes
-        if not _CODE_PREFIX.match(p) or not any(code.startswith(p) for code in RULES)
+        if not _CODE_PREFIX.match(p) or not any(code.startswith(p) for code in known)
     ]
 
 
@@ -58,8 +67,8 @@ def settings_problems(settings: Settings) -> list[tuple[tuple[str | int, ...], s
                 problems.append(
                     (
                         ("rules", name, index),
-                        f"field 'rules.{name}.{index}': '{prefix}' is not a quality rule code "
-                        "(MIT401 and up, or a prefix such as MIT41)",
+                        f"field 'rules.{name}.{index}': '{prefix}' is not a quality or "
+                        "history rule code (MIT401 and up, or a prefix such as MIT41)",
                     )
                 )
     for prefix, value in rules.severity.items():
@@ -67,7 +76,7 @@ def settings_problems(settings: Settings) -> list[tuple[tuple[str | int, ...], s
             problems.append(
                 (
                     ("rules", "severity", prefix),
-                    f"field 'rules.severity': '{prefix}' is not a quality rule code "
+                    f"field 'rules.severity': '{prefix}' is not a quality or history rule code "
                     "(MIT401 and up, or a prefix such as MIT41)",
                 )
             )

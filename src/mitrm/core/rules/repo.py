@@ -18,9 +18,9 @@ _PLAN_COMMITTED = frozenset({"proposed", "approved", "in_progress", "on_hold"})
 def due_today(summaries: Sequence[Summary], today: dt.date) -> list[Diagnostic]:
     """The dated diagnostics (rush, past due) that hold on ``today``."""
     return [
-        diagnostic
+        Diagnostic(summary.path, code, message, severity, line, column, summary.id)
         for summary in summaries
-        for since, until, diagnostic in summary.pending
+        for since, until, code, message, severity, line, column in summary.pending
         if since <= today and (until is None or today <= until)
     ]
 

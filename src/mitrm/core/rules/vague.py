@@ -107,7 +107,7 @@ class Lexicon:
 
     words: frozenset[str]
     phrases: tuple[str, ...]
-    others: tuple[str, ...]
+    others: re.Pattern[str] | None
 
 
 @lru_cache(maxsize=8)
@@ -117,7 +117,10 @@ def lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
     ascii_terms = {t for t in terms if t.isascii()}
     words = frozenset(t for t in ascii_terms if _WORD.fullmatch(t))
     phrases = tuple(sorted(ascii_terms - words))
-    return Lexicon(words, phrases, tuple(sorted(terms - ascii_terms)))
+    others = sorted(terms - ascii_terms, key=len, reverse=True)
+    # Longest first, so that '提升体验' wins over '提升' at the same place.
+    pattern = re.compile("|".join(re.escape(t) for t in others)) if others else None
+    return Lexicon(words, phrases, pattern)
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -131,11 +134,8 @@ def vague_terms(text: str, lexicon: Lexicon) -> list[str]:
     if lexicon.phrases:
         joined = f" {' '.join(tokens)} "
         found += [p for p in lexicon.phrases if f" {p} " in joined]
-    if not text.isascii():
-        hits = [t for t in lexicon.others if t in lowered]
-        # '提升体验' also contains '提升': count the longer term only.
-        hits = [t for t in hits if not any(t != other and t in other for other in hits)]
-        found += sorted(hits, key=lowered.find)
+    if lexicon.others is not None and not text.isascii():
+        found += [t for t in dict.fromkeys(lexicon.others.findall(lowered)) if t not in found]
     # Most texts hold no vague word: look for numbers only in those that do.
     if found and _MEASURABLE.search(text):
         return []
