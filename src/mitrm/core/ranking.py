@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mitrm.core.models import Requirement, RequirementStatus
 from mitrm.core.models.settings import ScoringSettings
@@ -90,6 +91,7 @@ class Ranking:
 _NUMBER = re.compile(r"^(.*?)(\d+)$")
 
 
+@lru_cache(maxsize=1 << 16)
 def id_key(item_id: str) -> tuple[str, int, str]:
     """Sort ids by prefix then number, so REQ-9 comes before REQ-10 whatever the padding."""
     match = _NUMBER.match(item_id)

@@ -23,10 +23,16 @@ from mitrm.core.models import Requirement
 from mitrm.core.ranking import DONE_STATUSES, DROPPED_STATUSES, Ranking, id_key
 
 NODE_LIMIT = 50_000
+# The bound may scan this many items per allowed node, on average.
+SCAN_PER_NODE = 20
 # Dynamic programming is used while (options x capacity units) stays below this.
-DP_WORK_LIMIT = 20_000_000
+DP_WORK_LIMIT = 8_000_000
+# The coarse pass (a starting point only) is held to fewer cells.
+COARSE_WORK_LIMIT = 3_000_000
 # A dependency group with more closed subsets than this goes to branch and bound.
 IDEAL_LIMIT = 4096
+# ... and so does a group whose enumeration takes more steps than this.
+ENUMERATION_STEPS = 100_000
 _EPS = 1e-9
 
 
@@ -335,6 +341,8 @@ def _solve(
             for k in range(dims):
                 used[k] -= cost[d][k]
 
+    scanned = [0]
+
     def bound(start: int) -> float:
         best = float("inf")
         for k in range(dims):
@@ -342,6 +350,7 @@ def _solve(
             extra = 0.0
             sequence = range(start, n) if k == 0 and dims == 1 else by_limit[k]
             for i in sequence:
+                scanned[0] += 1
                 if status[i] != 0:
                     continue
                 c = cost[i][k]
@@ -380,7 +389,8 @@ def _solve(
     optimal = True
     while True:
         nodes += 1
-        if nodes > node_limit:
+        # Nodes or items scanned by the bound: either budget ends the search.
+        if nodes > node_limit or scanned[0] > node_limit * SCAN_PER_NODE:
             optimal = False
             break
         while pos < n and status[pos] != 0:
@@ -435,8 +445,11 @@ def _choose(
         # without the large groups gives a good feasible choice, and with it the bound
         # rules out most items, often enough to break the large group up.
         partial = _solve_dp(items, values, costs, deps, caps, coarse=True, memo=memo)
-        if partial is not None and _total(partial, values) > _total(incumbent, values):
-            incumbent = partial
+        if partial is not None:
+            # Rounding costs up leaves room: fill it greedily.
+            partial = _greedy(items, values, costs, closure, caps, start=partial)
+            if _total(partial, values) > _total(incumbent, values):
+                incumbent = partial
     kept = _reduce(items, values, costs, closure, caps, _total(incumbent, values))
     if method_hint != "branch and bound":
         exact = _solve_dp(kept, values, costs, deps, caps, memo=memo)
@@ -529,16 +542,21 @@ def _greedy(
     costs: Mapping[str, tuple[Decimal, ...]],
     closure: Mapping[str, set[str]],
     caps: Sequence[Decimal],
+    *,
+    start: set[str] | None = None,
 ) -> set[str]:
-    """Greedy by score per cost, each item with its dependencies, while they fit."""
+    """Greedy by score per cost, each item with its dependencies, while they fit.
+
+    ``start`` is a feasible choice to add to (by default, nothing).
+    """
     dims = len(caps)
 
     def key(item: str) -> tuple[float, tuple[str, int, str]]:
         size = sum(float(costs[item][k]) / float(caps[k]) if caps[k] else 0.0 for k in range(dims))
         return (-(values[item] / size) if size else -float("inf"), id_key(item))
 
-    chosen: set[str] = set()
-    used = [Decimal(0)] * dims
+    chosen: set[str] = set(start or ())
+    used = [sum((costs[item][k] for item in chosen), Decimal(0)) for k in range(dims)]
     for item in sorted(items, key=key):
         new = (closure[item] | {item}) - chosen
         extra = [sum((costs[d][k] for d in new), Decimal(0)) for k in range(dims)]
@@ -604,6 +622,8 @@ def _closed_subsets(
     capacity: int,
 ) -> list[Option] | None:
     """The Pareto-best dependency-closed subsets of ``group`` that fit; None if too many."""
+    if len(group) > ENUMERATION_STEPS // IDEAL_LIMIT:
+        return None
     members = set(group)
     order: list[str] = []
     seen: set[str] = set()
@@ -625,8 +645,12 @@ def _closed_subsets(
     # Depth-first over the items in dependency order: each is in or out.
     work: list[tuple[int, int, float, bool]] = [(0, 0, 0.0, False)]
     trail: list[str] = []
+    steps = 0
     while work:
         index, cost, value, undo = work.pop()
+        steps += 1
+        if steps > ENUMERATION_STEPS:
+            return None
         if undo:
             chosen.discard(trail.pop())
             continue
@@ -691,11 +715,11 @@ def _solve_dp(
             return None
         count += len(found)
         options.append(found)
-    if count * (capacity + 1) > DP_WORK_LIMIT:
+    if count * (capacity + 1) > (COARSE_WORK_LIMIT if coarse else DP_WORK_LIMIT):
         if not coarse:
             return None
         # Round every cost up to a coarser unit: whatever fits then fits for real.
-        factor = -(-count * (capacity + 1) // DP_WORK_LIMIT)
+        factor = -(-count * (capacity + 1) // COARSE_WORK_LIMIT)
         capacity //= factor
         options = [[(-(-w // factor), v, m) for w, v, m in found] for found in options]
     # best[c]: the highest total score with a cost of at most c units.
