@@ -176,3 +176,23 @@ def test_moscow_wont_is_never_chosen() -> None:
     )
     assert chosen(result) == ["REQ-0002"]
     assert result.left_out[0].reason == "MoSCoW 'wont': not to be done this time"
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(instances())
+def test_exact_through_the_coarse_pass_and_reduction(instance) -> None:  # type: ignore[no-untyped-def]
+    # Tiny limits force the path large repos take: coarse DP, reduction, then DP or search.
+    from unittest import mock
+
+    from mitrm.core import selection
+
+    items, budget = instance
+    limits = [Limit("budget", Decimal(budget * 250), "CNY")]
+    with (
+        mock.patch.object(selection, "DP_WORK_LIMIT", 40),
+        mock.patch.object(selection, "COARSE_WORK_LIMIT", 20),
+    ):
+        result = choose(items, 0, limits=limits)
+    assert result.optimal
+    assert result.total_score == pytest.approx(brute_force(items, limits))
+    assert result.total_score >= result.greedy_score - 1e-9
