@@ -61,15 +61,16 @@ def _root(
     ctx.obj = State(repo=repo, debug=debug)
 
 
+# Command modules in the order their commands appear in --help. Each module's
+# register(app) adds its commands; heavy imports stay inside the command bodies.
+_COMMAND_MODULES = ("init", "new", "validate", "browse", "prioritize", "history", "schema")
+
+
 def _register() -> None:
-    # Each module adds its commands to ``app``; heavy imports stay inside the commands.
-    from mitrm.cli import browse, init, schema, validate
+    from importlib import import_module
 
-    for module in (validate, browse, init, schema):
-        module.register(app)
-    from mitrm.cli import prioritize  # issue 4
-
-    prioritize.register(app)
+    for name in _COMMAND_MODULES:
+        import_module(f"mitrm.cli.{name}").register(app)
 
 
 _register()

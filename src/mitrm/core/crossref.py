@@ -74,7 +74,8 @@ def _index(records: Iterable[Summary], diagnostics: list[Diagnostic]) -> dict[st
                     holder.path,
                     "MIT201",
                     f"id '{item_id}' is also used by {others}; give one of them a new id "
-                    f"with 'mitrm renumber {item_id} NEW_ID' (common after merging two branches)",
+                    f"with 'mitrm renumber {item_id} NEW_ID --file {holder.path}' (leave out "
+                    "NEW_ID to take the next free id; common after merging two branches)",
                     item=item_id,
                     loc=("id",),
                 )

@@ -6,9 +6,12 @@ import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mitrm.core.models import Kind
 from mitrm.errors import RepoNotFoundError
+
+if TYPE_CHECKING:  # imported where used: finding the root must not load pydantic
+    from mitrm.core.models import Kind
 
 SETTINGS_FILE = "mitrm.yaml"
 _SUFFIXES = (".yaml", ".yml")
@@ -52,6 +55,8 @@ class ItemFile:
 
 def discover(root: Path) -> list[ItemFile]:
     """Every item file under the kinds' folders, subfolders included, in a stable order."""
+    from mitrm.core.models import Kind
+
     found: list[ItemFile] = []
     root_real = os.path.realpath(root)
     for kind in Kind:
@@ -90,6 +95,8 @@ def discover(root: Path) -> list[ItemFile]:
 
 def kind_of_path(root: Path, path: Path) -> Kind | None:
     """The kind whose folder holds ``path``, or None if it is not an item file."""
+    from mitrm.core.models import Kind
+
     try:
         rel = path.resolve().relative_to(root)
     except ValueError:

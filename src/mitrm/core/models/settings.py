@@ -94,6 +94,21 @@ class RenderSettings(Strict):
     out: str = "docs/generated"
 
 
+# --- mitrm new (issue 3) ---------------------------------------------------------
+
+
+class Drafting(Strict):
+    """What ``mitrm new`` suggests and writes."""
+
+    schemas: str | None = None
+    """Folder (relative to this file) or URL of the JSON Schemas named in new files' modelines."""
+    defaults: dict[str, str] = Field(default_factory=dict)
+    """Suggested answers by question: type, channel, department, reason, owner..."""
+
+
+# ----------------------------------------------------------------------------------
+
+
 class Settings(Strict):
     """Everything ``mitrm.yaml`` can hold; every field has a sensible default."""
 
@@ -108,3 +123,4 @@ class Settings(Strict):
     scoring: ScoringSettings = ScoringSettings()
     workflows: Workflows = Workflows()
     rules: RuleSettings = RuleSettings()
+    drafting: Drafting = Drafting()

@@ -1,0 +1,320 @@
+"""``mitrm history`` and ``mitrm changelog``: the items' change log, read from git."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mitrm.cli.context import state
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from mitrm.core.history import Event, History
+    from mitrm.core.metrics import ItemMetrics
+
+
+class HistoryFormat(str, Enum):
+    """Output formats of ``mitrm history``."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class ChangelogFormat(str, Enum):
+    """Output formats of ``mitrm changelog``."""
+
+    MARKDOWN = "markdown"
+    JSON = "json"
+    TEXT = "text"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to ``app``."""
+    app.command("history")(history)
+    app.command("changelog")(changelog)
+
+
+def _warn_shallow(history: History) -> None:
+    if history.shallow:
+        sys.stderr.write(
+            "warning: this is a shallow clone: the history is cut, so items first appear "
+            "where the clone begins\n"
+            "hint: fetch all of it with 'git fetch --unshallow' "
+            "(in CI: actions/checkout with 'fetch-depth: 0')\n"
+        )
+
+
+def history(
+    ctx: typer.Context,
+    item_id: Annotated[
+        str | None,
+        typer.Argument(metavar="ID", help="The item, e.g. REQ-0007 (omit with --metrics)."),
+    ] = None,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Show the text diff of changed text fields.")
+    ] = False,
+    metrics: Annotated[
+        bool,
+        typer.Option(
+            "--metrics", help="Flow metrics: time in each status, lead time, churn after approval."
+        ),
+    ] = False,
+    fmt: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = HistoryFormat.TEXT,
+) -> int:
+    """Show an item's change log from git: commits and field-level changes."""
+    from mitrm.core.metrics import unapproved_changes
+    from mitrm.errors import UsageError
+    from mitrm.io.history import item_history, load_history
+
+    run = state(ctx)
+    root = run.root()
+    # history reads only git: the settings are not needed, and validating them
+    # would cost a warm run a third of its time
+    settings = None
+    if item_id is None:
+        if not metrics:
+            raise UsageError(
+                "name an item, or ask for --metrics of the whole repository",
+                hint="mitrm history REQ-0001, or mitrm history --metrics",
+            )
+        hist = load_history(root, settings)
+        _warn_shallow(hist)
+        _repo_metrics(hist, fmt)
+        return 0
+    hist, timeline, pending = item_history(root, item_id, settings)
+    _warn_shallow(hist)
+    warnings = unapproved_changes(hist, item=item_id)
+    item_metrics = None
+    if metrics:
+        from mitrm.core.metrics import item_metrics as compute
+
+        item_metrics = compute(hist, item_id, today=_now())
+    if fmt is HistoryFormat.JSON:
+        _item_json(hist, item_id, timeline, pending, item_metrics, warnings)
+    else:
+        _item_text(root, hist, item_id, timeline, pending, item_metrics, diff=diff)
+        for warning in warnings:
+            sys.stderr.write(warning.text() + "\n")
+    return 0
+
+
+def _now() -> int:
+    import time
+
+    return int(time.time())
+
+
+def _item_text(
+    root: Path,
+    hist: History,
+    item_id: str,
+    timeline: list[Event],
+    pending: Event | None,
+    metrics: ItemMetrics | None,
+    *,
+    diff: bool,
+) -> None:
+    from mitrm.core.history import describe, text_diff
+
+    last = pending or (timeline[-1] if timeline else None)
+    out: list[str] = []
+    if last is not None:
+        now = "removed" if last.action == "removed" else (last.status or "?")
+        title = f" {last.title}" if last.title else ""
+        out.append(f"{item_id}{title} ({last.kind or 'item'}, now {now})")
+    events = ([pending] if pending else []) + list(reversed(timeline))
+    for event in events:
+        out.append("")
+        if event is pending:
+            out.append("uncommitted  (working tree, not committed yet)")
+        else:
+            commit = hist.commit(event.sha)
+            if commit is not None:
+                date = commit.date.strftime("%Y-%m-%d %H:%M")
+                out.append(f"{date}  {event.sha[:10]}  {commit.author}  {commit.subject}")
+            else:
+                out.append(event.sha[:10])
+        out += ["  " + line for line in _event_lines(event)]
+        for change in event.changes:
+            out.append(f"  {describe(change)}")
+            if (
+                diff
+                and change.kind in ("text", "added", "removed")
+                and (isinstance(change.old, str) or isinstance(change.new, str))
+            ):
+                out += [f"    {line}" for line in text_diff(change)]
+    if metrics is not None:
+        out += ["", *_metrics_lines(metrics)]
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def _event_lines(event: Event) -> list[str]:
+    if event.problem is not None:
+        return [f"{event.path}: not readable in this version ({event.problem})"]
+    if event.action == "added":
+        return [f"added as {event.status or 'no status'}: {event.path}"]
+    if event.action == "seen":
+        return [f"first seen here (the shallow clone's history starts here): {event.path}"]
+    if event.action == "removed":
+        return [f"removed: {event.path}"]
+    if event.action == "renamed":
+        return [f"moved: {event.old_path} -> {event.path}"]
+    return []
+
+
+def _days(value: float) -> str:
+    return f"{value:.1f} d"
+
+
+def _metrics_lines(metrics: ItemMetrics) -> list[str]:
+    lines = ["Flow"]
+    spent = ", ".join(f"{status} {_days(days)}" for status, days in metrics.time_in_status.items())
+    lines.append(f"  time in status: {spent or '(none)'}")
+    lead = metrics.lead_time_days
+    lines.append(
+        "  lead time (submitted -> released): "
+        + (_days(lead) if lead is not None else "not released yet")
+    )
+    lines.append(f"  changes after approval: {metrics.churn}")
+    return lines
+
+
+def _metrics_json(metrics: ItemMetrics) -> dict[str, Any]:
+    return {
+        "kind": metrics.kind,
+        "status": metrics.status,
+        "time_in_status_days": {k: round(v, 3) for k, v in metrics.time_in_status.items()},
+        "lead_time_days": None
+        if metrics.lead_time_days is None
+        else round(metrics.lead_time_days, 3),
+        "churn_after_approval": metrics.churn,
+    }
+
+
+def event_json(hist: History, event: Event) -> dict[str, Any]:
+    """One event as JSON (docs/history.md)."""
+    from mitrm.core.changelog import change_json
+
+    commit = hist.commit(event.sha)
+    return {
+        "sha": event.sha,
+        "date": commit.date.isoformat() if commit else None,
+        "author": commit.author if commit else None,
+        "email": commit.email if commit else None,
+        "message": commit.message.strip() if commit else None,
+        "action": event.action,
+        "path": event.path,
+        "old_path": event.old_path,
+        "title": event.title,
+        "status": event.status,
+        "changes": [change_json(c) for c in event.changes],
+        "problem": event.problem,
+    }
+
+
+def _item_json(
+    hist: History,
+    item_id: str,
+    timeline: list[Event],
+    pending: Event | None,
+    metrics: ItemMetrics | None,
+    warnings: list[Any],
+) -> None:
+    from mitrm.cli.output import emit_json
+
+    last = pending or (timeline[-1] if timeline else None)
+    document: dict[str, Any] = {
+        "id": item_id,
+        "kind": last.kind if last else None,
+        "title": last.title if last else None,
+        "status": last.status if last and last.action != "removed" else None,
+        "shallow": hist.shallow,
+        "uncommitted": event_json(hist, pending) if pending else None,
+        "events": [event_json(hist, e) for e in reversed(timeline)],
+        "warnings": [w.as_json() for w in warnings],
+    }
+    if metrics is not None:
+        document["metrics"] = _metrics_json(metrics)
+    emit_json(document)
+
+
+def _repo_metrics(hist: History, fmt: HistoryFormat) -> None:
+    from mitrm.core.metrics import flow_metrics, unapproved_changes
+
+    flow = flow_metrics(hist, today=_now())
+    warnings = unapproved_changes(hist)
+    leads = [m.lead_time_days for m in flow.items.values() if m.lead_time_days is not None]
+    if fmt is HistoryFormat.JSON:
+        from mitrm.cli.output import emit_json
+
+        emit_json(
+            {
+                "head": hist.head,
+                "commits": len(hist.order),
+                "shallow": hist.shallow,
+                "median_lead_time_days": None
+                if flow.median_lead_time_days is None
+                else round(flow.median_lead_time_days, 3),
+                "lead_time_items": len(leads),
+                "throughput": flow.throughput,
+                "churn": flow.churn,
+                "items": {k: _metrics_json(v) for k, v in sorted(flow.items.items())},
+                "warnings": [w.as_json() for w in warnings],
+            }
+        )
+        return
+    out = [f"{len(flow.items)} items in {len(hist.order)} commits"]
+    median = flow.median_lead_time_days
+    out.append(
+        "median lead time (submitted -> released): "
+        + (f"{_days(median)} over {len(leads)} items" if median is not None else "none released")
+    )
+    out += ["", "throughput (items released per month):"]
+    out += [f"  {month}  {count}" for month, count in flow.throughput.items()] or ["  (none)"]
+    out += ["", "churn: approved items changed afterwards (commits), most first:"]
+    ranked = sorted(flow.churn.items(), key=lambda kv: (-kv[1], kv[0]))
+    out += [f"  {item}  {count}" for item, count in ranked[:20]] or ["  (none)"]
+    if len(ranked) > 20:
+        out.append(f"  ... and {len(ranked) - 20} more (--format json lists all)")
+    sys.stdout.write("\n".join(out) + "\n")
+    for warning in warnings:
+        sys.stderr.write(warning.text() + "\n")
+
+
+def changelog(
+    ctx: typer.Context,
+    revisions: Annotated[
+        str | None,
+        typer.Argument(metavar="REV..REV", help="The range (default: the latest tag to HEAD)."),
+    ] = None,
+    fmt: Annotated[
+        ChangelogFormat, typer.Option("--format", "-f", help="markdown, json or text.")
+    ] = ChangelogFormat.MARKDOWN,
+) -> int:
+    """What changed in the items between two revisions, grouped by kind and change type."""
+    from mitrm.core.changelog import render_markdown, render_text, to_json
+    from mitrm.io.history import changelog_for, parse_range
+
+    run = state(ctx)
+    root = run.root()
+    settings = None
+    since, until = parse_range(root, revisions)
+    log, hist = changelog_for(root, settings, since=since, until=until)
+    _warn_shallow(hist)
+    if log.whole_history:
+        sys.stderr.write("note: no tag found; the changelog covers the whole history\n")
+    if fmt is ChangelogFormat.JSON:
+        from mitrm.cli.output import emit_json
+
+        emit_json(to_json(log))
+    elif fmt is ChangelogFormat.TEXT:
+        sys.stdout.write(render_text(log))
+    else:
+        sys.stdout.write(render_markdown(log))
+    return 0

@@ -1,0 +1,67 @@
+"""The parsed history, cached under ``.git/mitrm/`` and keyed by the commit it reaches.
+
+A cache is only used when everything it was built from still holds: the same
+mitrm version and format, the same data folder inside the same repository, the
+same shallow boundary, and a head commit that is an ancestor of the commit now
+asked for (checked by the caller). Anything else, or any damage, means rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+from pathlib import Path
+from typing import Any
+
+from mitrm import __version__
+from mitrm.core.history import History, Row
+from mitrm.io import git
+from mitrm.io.atomic import write_atomic
+from mitrm.io.cache import cache_dir
+
+_FORMAT = 1
+NAME = "history.pickle"
+
+
+class HistoryCache:
+    """Read and write one repository's cached history."""
+
+    def __init__(self, root: Path, info: git.RepoInfo) -> None:
+        self.path = cache_dir(root) / NAME
+        self.key = (
+            _FORMAT,
+            __version__,
+            str(info.toplevel),
+            info.prefix,
+            tuple(sorted(git.shallow_boundary(info))),
+        )
+
+    def load(self) -> tuple[History, dict[str, str]] | None:
+        """The cached history and builder state, or None if missing, foreign or damaged."""
+        try:
+            with self.path.open("rb") as handle:
+                document: Any = pickle.load(handle)
+            key, data, state = document
+            if key != self.key or not isinstance(data, dict) or not isinstance(state, dict):
+                return None
+            history = History.from_rows(data, _decode)
+        except Exception:  # any damage to a cache means "rebuild it"
+            return None
+        if not isinstance(history.head, str) or not git.SHA.match(history.head):
+            return None
+        return history, state
+
+    def save(self, history: History, state: dict[str, str]) -> None:
+        """Write the cache atomically; a failure to write is not an error."""
+        document = (self.key, history.rows(_encode), state)
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _encode(rows: list[Row]) -> bytes:
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _decode(raw: bytes) -> list[Row]:
+    rows: list[Row] = pickle.loads(raw)
+    return rows
