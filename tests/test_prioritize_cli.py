@@ -188,3 +188,12 @@ def test_off_scale_input_is_reported_by_validate(data_repo: DataRepo, cli: CliRu
         "MIT102 field 'scoring.impact': must be one of 3, 2, 1, 0.5, 0.25"
         in result.stdout + result.stderr
     )
+
+
+def test_explain_names_dependencies_that_cannot_order_it(backlog: DataRepo, cli: CliRun) -> None:
+    write(backlog, "REQ-0006", "Needs vague", value=5, extra="depends_on: [REQ-0005]\n")
+    out = run(cli, backlog, "--explain", "REQ-0006").stdout
+    assert "also depends on REQ-0005, open but not ranked here" in out
+    document = json.loads(run(cli, backlog, "--format", "json").stdout)
+    entry = next(e for e in document["ranked"] if e["id"] == "REQ-0006")
+    assert entry["waiting_on"] == ["REQ-0005"]

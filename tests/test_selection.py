@@ -79,7 +79,7 @@ def test_reasons_for_leaving_out() -> None:
     assert chosen(result) == ["REQ-0006"]
     assert reasons == {
         "REQ-0002": "its cost is in EUR; the budget is in CNY",
-        "REQ-0003": "depends on REQ-0009, which does not exist",
+        "REQ-0003": "depends on REQ-0009, which does not exist (or its file is not valid)",
         "REQ-0004": "depends on REQ-0003, which cannot be chosen",
         "REQ-0005": "depends on REQ-0008, which is rejected",
     }

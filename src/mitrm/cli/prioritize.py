@@ -147,7 +147,16 @@ def prioritize(
     everything = repo.requirements()
     wanted = Filter.build(statuses=status, types=type_, tags=tag, owner=owner)
     chosen = [req for req in everything if matches(req, wanted)]
-    prepared = prepare(chosen, settings=settings.scoring, today=day, model=model, impute=impute)
+    from mitrm.core.ranking import is_open
+
+    prepared = prepare(
+        chosen,
+        settings=settings.scoring,
+        today=day,
+        model=model,
+        impute=impute,
+        open_elsewhere=[req.id for req in everything if is_open(req)],
+    )
     ranking = rank_prepared(prepared, weights=what_if)
     if explain is not None:
         return out.explain(ranking, explain, everything, prepared, fmt)

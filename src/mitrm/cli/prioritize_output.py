@@ -108,6 +108,7 @@ def entry_json(entry: RankedEntry) -> dict[str, Any]:
         "natural_rank": entry.natural_rank,
         "moved_by_dependency": entry.moved_by_dependency,
         "after": list(entry.after),
+        "waiting_on": list(entry.waiting_on),
     }
 
 
@@ -248,6 +249,7 @@ def _explain_score(
             "missing": list(score.missing),
             "moved_by_dependency": entry.moved_by_dependency if entry else None,
             "after": list(entry.after) if entry else [],
+            "waiting_on": list(entry.waiting_on) if entry else [],
             "note": why,
         }
         emit_json(document)
@@ -284,6 +286,11 @@ def _explain_score(
         notes.append(entry.moved_by_dependency)
     if entry and entry.after:
         notes.append(f"ranks after what it depends on: {', '.join(entry.after)}")
+    if entry and entry.waiting_on:
+        notes.append(
+            f"also depends on {', '.join(entry.waiting_on)}, open but not ranked here "
+            "(unscored or filtered out), so they cannot order it"
+        )
     if notes:
         write("\ndependencies:\n" + "".join(f"  - {note}\n" for note in notes))
     write(

@@ -40,6 +40,7 @@ class RankedEntry:
     score: Score
     moved_by_dependency: str | None = None
     after: tuple[str, ...] = ()
+    waiting_on: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -191,6 +192,7 @@ class Prepared:
     today: dt.date
     gathered: list[Gathered]
     impute: str | None
+    open_ids: frozenset[str] = frozenset()
 
 
 def prepare(
@@ -200,15 +202,22 @@ def prepare(
     today: dt.date,
     model: str | None = None,
     impute: str | None = None,
+    open_elsewhere: Iterable[str] | None = None,
 ) -> Prepared:
-    """Pick the open requirements, check them for cycles, and gather their inputs."""
+    """Pick the open requirements, check them for cycles, and gather their inputs.
+
+    ``open_elsewhere`` names open requirements left out by filters, so that an
+    entry can say it waits on them.
+    """
     chosen = get_model(model or settings.model)
     if impute is not None and impute != "median":
         raise UsageError(f"unknown --impute method '{impute}'; use: median")
     open_reqs = [req for req in requirements if is_open(req)]
     check_cycles(open_reqs)
+    all_open = {req.id for req in open_reqs} | set(open_elsewhere or ())
     ctx = make_context(settings, model=chosen, today=today)
-    return Prepared(chosen, settings, today, gather(open_reqs, model=chosen, ctx=ctx), impute)
+    gathered = gather(open_reqs, model=chosen, ctx=ctx)
+    return Prepared(chosen, settings, today, gathered, impute, frozenset(all_open))
 
 
 def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = None) -> Ranking:
@@ -227,6 +236,7 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         else:
             scored.append((_order_key(entry.req, score), entry.req, score))
     scored.sort(key=lambda item: item[0])
+    open_ids = prepared.open_ids
     by_id = {req.id: (key, req, score) for key, req, score in scored}
     natural = [req.id for _, req, _ in scored]
     natural_rank = {item: index + 1 for index, item in enumerate(natural)}
@@ -255,7 +265,9 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
             rank = entries[-1].rank
         previous = tie
         after = tuple(d for d in req.depends_on if d in by_id)
-        entries.append(RankedEntry(rank, natural_rank[item], req, score, moved, after))
+        # Open dependencies outside the ranking (unscored, filtered out) cannot order it.
+        waiting = tuple(d for d in req.depends_on if d in open_ids and d not in by_id)
+        entries.append(RankedEntry(rank, natural_rank[item], req, score, moved, after, waiting))
     unscored.sort(key=lambda entry: id_key(entry.id))
     return Ranking(
         model=model.name,

@@ -155,7 +155,7 @@ def select_within(
                 needed.append(dep)
                 continue
             if other is None:
-                why = "which does not exist"
+                why = "which does not exist (or its file is not valid)"
             elif other.status in DROPPED_STATUSES:
                 why = f"which is {other.status.value}"
             elif dep in unscored:
