@@ -212,7 +212,13 @@ def prepare(
     chosen = get_model(model or settings.model)
     if impute is not None and impute != "median":
         raise UsageError(f"unknown --impute method '{impute}'; use: median")
-    open_reqs = [req for req in requirements if is_open(req)]
+    # An id used twice (MIT201) is ranked once, as the first file has it.
+    seen: set[str] = set()
+    open_reqs = []
+    for req in requirements:
+        if is_open(req) and req.id not in seen:
+            seen.add(req.id)
+            open_reqs.append(req)
     check_cycles(open_reqs)
     all_open = {req.id for req in open_reqs} | set(open_elsewhere or ())
     ctx = make_context(settings, model=chosen, today=today)
