@@ -196,3 +196,17 @@ def test_exact_through_the_coarse_pass_and_reduction(instance) -> None:  # type:
     assert result.optimal
     assert result.total_score == pytest.approx(brute_force(items, limits))
     assert result.total_score >= result.greedy_score - 1e-9
+
+
+def test_a_filtered_out_dependency_under_way_is_taken_as_paid_for() -> None:
+    building = full("REQ-0001", status="in_progress", cost=50)
+    waiting = full("REQ-0002", status="approved", cost=50)
+    items = [
+        full("REQ-0003", cost=10, depends_on=["REQ-0001"]),
+        full("REQ-0004", cost=10, depends_on=["REQ-0002"]),
+    ]
+    result = choose(items, 100, everything=[*items, building, waiting])
+    assert chosen(result) == ["REQ-0003"]
+    assert result.left_out[0].reason == (
+        "depends on REQ-0002, which is not in this selection (filtered out)"
+    )

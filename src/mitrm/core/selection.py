@@ -19,9 +19,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mitrm.core.models import Requirement
+from mitrm.core.models import Requirement, RequirementStatus
 from mitrm.core.ranking import DONE_STATUSES, DROPPED_STATUSES, Ranking, id_key
 
+UNDER_WAY = frozenset({RequirementStatus.IN_PROGRESS, RequirementStatus.TESTING})
 NODE_LIMIT = 50_000
 # The bound may scan this many items per allowed node, on average.
 SCAN_PER_NODE = 20
@@ -153,6 +154,9 @@ def select_within(
                 continue
             if dep in entries:
                 needed.append(dep)
+                continue
+            if other is not None and other.status in UNDER_WAY and dep not in unscored:
+                # Filtered out while already being built: taken as paid for.
                 continue
             if other is None:
                 why = "which does not exist (or its file is not valid)"
