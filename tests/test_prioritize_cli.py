@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 
@@ -197,3 +198,14 @@ def test_explain_names_dependencies_that_cannot_order_it(backlog: DataRepo, cli:
     document = json.loads(run(cli, backlog, "--format", "json").stdout)
     entry = next(e for e in document["ranked"] if e["id"] == "REQ-0006")
     assert entry["waiting_on"] == ["REQ-0005"]
+
+
+def test_an_edited_file_is_read_again(backlog: DataRepo, cli: CliRun) -> None:
+    first = json.loads(run(cli, backlog, "--format", "json").stdout)
+    assert first["ranked"][0]["id"] == "REQ-0001"
+    path = next((backlog.root / "requirements").glob("REQ-0003-*.yaml"))
+    stat = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 1", "value: 5"), "utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    again = json.loads(run(cli, backlog, "--format", "json").stdout)
+    assert [e["id"] for e in again["ranked"]][:2] == ["REQ-0001", "REQ-0003"]
