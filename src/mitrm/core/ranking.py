@@ -41,16 +41,13 @@ class RankedEntry:
     moved_by_dependency: str | None = None
     after: tuple[str, ...] = ()
     waiting_on: tuple[str, ...] = ()
+    id: str = field(init=False)
+    title: str = field(init=False)
 
-    @property
-    def id(self) -> str:
-        """The requirement's id."""
-        return self.req.id
-
-    @property
-    def title(self) -> str:
-        """The requirement's title."""
-        return self.req.title
+    def __post_init__(self) -> None:
+        # Plain attributes rather than properties: selection reads them very often.
+        object.__setattr__(self, "id", self.req.id)
+        object.__setattr__(self, "title", self.req.title)
 
 
 @dataclass(frozen=True)

@@ -735,8 +735,8 @@ def _solve_dp(
         for w, v, _members in found:
             if w > capacity:
                 continue
-            shifted = [x + v for x in best[: capacity + 1 - w]]
-            new = new[:w] + list(map(max, new[w:], shifted))
+            # map stops at the shorter input: best[c - w] + v for c = w .. capacity.
+            new = new[:w] + list(map(max, new[w:], map(float(v).__add__, best)))
         best = new
     chosen: set[str] = set()
     room = capacity
