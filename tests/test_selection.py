@@ -184,13 +184,13 @@ def test_exact_through_the_coarse_pass_and_reduction(instance) -> None:  # type:
     # Tiny limits force the path large repos take: coarse DP, reduction, then DP or search.
     from unittest import mock
 
-    from mitrm.core import selection
+    from mitrm.core import knapsack
 
     items, budget = instance
     limits = [Limit("budget", Decimal(budget * 250), "CNY")]
     with (
-        mock.patch.object(selection, "DP_WORK_LIMIT", 40),
-        mock.patch.object(selection, "COARSE_WORK_LIMIT", 20),
+        mock.patch.object(knapsack, "DP_WORK_LIMIT", 40),
+        mock.patch.object(knapsack, "COARSE_WORK_LIMIT", 20),
     ):
         result = choose(items, 0, limits=limits)
     assert result.optimal
