@@ -209,3 +209,14 @@ def test_an_edited_file_is_read_again(backlog: DataRepo, cli: CliRun) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     again = json.loads(run(cli, backlog, "--format", "json").stdout)
     assert [e["id"] for e in again["ranked"]][:2] == ["REQ-0001", "REQ-0003"]
+
+
+def test_explain_a_closed_requirement(backlog: DataRepo, cli: CliRun) -> None:
+    backlog.write(
+        "requirements/REQ-0007-shipped.yaml",
+        "id: REQ-0007\ntitle: Shipped\ntype: feature\nstatus: released\n"
+        "estimate:\n  cost: 100\n  benefit: 250\n"
+        "scoring:\n  value: 3\n  urgency: 3\n  difficulty: 3\n  risk_reduction: 3\n",
+    )
+    out = run(cli, backlog, "--explain", "REQ-0007").stdout
+    assert "score: 60   not ranked: status 'released' is not open" in out

@@ -196,7 +196,7 @@ def explain(
     fmt: ListFormat,
 ) -> int:
     """Print every term of one item's score, its rules and its dependency moves."""
-    from mitrm.core.scoring.registry import combine
+    from mitrm.core.ranking import score_item
 
     found = ranking.find(item_id)
     req = next((r for r in everything if r.id == item_id), None)
@@ -204,14 +204,7 @@ def explain(
         raise UnknownIdError(f"no requirement has the id '{item_id}'", hint="see 'mitrm list'")
     if found is None:
         # Closed or filtered out: score it anyway, but say it is not ranked.
-        from mitrm.core.scoring import make_context
-        from mitrm.core.scoring.registry import gather
-
-        model = prepared.model
-        ctx = make_context(
-            prepared.settings, model=model, today=prepared.today, weights=ranking.weights
-        )
-        score = combine(gather([req], model=model, ctx=ctx), model=model, ctx=ctx)[0]
+        score = score_item(prepared, req, weights=ranking.weights)
         why = (
             f"not ranked: status '{req.status.value}' is not open"
             if not is_open(req)

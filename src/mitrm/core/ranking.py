@@ -283,6 +283,16 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
     )
 
 
+def score_item(
+    prepared: Prepared, req: Requirement, *, weights: Mapping[str, float] | None = None
+) -> Score:
+    """One requirement's score under the prepared model, ranked or not (for ``--explain``)."""
+    ctx = make_context(
+        prepared.settings, model=prepared.model, today=prepared.today, weights=weights
+    )
+    return combine(gather([req], model=prepared.model, ctx=ctx), model=prepared.model, ctx=ctx)[0]
+
+
 def rank_backlog(
     requirements: Iterable[Requirement],
     *,
