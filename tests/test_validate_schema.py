@@ -17,7 +17,8 @@ description: Make checkout faster.
 
 def run(cli: CliRun, repo: DataRepo, body: str) -> list[str]:
     repo.write("requirements/REQ-0001-x.yaml", HEAD + body)
-    result = cli("-C", str(repo.root), "validate", "--no-cache")
+    # Quality rules (MIT4xx) are tested in tests/test_rules_*.py.
+    result = cli("-C", str(repo.root), "validate", "--no-cache", "--ignore", "MIT4")
     return [line for line in result.stderr.splitlines() if " MIT" in line]
 
 

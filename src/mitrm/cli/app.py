@@ -63,7 +63,17 @@ def _root(
 
 # Command modules in the order their commands appear in --help. Each module's
 # register(app) adds its commands; heavy imports stay inside the command bodies.
-_COMMAND_MODULES = ("init", "new", "validate", "browse", "prioritize", "history", "schema")
+_COMMAND_MODULES = (
+    "init",
+    "new",
+    "validate",
+    "browse",
+    "prioritize",
+    "render",
+    "history",
+    "report",
+    "schema",
+)
 
 
 def _register() -> None:

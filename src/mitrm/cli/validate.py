@@ -1,4 +1,4 @@
-"""``mitrm validate``: check items against models, workflow and cross-file rules."""
+"""``mitrm validate``: check items against models, workflow, cross-file and quality rules."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from mitrm.cli.context import State, state
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
+    from mitrm.core.models import Settings
+    from mitrm.io.insights import Digest
 
 
 class DiagnosticFormat(str, Enum):
@@ -51,6 +53,26 @@ def validate(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")
     ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            metavar="CODE",
+            help="Run only these quality rules (a code or a prefix such as MIT41; "
+            "repeatable; replaces rules.select of mitrm.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODE",
+            help="Skip these quality rules (a code or a prefix; repeatable; "
+            "added to rules.ignore of mitrm.yaml).",
+            show_default=False,
+        ),
+    ] = None,
     changed_since: Annotated[
         str | None,
         typer.Option(
@@ -61,7 +83,8 @@ def validate(
         ),
     ] = None,
 ) -> int:
-    """Check item files against the models, the workflow and the rules across files.
+    """Check item files against the models, the workflow, the rules across files and the
+    quality rules (MIT4xx: vague wording, rush requests, missing tests...).
 
     Never writes a file. Exit 0 when clean, 1 when there are errors (or
     warnings with --strict), 2 on a usage error.
@@ -71,15 +94,26 @@ def validate(
 
     run = state(ctx)
     root = _root_for(run, paths)
-    settings = run.settings(root)
+    settings = _rule_settings(root, run.settings(root), select or [], ignore or [])
     only = _selected(root, paths) if paths else None
     if changed_since is not None:
         from mitrm.io.gitchanges import changed_since as changed
 
         since = changed(root, changed_since)
         only = since if only is None else only & since
-    result = check_files(root, settings=settings, use_cache=not no_cache, jobs=jobs)
+    digest = None if no_cache else _history_digest(root)
+    result = check_files(
+        root,
+        settings=settings,
+        use_cache=not no_cache,
+        jobs=jobs,
+        churn=digest.churn if digest else None,
+    )
     diagnostics = result.diagnostics
+    if digest is not None:
+        diagnostics = sorted(
+            diagnostics + _governed(digest.unapproved, settings), key=lambda d: d.sort_key()
+        )
     if only is not None:
         diagnostics = [d for d in diagnostics if d.path in only]
     if strict:
@@ -88,6 +122,62 @@ def validate(
     errors, warnings = count(diagnostics)
     _print(fmt, diagnostics, files, errors, warnings)
     return 1 if errors else 0
+
+
+def _history_digest(root: Path) -> Digest | None:
+    """History facts cached by an earlier history run for this HEAD (validate never walks git)."""
+    from mitrm.io.insights import warm_digest
+
+    return warm_digest(root)
+
+
+def _governed(found: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """History findings under the same --select/--ignore and severity settings as the rules."""
+    from mitrm.core.diagnostics import Severity
+    from mitrm.core.rules.policy import selected
+
+    rules = settings.rules
+    kept = []
+    for diagnostic in found:
+        if not selected(diagnostic.code, rules.select, rules.ignore):
+            continue
+        level = rules.severity.get(diagnostic.code)
+        if level in ("error", "warning"):
+            diagnostic = diagnostic.with_severity(Severity(level))
+        kept.append(diagnostic)
+    return kept
+
+
+def _rule_settings(
+    root: Path, settings: Settings, select: list[str], ignore: list[str]
+) -> Settings:
+    """The settings with --select/--ignore applied; bad codes are usage or settings errors."""
+    from mitrm.core.diagnostics import Diagnostic
+    from mitrm.core.rules.policy import settings_problems, unknown_codes, with_selection
+    from mitrm.errors import SettingsError, UsageError
+    from mitrm.io.yamlfile import locate
+
+    bad = unknown_codes([code.upper() for code in (*select, *ignore)])
+    if bad:
+        raise UsageError(
+            f"unknown rule code {', '.join(repr(code) for code in bad)}",
+            hint="quality rules are MIT401 and up; a prefix such as MIT41 selects several "
+            "(see docs/rules.md)",
+        )
+    problems = settings_problems(settings)
+    if problems:
+        found = [Diagnostic("mitrm.yaml", "MIT102", text, loc=loc) for loc, text in problems]
+        try:
+            text = (root / "mitrm.yaml").read_text(encoding="utf-8-sig")
+            found = locate(found, {"mitrm.yaml": text})
+        except (OSError, UnicodeDecodeError):
+            pass
+        raise SettingsError("mitrm.yaml is not valid", list(found))
+    return with_selection(
+        settings,
+        select=[code.upper() for code in select],
+        ignore=[code.upper() for code in ignore],
+    )
 
 
 def _root_for(run: State, paths: list[Path] | None) -> Path:
