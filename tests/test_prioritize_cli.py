@@ -220,3 +220,23 @@ def test_explain_a_closed_requirement(backlog: DataRepo, cli: CliRun) -> None:
     )
     out = run(cli, backlog, "--explain", "REQ-0007").stdout
     assert "score: 60   not ranked: status 'released' is not open" in out
+
+
+def test_budget_and_capacity_as_csv_and_markdown(backlog: DataRepo, cli: CliRun) -> None:
+    text = run(cli, backlog, "--budget", "1,000", "--capacity", "20", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["id"] for row in rows if row["chosen"] == "yes"] == ["REQ-0001", "REQ-0004"]
+    assert rows[0]["budget (CNY)"] == "100" and rows[0]["capacity (days)"] == "10"
+    left = next(row for row in rows if row["id"] == "REQ-0002")
+    assert left["reason"] == "needs 10 days; 0 left after the chosen items"
+    markdown = run(cli, backlog, "--budget", "150", "--format", "markdown").stdout
+    assert markdown.startswith("1 chosen, total score 72: the best possible total")
+
+
+def test_sensitivity_as_json(backlog: DataRepo, cli: CliRun) -> None:
+    document = json.loads(run(cli, backlog, "--sensitivity", "--format", "json").stdout)
+    assert document["top"] == 4
+    assert len(document["perturbations"]) == 10
+    assert {p["weight"] for p in document["perturbations"]} == set(document["weights"])
+    rice = run(cli, backlog, "--sensitivity", "--model", "ice", "--impute", "median")
+    assert rice.exit_code == 2 and "has no weights to perturb" in rice.stderr
