@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import CliRun, DataRepo
 from mitrm.core.splice import splice
+from mitrm.io.roundtrip import open_item
 from mitrm.io.yamlfile import load_yaml
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "edit"
@@ -121,6 +122,7 @@ def _unchanged(item: Path) -> None:
             "error: unknown field 'buisness_goal'\nhint: did you mean 'business_goal'?",
         ),
         (["set", "REQ-0007", "source.chanel=partner"], 2, "did you mean 'source.channel'?"),
+        (["set", "REQ-0007", "requester=Li"], 2, "did you mean 'source.requester'?"),
         (
             ["set", "REQ-0007", "due=someday"],
             2,
@@ -271,3 +273,25 @@ def test_a_symbolic_link_is_not_replaced(item: Path, data_repo: DataRepo, cli: C
     assert result.exit_code == 2
     assert f"{REL} is a symbolic link; nothing was changed" in result.stderr
     assert item.is_symlink() and real.read_text(encoding="utf-8") == SOURCE.read_text("utf-8")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=80).filter(lambda t: t.strip() == t and t))
+def test_any_text_set_reads_back_and_changes_nothing_else(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    root = tmp_path_factory.mktemp("prop")
+    (root / "requirements").mkdir()
+    shutil.copy(SOURCE, root / REL)
+    editable = open_item(root, REL)
+    editable.set(("background",), text)
+    editable.set(("title",), text)
+    expected = {**editable.data, "background": text, "title": text}
+    result = editable.checked(expected)
+    untouched = [
+        line
+        for line in SOURCE.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("title:")
+    ]
+    kept = result.splitlines()
+    assert all(line in kept for line in untouched)

@@ -184,7 +184,7 @@ def _edit(
             editable.set(assignment.loc, value)
     if target is not None and target != current:
         editable.set(("status",), target)
-    editable.save()
+    editable.save(new_data)
     for assignment, value in edits:
         op = "+=" if assignment.append else "="
         shown = "(removed)" if value is None else _show(value)
@@ -232,6 +232,7 @@ def renumber(
             "--file",
             help="Which file to renumber when OLD is used by several (after a merge).",
             dir_okay=False,
+            metavar="PATH",
         ),
     ] = None,
 ) -> int:
@@ -245,10 +246,10 @@ def renumber(
     import os
 
     from mitrm.core.editing import reference_locs
-    from mitrm.core.ids import fits_scheme, format_id, highest_number, renamed
+    from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, renamed
     from mitrm.errors import UnknownIdError, UsageError
     from mitrm.io.atomic import create_exclusive, write_atomic
-    from mitrm.io.drafts import files_mentioning, find_by_id, taken_names
+    from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
     from mitrm.io.gitrefs import names_on_branches
     from mitrm.io.roundtrip import check_writable, open_item
 
@@ -293,10 +294,19 @@ def renumber(
         )
     if new == old:
         raise UsageError(f"'{old}' already has this id")
-    clash = find_by_id(root, settings, new)
+    # One pass over the files: those that hold NEW, and those that may refer to OLD.
+    mentions = list(files_mentioning(root, old, new))
+    clash = [
+        rel
+        for rel, _kind in item_names(root)
+        if id_of_name(rel.rsplit("/", 1)[-1], scheme.prefix) == new
+    ]
+    clash += [
+        rel for rel, _kind, data in mentions if data and str(data.get("id", "")).strip() == new
+    ]
     if clash:
         raise UsageError(
-            f"'{new}' already exists: {clash[0].path}; nothing was changed",
+            f"'{new}' already exists: {clash[0]}; nothing was changed",
             hint=f"pick a free id, or leave NEW out to take the next free one: "
             f"mitrm renumber {old}",
         )
@@ -306,7 +316,7 @@ def renumber(
     updates: dict[str, Any] = {}
     skipped: list[str] = []
     unread: list[str] = []
-    for rel, kind_of_file, data in files_mentioning(root, old):
+    for rel, kind_of_file, data in mentions:
         if data is None:
             unread.append(rel)
             continue
@@ -343,7 +353,7 @@ def renumber(
     err = sys.stderr
     err.write(f"renumbered {old} -> {new}: {holder.path} -> {new_rel}\n")
     if updates:
-        err.write(f"updated references in {len(updates)} file(s): {', '.join(updates)}\n")
+        err.write(f"updated references in {len(updates)} file(s): {', '.join(sorted(updates))}\n")
     if skipped:
         err.write(
             f"note: left the references to '{old}' in {', '.join(skipped)} as they are: "

@@ -40,8 +40,8 @@ def register(app: typer.Typer) -> None:
     edit.register(app)
 
 
-def _opt(help_text: str) -> Any:
-    return typer.Option(help=help_text, show_default=False)
+def _opt(help_text: str, metavar: str = "TEXT") -> Any:
+    return typer.Option(help=help_text, show_default=False, metavar=metavar)
 
 
 def new(
@@ -52,30 +52,42 @@ def new(
     ],
     title: Annotated[str | None, _opt("Title (all kinds).")] = None,
     type_: Annotated[
-        str | None, typer.Option("--type", help="Requirement type.", show_default=False)
+        str | None,
+        typer.Option(
+            "--type",
+            help="Requirement type: feature, improvement, defect, security...",
+            show_default=False,
+            metavar="TYPE",
+        ),
     ] = None,
-    channel: Annotated[str | None, _opt("Requirement source channel.")] = None,
+    channel: Annotated[
+        str | None, _opt("Requirement source channel: internal, customer, partner...", "CHANNEL")
+    ] = None,
     department: Annotated[str | None, _opt("Requesting department.")] = None,
     requester: Annotated[str | None, _opt("Who asked (default: git config user.name).")] = None,
     description: Annotated[str | None, _opt("Description (all kinds).")] = None,
     business_goal: Annotated[str | None, _opt("Requirement business goal.")] = None,
-    due: Annotated[str | None, _opt("Requirement due date, YYYY-MM-DD.")] = None,
+    due: Annotated[str | None, _opt("Requirement due date.", "YYYY-MM-DD")] = None,
     owner: Annotated[str | None, _opt("Plan owner (default: git config user.name).")] = None,
     requirement: Annotated[
-        list[str] | None, _opt("Plan: a requirement in scope (repeatable).")
+        list[str] | None, _opt("Plan: a requirement in scope (repeatable).", "ID")
     ] = None,
-    start: Annotated[str | None, _opt("Plan start date.")] = None,
-    end: Annotated[str | None, _opt("Plan end date.")] = None,
+    start: Annotated[str | None, _opt("Plan start date.", "YYYY-MM-DD")] = None,
+    end: Annotated[str | None, _opt("Plan end date.", "YYYY-MM-DD")] = None,
     target: Annotated[
-        list[str] | None, _opt("Change: a requirement or plan it changes (repeatable).")
+        list[str] | None, _opt("Change: a requirement or plan it changes (repeatable).", "ID")
     ] = None,
-    reason: Annotated[str | None, _opt("Change reason.")] = None,
+    reason: Annotated[
+        str | None, _opt("Change reason: market, competitor, regulation, business...", "REASON")
+    ] = None,
     proposed_change: Annotated[str | None, _opt("Change: the proposed change.")] = None,
     requested_by: Annotated[
         str | None, _opt("Change: who asks (default: git config user.name).")
     ] = None,
-    tag: Annotated[list[str] | None, _opt("A tag (repeatable).")] = None,
-    slug: Annotated[str | None, _opt("File name after the id (default: from the title).")] = None,
+    tag: Annotated[list[str] | None, _opt("A tag (repeatable).", "TAG")] = None,
+    slug: Annotated[
+        str | None, _opt("File name after the id (default: from the title).", "SLUG")
+    ] = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never ask; fail (exit 2) if a field is missing.")
     ] = False,
@@ -90,7 +102,9 @@ def new(
     edit: Annotated[
         bool, typer.Option("--edit", help="Open the new file in $EDITOR, then validate it.")
     ] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text (the path) or json.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text (the path) or json.", metavar="FORMAT")
+    ] = "text",
 ) -> int:
     """Draft a new item: asks on a terminal, takes every field as an option, prints the path.
 

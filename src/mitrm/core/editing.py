@@ -98,14 +98,26 @@ def field_type(kind: Kind, loc: Loc) -> Any:
             where = format_loc(loc[:depth])
             message = f"unknown field '{format_loc(loc[: depth + 1])}'"
             close = difflib.get_close_matches(str(part), list(fields), n=1, cutoff=0.6)
-            hint = (
-                f"did you mean '{format_loc((*loc[:depth], close[0]))}'?"
-                if close
-                else f"fields{' of ' + where if where else ''}: {', '.join(fields)}"
-            )
+            nested = _nested_paths(current, str(part))
+            if close:
+                hint = f"did you mean '{format_loc((*loc[:depth], close[0]))}'?"
+            elif nested:
+                hint = f"did you mean '{format_loc((*loc[:depth], *nested[0]))}'?"
+            else:
+                hint = f"fields{' of ' + where if where else ''}: {', '.join(fields)}"
             raise UsageError(message, hint=hint)
         current = fields[part].annotation
     return _unwrap(current)
+
+
+def _nested_paths(model: type[BaseModel], name: str) -> list[tuple[str, str]]:
+    """``(parent, name)`` for each sub-mapping of ``model`` that has a field ``name``."""
+    found = []
+    for parent, info in model.model_fields.items():
+        inner = _unwrap(info.annotation)
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and name in inner.model_fields:
+            found.append((parent, name))
+    return found
 
 
 def field_order(kind: Kind, loc: Loc) -> list[str]:

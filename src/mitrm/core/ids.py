@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from mitrm.core.models.settings import IdScheme, Shard
 
@@ -18,18 +19,23 @@ def format_id(scheme: IdScheme, number: int) -> str:
     return f"{scheme.prefix}-{number:0{scheme.digits}d}"
 
 
+@lru_cache(maxsize=32)
+def _leading_id(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"({re.escape(prefix)}-([0-9]+))(?=$|[-._])")
+
+
 def id_number(text: str, prefix: str) -> int | None:
     """The number of the id at the start of ``text`` (an id or a file name), if it has ``prefix``.
 
     ``REQ-0012-fast-checkout.yaml`` gives 12; ``PLAN-0001`` gives None for prefix REQ.
     """
-    match = re.match(rf"{re.escape(prefix)}-([0-9]+)(?=$|[-._])", text)
-    return int(match.group(1)) if match else None
+    match = _leading_id(prefix).match(text)
+    return int(match.group(2)) if match else None
 
 
 def id_of_name(name: str, prefix: str) -> str | None:
     """The id at the start of a file name (``REQ-0012-x.yaml`` -> ``REQ-0012``)."""
-    match = re.match(rf"({re.escape(prefix)}-[0-9]+)(?=$|[-._])", name)
+    match = _leading_id(prefix).match(name)
     return match.group(1) if match else None
 
 

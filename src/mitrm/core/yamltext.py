@@ -29,6 +29,12 @@ _NEEDS_ESCAPE = re.compile(
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
 
 
+def needs_escape(text: str) -> bool:
+    """Whether ``text`` holds characters that must be escaped (control characters, and
+    the line separators YAML 1.1 reads as line breaks: U+0085, U+2028, U+2029)."""
+    return _NEEDS_ESCAPE.search(text.replace("\n", "").replace("\t", "")) is not None
+
+
 def misread(text: str) -> bool:
     """Whether YAML 1.1 (PyYAML, most tools) reads plain ``text`` as something other than text."""
     return _TYPED.fullmatch(text) is not None
@@ -86,7 +92,8 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _block_ok(text: str) -> bool:
+def block_ok(text: str) -> bool:
+    """Whether ``text`` can be written as a block scalar (``|-`` or ``>-``) and read back."""
     if _NEEDS_ESCAPE.search(text.replace("\n", "").replace("\t", "")) or "\r" in text:
         return False
     if text != text.strip() or not text:
@@ -107,10 +114,10 @@ def scalar_lines(key: str, value: object, indent: int) -> list[str]:
         return [f"{pad}{key}:"]
     text = str(value)
     inner = pad + "  "
-    if "\n" in text and _block_ok(text):
+    if "\n" in text and block_ok(text):
         return [f"{pad}{key}: |-", *[inner + line if line else "" for line in text.split("\n")]]
     room = WIDTH - len(pad) - len(key) - 2
-    if len(text) > room and _block_ok(text) and "\n" not in text:
+    if len(text) > room and block_ok(text) and "\n" not in text:
         return [f"{pad}{key}: >-", *[inner + line for line in _wrap(text, WIDTH - len(inner))]]
     return [f"{pad}{key}: {text if plain_ok(text) else double_quoted(text)}"]
 

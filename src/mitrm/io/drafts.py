@@ -16,7 +16,6 @@ from mitrm.core.models import Kind, Settings
 from mitrm.errors import UsageError
 from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
-from mitrm.io.discovery import discover
 from mitrm.io.gitrefs import names_on_branches
 from mitrm.io.yamlfile import parse_bytes
 
@@ -41,10 +40,11 @@ def kind_of_id(settings: Settings, item_id: str) -> Kind | None:
 
 def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
     """Every file holding ``item_id``: by file name first, then by reading the files."""
+    prefix = item_id.split("-", 1)[0]
     named = [
-        Found(item.path, item.kind)
-        for item in discover(root)
-        if id_of_name(item.path.rsplit("/", 1)[-1], item_id.split("-", 1)[0]) == item_id
+        Found(rel, kind)
+        for rel, kind in item_names(root)
+        if id_of_name(rel.rsplit("/", 1)[-1], prefix) == item_id
     ]
     if named:
         return named
@@ -56,23 +56,52 @@ def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
     return found
 
 
-def files_mentioning(root: Path, text: str) -> Iterator[tuple[str, Kind, dict[str, Any] | None]]:
-    """Item files whose bytes contain ``text``, parsed (None when unreadable or invalid).
+def _item_files(root: Path) -> Iterator[tuple[str, Kind, str, bool]]:
+    """(relative path, kind, full path, is a symlink) of every item file, as ``discover``
+    finds them but without a stat call per file."""
+    for kind in Kind:
+        stack = [(str(root / kind.folder), kind.folder)]
+        while stack:
+            folder, rel_dir = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{rel_dir}/{entry.name}"))
+                elif entry.name.endswith((".yaml", ".yml")):
+                    yield f"{rel_dir}/{entry.name}", kind, entry.path, entry.is_symlink()
+
+
+def item_names(root: Path) -> Iterator[tuple[str, Kind]]:
+    """Relative path and kind of every item file."""
+    for rel, kind, _full, _link in _item_files(root):
+        yield rel, kind
+
+
+def files_mentioning(root: Path, *texts: str) -> Iterator[tuple[str, Kind, dict[str, Any] | None]]:
+    """Item files whose bytes contain any of ``texts``, parsed (None when unreadable or invalid).
 
     A file that does not contain an id cannot hold or refer to it, so most
-    files are only read, never parsed.
+    files are only read, never parsed. Links that lead outside the repo are
+    not read (as ``mitrm validate`` does).
     """
-    needle = text.encode("utf-8")
-    for item in discover(root):
-        if item.outside:
+    needles = [text.encode("utf-8") for text in texts]
+    inside = os.path.realpath(root)
+    for rel, kind, full, link in _item_files(root):
+        if link and os.path.commonpath([inside, os.path.realpath(full)]) != inside:
             continue
         try:
-            raw = (root / item.path).read_bytes()
+            with open(full, "rb") as handle:
+                raw = handle.read()
         except OSError:
-            yield item.path, item.kind, None
+            yield rel, kind, None
             continue
-        if needle in raw:
-            yield item.path, item.kind, parse_bytes(raw, item.path).data
+        if any(needle in raw for needle in needles):
+            yield rel, kind, parse_bytes(raw, rel).data
 
 
 def schema_ref(root: Path, settings: Settings, kind: Kind, folder: Path) -> str:
@@ -103,8 +132,8 @@ def _relative(target: Path, folder: Path) -> str:
 
 
 def taken_names(root: Path, kind: Kind) -> list[str]:
-    """File names of ``kind`` in the working tree and on every local and remote branch."""
-    names = [item.path for item in discover(root) if item.kind is kind]
+    """File names of ``kind`` in the working tree and added on other local or remote branches."""
+    names = [name for _folder, _dirs, files in os.walk(root / kind.folder) for name in files]
     names += names_on_branches(root, [kind.folder])
     return names
 
@@ -126,12 +155,17 @@ def _reserve(root: Path, item_id: str) -> Path | None:
     return lock
 
 
-def _exists(root: Path, kind: Kind, item_id: str, prefix: str) -> bool:
-    base = root / kind.folder
-    for _folder, _dirs, files in os.walk(base):
-        if any(id_of_name(name, prefix) == item_id for name in files):
-            return True
-    return False
+def _exists(folder: Path, item_id: str, prefix: str) -> bool:
+    """Whether ``folder`` holds a file of ``item_id`` now.
+
+    Runs creating the same id put it in the same folder (the shard follows the
+    number), so this folder is the only place a concurrent run can have used.
+    """
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return any(id_of_name(name, prefix) == item_id for name in names)
 
 
 def create_item(
@@ -160,7 +194,7 @@ def create_item(
             number += 1
             continue
         try:
-            if _exists(root, kind, item_id, scheme.prefix):
+            if _exists(folder, item_id, scheme.prefix):
                 number += 1
                 continue
             path = folder / file_name(item_id, slug)

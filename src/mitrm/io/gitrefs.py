@@ -32,40 +32,30 @@ def _git(root: Path, *args: str, stdin: str | None = None) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def branch_heads(root: Path) -> list[str]:
-    """The distinct commits at the tip of every local and remote-tracking branch."""
-    out = _git(root, "for-each-ref", "--format=%(objectname)", "refs/heads", "refs/remotes")
+def names_on_branches(root: Path, folders: Sequence[str]) -> list[str]:
+    """Paths (relative to ``root``) under ``folders`` added on any other branch.
+
+    One ``git log`` over the commits of every local and remote-tracking branch
+    that the current branch does not have yet: the files they add are the ids
+    other people have taken since the branches split. Its cost follows the
+    number of those commits, not the size of the repository.
+    """
+    args = [
+        "log",
+        "--branches",
+        "--remotes",
+        "--no-renames",
+        "--diff-filter=A",
+        "--name-only",
+        "--format=",
+        "--relative",
+    ]
+    out = _git(root, *args, "--not", "HEAD", "--", *folders)
+    if out is None:  # no commit yet: every branch is "other"
+        out = _git(root, *args, "--", *folders)
     if not out:
         return []
-    return list(dict.fromkeys(line.strip() for line in out.splitlines() if line.strip()))
-
-
-def names_on_branches(root: Path, folders: Sequence[str]) -> list[str]:
-    """Paths (relative to ``root``) under ``folders`` in the tree of every branch tip.
-
-    Branches mostly share their item folders, so the folders' trees are looked
-    up for all tips in one ``git cat-file --batch-check`` and each distinct tree
-    is listed once: a handful of git calls however many branches there are.
-    """
-    heads = branch_heads(root)
-    if not heads:
-        return []
-    prefix = (_git(root, "rev-parse", "--show-prefix") or "").strip()
-    wanted = [(folder, f"{head}:{prefix}{folder}") for head in heads for folder in folders]
-    out = _git(root, "cat-file", "--batch-check", stdin="".join(f"{spec}\n" for _, spec in wanted))
-    if out is None:
-        return []
-    trees: dict[str, str] = {}  # tree sha -> folder
-    for (folder, _spec), line in zip(wanted, out.splitlines(), strict=False):
-        parts = line.split()
-        if len(parts) >= 2 and parts[1] == "tree":
-            trees.setdefault(parts[0], folder)
-    names: list[str] = []
-    for tree, folder in trees.items():
-        listed = _git(root, "ls-tree", "-r", "--name-only", "--full-tree", tree)
-        if listed:
-            names += [f"{folder}/{name}" for name in listed.splitlines()]
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(line for line in out.splitlines() if line.strip()))
 
 
 def user_name(root: Path) -> str | None:

@@ -22,8 +22,8 @@ from typing import Any
 
 from mitrm.core.diagnostics import Loc, format_loc
 from mitrm.core.splice import splice
-from mitrm.core.yamltext import misread
-from mitrm.errors import DataError, UsageError
+from mitrm.core.yamltext import block_ok, misread, needs_escape
+from mitrm.errors import DataError, MitrmError, UsageError
 from mitrm.io.atomic import write_atomic
 from mitrm.io.yamlfile import parse_bytes
 
@@ -194,9 +194,24 @@ class Editable:
         """The file's text as read (byte order mark and line ends included)."""
         return self.bom + (self.text.replace("\n", "\r\n") if self.crlf else self.text)
 
-    def save(self) -> str:
-        """Write the edited text atomically; return it."""
+    def checked(self, expected: dict[str, Any]) -> str:
+        """The edited text, after making sure it reads back as ``expected``.
+
+        A safety net under the YAML writer: if the text would read back as
+        anything else, nothing is written (an internal error, exit 3).
+        """
         text = self.result()
+        loaded = parse_bytes(text.encode("utf-8"), self.rel)
+        if loaded.data != expected:
+            raise MitrmError(
+                f"{self.rel}: the edited file would not read back as intended; "
+                "nothing was changed (this is a bug in mitrm, please report it)"
+            )
+        return text
+
+    def save(self, expected: dict[str, Any] | None = None) -> str:
+        """Write the edited text atomically (checked against ``expected``); return it."""
+        text = self.result() if expected is None else self.checked(expected)
         if text != self.original():
             write_atomic(self.path, text)
         return text
@@ -231,9 +246,15 @@ def _get(parent: Any, key: str | int) -> Any:
 
 def _to_node(value: Any) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
+    from ruamel.yaml.scalarstring import (
+        DoubleQuotedScalarString,
+        LiteralScalarString,
+        SingleQuotedScalarString,
+    )
 
-    if isinstance(value, str) and "\n" in value.strip("\n"):
+    if isinstance(value, str) and type(value) is str and needs_escape(value):
+        return DoubleQuotedScalarString(value)  # escaped: \N, \L, \x1b...
+    if isinstance(value, str) and "\n" in value and block_ok(value):
         return LiteralScalarString(value)
     if isinstance(value, str) and type(value) is str and misread(value):
         # ruamel writes YAML 1.2, where 'no' is text; PyYAML and most tools read 1.1.
