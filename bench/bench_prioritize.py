@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -23,8 +24,13 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 
 
-def timed(args: list[str], env: dict[str, str]) -> float:
-    """Wall-clock seconds of one run of ``mitrm ARGS``; a failed run stops the benchmark."""
+def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one run of ``mitrm ARGS``; a failure stops the benchmark.
+
+    CPU time (user + system of the child) shows the cost apart from other load on
+    a shared machine; wall-clock time is what a user waits.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mitrm", *args],
@@ -34,18 +40,23 @@ def timed(args: list[str], env: dict[str, str]) -> float:
         check=False,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"mitrm {' '.join(args)} failed ({done.returncode}): {done.stderr.decode()}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def bench(name: str, args: list[str], runs: int, env: dict[str, str]) -> None:
-    """Print the cold run and the median of ``runs`` warm runs."""
-    cold = timed(args, env)
+    """Print the cold run and the medians of ``runs`` warm runs (wall-clock and CPU)."""
+    cold, _ = timed(args, env)
     warm = [timed(args, env) for _ in range(runs)]
-    spread = ", ".join(f"{t:.2f}" for t in warm)
+    walls = [wall for wall, _ in warm]
+    cpus = [cpu for _, cpu in warm]
+    spread = ", ".join(f"{t:.2f}" for t in walls)
     print(
-        f"{name:<28} cold {cold:5.2f} s   warm median {statistics.median(warm):5.2f} s  ({spread})"
+        f"{name:<28} cold {cold:5.2f} s   warm median {statistics.median(walls):5.2f} s"
+        f" (cpu {statistics.median(cpus):4.2f} s)   runs: {spread}"
     )
 
 
@@ -73,7 +84,8 @@ def main() -> None:
                 check=True,
             )
         common = ["-C", str(repo), "prioritize", "--today", "2026-11-22"]
-        print(f"repo {repo}, {options.runs} warm runs each, {os.cpu_count()} cores")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"repo {repo}, {options.runs} warm runs each, {os.cpu_count()} cores, load {load}")
         bench("prioritize", common, options.runs, env)
         bench(
             f"prioritize --budget {options.budget}",

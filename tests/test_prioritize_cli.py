@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 
@@ -188,3 +189,54 @@ def test_off_scale_input_is_reported_by_validate(data_repo: DataRepo, cli: CliRu
         "MIT102 field 'scoring.impact': must be one of 3, 2, 1, 0.5, 0.25"
         in result.stdout + result.stderr
     )
+
+
+def test_explain_names_dependencies_that_cannot_order_it(backlog: DataRepo, cli: CliRun) -> None:
+    write(backlog, "REQ-0006", "Needs vague", value=5, extra="depends_on: [REQ-0005]\n")
+    out = run(cli, backlog, "--explain", "REQ-0006").stdout
+    assert "also depends on REQ-0005, open but not ranked here" in out
+    document = json.loads(run(cli, backlog, "--format", "json").stdout)
+    entry = next(e for e in document["ranked"] if e["id"] == "REQ-0006")
+    assert entry["waiting_on"] == ["REQ-0005"]
+
+
+def test_an_edited_file_is_read_again(backlog: DataRepo, cli: CliRun) -> None:
+    first = json.loads(run(cli, backlog, "--format", "json").stdout)
+    assert first["ranked"][0]["id"] == "REQ-0001"
+    path = next((backlog.root / "requirements").glob("REQ-0003-*.yaml"))
+    stat = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 1", "value: 5"), "utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    again = json.loads(run(cli, backlog, "--format", "json").stdout)
+    assert [e["id"] for e in again["ranked"]][:2] == ["REQ-0001", "REQ-0003"]
+
+
+def test_explain_a_closed_requirement(backlog: DataRepo, cli: CliRun) -> None:
+    backlog.write(
+        "requirements/REQ-0007-shipped.yaml",
+        "id: REQ-0007\ntitle: Shipped\ntype: feature\nstatus: released\n"
+        "estimate:\n  cost: 100\n  benefit: 250\n"
+        "scoring:\n  value: 3\n  urgency: 3\n  difficulty: 3\n  risk_reduction: 3\n",
+    )
+    out = run(cli, backlog, "--explain", "REQ-0007").stdout
+    assert "score: 60   not ranked: status 'released' is not open" in out
+
+
+def test_budget_and_capacity_as_csv_and_markdown(backlog: DataRepo, cli: CliRun) -> None:
+    text = run(cli, backlog, "--budget", "1,000", "--capacity", "20", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["id"] for row in rows if row["chosen"] == "yes"] == ["REQ-0001", "REQ-0004"]
+    assert rows[0]["budget (CNY)"] == "100" and rows[0]["capacity (days)"] == "10"
+    left = next(row for row in rows if row["id"] == "REQ-0002")
+    assert left["reason"] == "needs 10 days; 0 left after the chosen items"
+    markdown = run(cli, backlog, "--budget", "150", "--format", "markdown").stdout
+    assert markdown.startswith("1 chosen, total score 72: the best possible total")
+
+
+def test_sensitivity_as_json(backlog: DataRepo, cli: CliRun) -> None:
+    document = json.loads(run(cli, backlog, "--sensitivity", "--format", "json").stdout)
+    assert document["top"] == 4
+    assert len(document["perturbations"]) == 10
+    assert {p["weight"] for p in document["perturbations"]} == set(document["weights"])
+    rice = run(cli, backlog, "--sensitivity", "--model", "ice", "--impute", "median")
+    assert rice.exit_code == 2 and "has no weights to perturb" in rice.stderr

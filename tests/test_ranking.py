@@ -136,3 +136,8 @@ def test_ranking_is_a_deterministic_permutation_respecting_dependencies(
     assert [(e.rank, e.id, e.score.value) for e in again.entries] == [
         (e.rank, e.id, e.score.value) for e in ranking.entries
     ]
+
+
+def test_a_duplicated_id_is_ranked_once() -> None:
+    ranking = rank([full("REQ-0001", value=5), full("REQ-0001", value=1)])
+    assert [(e.id, e.score.value) for e in ranking.entries] == [("REQ-0001", 81.0)]

@@ -79,7 +79,7 @@ def test_reasons_for_leaving_out() -> None:
     assert chosen(result) == ["REQ-0006"]
     assert reasons == {
         "REQ-0002": "its cost is in EUR; the budget is in CNY",
-        "REQ-0003": "depends on REQ-0009, which does not exist",
+        "REQ-0003": "depends on REQ-0009, which does not exist (or its file is not valid)",
         "REQ-0004": "depends on REQ-0003, which cannot be chosen",
         "REQ-0005": "depends on REQ-0008, which is rejected",
     }
@@ -176,3 +176,37 @@ def test_moscow_wont_is_never_chosen() -> None:
     )
     assert chosen(result) == ["REQ-0002"]
     assert result.left_out[0].reason == "MoSCoW 'wont': not to be done this time"
+
+
+@hsettings(max_examples=80, deadline=None)
+@given(instances())
+def test_exact_through_the_coarse_pass_and_reduction(instance) -> None:  # type: ignore[no-untyped-def]
+    # Tiny limits force the path large repos take: coarse DP, reduction, then DP or search.
+    from unittest import mock
+
+    from mitrm.core import knapsack
+
+    items, budget = instance
+    limits = [Limit("budget", Decimal(budget * 250), "CNY")]
+    with (
+        mock.patch.object(knapsack, "DP_WORK_LIMIT", 40),
+        mock.patch.object(knapsack, "COARSE_WORK_LIMIT", 20),
+    ):
+        result = choose(items, 0, limits=limits)
+    assert result.optimal
+    assert result.total_score == pytest.approx(brute_force(items, limits))
+    assert result.total_score >= result.greedy_score - 1e-9
+
+
+def test_a_filtered_out_dependency_under_way_is_taken_as_paid_for() -> None:
+    building = full("REQ-0001", status="in_progress", cost=50)
+    waiting = full("REQ-0002", status="approved", cost=50)
+    items = [
+        full("REQ-0003", cost=10, depends_on=["REQ-0001"]),
+        full("REQ-0004", cost=10, depends_on=["REQ-0002"]),
+    ]
+    result = choose(items, 100, everything=[*items, building, waiting])
+    assert chosen(result) == ["REQ-0003"]
+    assert result.left_out[0].reason == (
+        "depends on REQ-0002, which is not in this selection (filtered out)"
+    )

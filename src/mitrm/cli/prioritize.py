@@ -56,7 +56,10 @@ def prioritize(
     model: Annotated[
         str | None,
         typer.Option(
-            "--model", "-m", help="weighted, rice, wsjf, ice or moscow (default: mitrm.yaml)."
+            "--model",
+            "-m",
+            metavar="MODEL",
+            help="weighted, rice, wsjf, ice or moscow (default: mitrm.yaml).",
         ),
     ] = None,
     explain: Annotated[
@@ -77,24 +80,33 @@ def prioritize(
     ] = None,
     sensitivity: Annotated[
         bool,
-        typer.Option("--sensitivity", help="How stable the top 10 is when each weight moves 20 %."),
+        typer.Option(
+            "--sensitivity", help="How stable the top 10 is when each weight moves +/-20 %."
+        ),
     ] = False,
     impute: Annotated[
         str | None,
         typer.Option("--impute", metavar="median", help="Fill missing inputs with the median."),
     ] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", "-s", help="Repeatable.")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option("--status", "-s", metavar="STATUS", help="Open status (repeatable)."),
+    ] = None,
     type_: Annotated[
-        list[str] | None, typer.Option("--type", "-t", help="Requirement type (repeatable).")
+        list[str] | None,
+        typer.Option("--type", "-t", metavar="TYPE", help="Requirement type (repeatable)."),
     ] = None,
     tag: Annotated[
-        list[str] | None, typer.Option("--tag", help="Has this tag (repeatable: all).")
+        list[str] | None,
+        typer.Option("--tag", metavar="TAG", help="Has this tag (repeatable: all)."),
     ] = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", help="Business or IT owner, or requester.")
+        str | None,
+        typer.Option("--owner", metavar="NAME", help="Business or IT owner, or requester."),
     ] = None,
     top: Annotated[
-        int | None, typer.Option("--top", "-n", min=1, help="Show only the first N ranked.")
+        int | None,
+        typer.Option("--top", "-n", min=1, metavar="N", help="Show only the first N ranked."),
     ] = None,
     today: Annotated[
         str | None,
@@ -135,7 +147,16 @@ def prioritize(
     everything = repo.requirements()
     wanted = Filter.build(statuses=status, types=type_, tags=tag, owner=owner)
     chosen = [req for req in everything if matches(req, wanted)]
-    prepared = prepare(chosen, settings=settings.scoring, today=day, model=model, impute=impute)
+    from mitrm.core.ranking import is_open
+
+    prepared = prepare(
+        chosen,
+        settings=settings.scoring,
+        today=day,
+        model=model,
+        impute=impute,
+        open_elsewhere=[req.id for req in everything if is_open(req)],
+    )
     ranking = rank_prepared(prepared, weights=what_if)
     if explain is not None:
         return out.explain(ranking, explain, everything, prepared, fmt)

@@ -108,6 +108,7 @@ def entry_json(entry: RankedEntry) -> dict[str, Any]:
         "natural_rank": entry.natural_rank,
         "moved_by_dependency": entry.moved_by_dependency,
         "after": list(entry.after),
+        "waiting_on": list(entry.waiting_on),
     }
 
 
@@ -195,7 +196,7 @@ def explain(
     fmt: ListFormat,
 ) -> int:
     """Print every term of one item's score, its rules and its dependency moves."""
-    from mitrm.core.scoring.registry import combine
+    from mitrm.core.ranking import score_item
 
     found = ranking.find(item_id)
     req = next((r for r in everything if r.id == item_id), None)
@@ -203,14 +204,7 @@ def explain(
         raise UnknownIdError(f"no requirement has the id '{item_id}'", hint="see 'mitrm list'")
     if found is None:
         # Closed or filtered out: score it anyway, but say it is not ranked.
-        from mitrm.core.scoring import make_context
-        from mitrm.core.scoring.registry import gather
-
-        model = prepared.model
-        ctx = make_context(
-            prepared.settings, model=model, today=prepared.today, weights=ranking.weights
-        )
-        score = combine(gather([req], model=model, ctx=ctx), model=model, ctx=ctx)[0]
+        score = score_item(prepared, req, weights=ranking.weights)
         why = (
             f"not ranked: status '{req.status.value}' is not open"
             if not is_open(req)
@@ -248,6 +242,7 @@ def _explain_score(
             "missing": list(score.missing),
             "moved_by_dependency": entry.moved_by_dependency if entry else None,
             "after": list(entry.after) if entry else [],
+            "waiting_on": list(entry.waiting_on) if entry else [],
             "note": why,
         }
         emit_json(document)
@@ -284,6 +279,11 @@ def _explain_score(
         notes.append(entry.moved_by_dependency)
     if entry and entry.after:
         notes.append(f"ranks after what it depends on: {', '.join(entry.after)}")
+    if entry and entry.waiting_on:
+        notes.append(
+            f"also depends on {', '.join(entry.waiting_on)}, open but not ranked here "
+            "(unscored or filtered out), so they cannot order it"
+        )
     if notes:
         write("\ndependencies:\n" + "".join(f"  - {note}\n" for note in notes))
     write(

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mitrm.core.models import Requirement, RequirementStatus
 from mitrm.core.models.settings import ScoringSettings
@@ -39,16 +40,14 @@ class RankedEntry:
     score: Score
     moved_by_dependency: str | None = None
     after: tuple[str, ...] = ()
+    waiting_on: tuple[str, ...] = ()
+    id: str = field(init=False)
+    title: str = field(init=False)
 
-    @property
-    def id(self) -> str:
-        """The requirement's id."""
-        return self.req.id
-
-    @property
-    def title(self) -> str:
-        """The requirement's title."""
-        return self.req.title
+    def __post_init__(self) -> None:
+        # Plain attributes rather than properties: selection reads them very often.
+        object.__setattr__(self, "id", self.req.id)
+        object.__setattr__(self, "title", self.req.title)
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,7 @@ class Ranking:
 _NUMBER = re.compile(r"^(.*?)(\d+)$")
 
 
+@lru_cache(maxsize=1 << 16)
 def id_key(item_id: str) -> tuple[str, int, str]:
     """Sort ids by prefix then number, so REQ-9 comes before REQ-10 whatever the padding."""
     match = _NUMBER.match(item_id)
@@ -189,6 +189,7 @@ class Prepared:
     today: dt.date
     gathered: list[Gathered]
     impute: str | None
+    open_ids: frozenset[str] = frozenset()
 
 
 def prepare(
@@ -198,15 +199,28 @@ def prepare(
     today: dt.date,
     model: str | None = None,
     impute: str | None = None,
+    open_elsewhere: Iterable[str] | None = None,
 ) -> Prepared:
-    """Pick the open requirements, check them for cycles, and gather their inputs."""
+    """Pick the open requirements, check them for cycles, and gather their inputs.
+
+    ``open_elsewhere`` names open requirements left out by filters, so that an
+    entry can say it waits on them.
+    """
     chosen = get_model(model or settings.model)
     if impute is not None and impute != "median":
         raise UsageError(f"unknown --impute method '{impute}'; use: median")
-    open_reqs = [req for req in requirements if is_open(req)]
+    # An id used twice (MIT201) is ranked once, as the first file has it.
+    seen: set[str] = set()
+    open_reqs = []
+    for req in requirements:
+        if is_open(req) and req.id not in seen:
+            seen.add(req.id)
+            open_reqs.append(req)
     check_cycles(open_reqs)
+    all_open = {req.id for req in open_reqs} | set(open_elsewhere or ())
     ctx = make_context(settings, model=chosen, today=today)
-    return Prepared(chosen, settings, today, gather(open_reqs, model=chosen, ctx=ctx), impute)
+    gathered = gather(open_reqs, model=chosen, ctx=ctx)
+    return Prepared(chosen, settings, today, gathered, impute, frozenset(all_open))
 
 
 def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = None) -> Ranking:
@@ -225,6 +239,7 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         else:
             scored.append((_order_key(entry.req, score), entry.req, score))
     scored.sort(key=lambda item: item[0])
+    open_ids = prepared.open_ids
     by_id = {req.id: (key, req, score) for key, req, score in scored}
     natural = [req.id for _, req, _ in scored]
     natural_rank = {item: index + 1 for index, item in enumerate(natural)}
@@ -253,7 +268,9 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
             rank = entries[-1].rank
         previous = tie
         after = tuple(d for d in req.depends_on if d in by_id)
-        entries.append(RankedEntry(rank, natural_rank[item], req, score, moved, after))
+        # Open dependencies outside the ranking (unscored, filtered out) cannot order it.
+        waiting = tuple(d for d in req.depends_on if d in open_ids and d not in by_id)
+        entries.append(RankedEntry(rank, natural_rank[item], req, score, moved, after, waiting))
     unscored.sort(key=lambda entry: id_key(entry.id))
     return Ranking(
         model=model.name,
@@ -264,6 +281,16 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         unscored=tuple(unscored),
         imputed=medians or {},
     )
+
+
+def score_item(
+    prepared: Prepared, req: Requirement, *, weights: Mapping[str, float] | None = None
+) -> Score:
+    """One requirement's score under the prepared model, ranked or not (for ``--explain``)."""
+    ctx = make_context(
+        prepared.settings, model=prepared.model, today=prepared.today, weights=weights
+    )
+    return combine(gather([req], model=prepared.model, ctx=ctx), model=prepared.model, ctx=ctx)[0]
 
 
 def rank_backlog(

@@ -355,12 +355,21 @@ def load_repository(
         for item in files:
             record = Record(path=item.path, kind=item.kind)
             records.append(record)
+            # A file whose stat matches the cache's record is not read again (issue 4).
+            known = _cached_key(cache, item)
+            if known is not None and (hit := cache.entries.get(known)) is not None:
+                keys.add(known)
+                record.data, record.diagnostics = hit[0], list(hit[1])
+                continue
             raw = _read(root, item)
             if isinstance(raw, Diagnostic):
                 record.diagnostics.append(raw)
                 continue
             key = content_key(item.path, raw)
             keys.add(key)
+            if item.stat is not None and cache.stats.get(item.path) != (*item.stat, key):
+                cache.stats[item.path] = (*item.stat, key)
+                cache.dirty = True
             hit = cache.entries.get(key)
             if hit is None:
                 pending.append((item, raw))
