@@ -151,3 +151,20 @@ def test_pipeline_files_are_yaml_that_name_the_commands() -> None:
     for command in ("mitrm validate --changed-since", "mitrm changelog", "mitrm report --out"):
         assert command in gitlab_text, command
     assert gitlab["variables"]["GIT_DEPTH"] == "0"
+
+
+def test_waivers_are_listed_in_the_portfolio(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.requirement(
+        "REQ-0001",
+        "Checkout",
+        waivers="[{rule: MIT403, reason: 'Date set by the campaign plan', by: Chen Jie}]",
+    )
+    out = data_repo.root / "public"
+    result = cli("-C", str(data_repo.root), "report", "--out", str(out))
+    assert result.exit_code == 0, result.stderr
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "## Waived rules" in index
+    assert (
+        "| [REQ-0001](requirements/REQ-0001.md) | MIT403 | Date set by the campaign plan "
+        "| Chen Jie | - |" in index
+    )

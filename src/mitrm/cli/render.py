@@ -91,7 +91,8 @@ def portfolio_inputs(
         facts = history_facts(root, settings, as_of=when)
         if facts.note and facts.shallow:
             sys.stderr.write(f"warning: {facts.note}\n")
-    quality = check_files(root, settings=settings, today=when).diagnostics
+    scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
+    quality = check_files(root, settings=settings, today=when, scores=scores).diagnostics
     return PortfolioInputs(
         backlog=backlog,
         metrics=facts.metrics,

@@ -131,7 +131,11 @@ def _extra_pages(
     ranking = rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
     digest = warm_digest(root)
     checked = check_files(
-        root, settings=settings, today=when, churn=digest.churn if digest else None
+        root,
+        settings=settings,
+        today=when,
+        churn=digest.churn if digest else None,
+        scores={e.id: e.score.value for e in ranking.entries if e.score.value is not None},
     )
     diagnostics = sorted(
         checked.diagnostics + (digest.unapproved if digest else []), key=lambda d: d.sort_key()

@@ -15,6 +15,7 @@ from mitrm.core.models.plan import PlanStatus
 from mitrm.core.models.requirement import RequirementStatus
 from mitrm.core.render import checklists
 from mitrm.core.render.context import Catalog, Ctx, doc_path, money, number, percent
+from mitrm.core.rules.waivers import list_waivers
 
 INDEX = "index.md"
 BACKLOG_TOP = 20
@@ -190,6 +191,23 @@ def _backlog(catalog: Catalog, backlog: Sequence[Mapping[str, Any]] | None) -> l
     return rows
 
 
+def _waivers(catalog: Catalog) -> list[Ctx]:
+    rows = []
+    for entry in list_waivers(catalog.by_id.values()):
+        item = catalog.by_id.get(entry.item)
+        rows.append(
+            {
+                "id": entry.item,
+                "link": doc_path(item) if item else None,
+                "rule": entry.rule,
+                "reason": entry.reason,
+                "by": entry.by,
+                "until": entry.until.isoformat() if entry.until else None,
+            }
+        )
+    return rows
+
+
 def portfolio(
     catalog: Catalog,
     *,
@@ -258,6 +276,7 @@ def portfolio(
         "due": _due(catalog, as_of),
         "metrics": None if metrics is None else dict(sorted(metrics.items())),
         "pages": [{"label": label, "link": link} for label, link in pages],
+        "waivers": _waivers(catalog),
         "notes": list(notes),
         "quality": _quality(quality),
         "requirements": requirements,
