@@ -403,7 +403,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "waivers": ("Waived rules", "豁免的规则"),
     "no_waivers": ("No item waives a rule.", "没有条目豁免任何规则。"),
     "rule": ("Rule", "规则"),
-    "reason": ("Reason", "理由"),
+    "waiver_reason": ("Reason", "理由"),
     "waived_by": ("By", "批准人"),
     "until": ("Until", "有效期至"),
     "page_backlog": ("Full ranked backlog", "完整的优先级排序"),
