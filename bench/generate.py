@@ -50,13 +50,14 @@ def requirement(rng: random.Random, number: int, total: int) -> tuple[str, str]:
     """Return (file name, YAML text) of one requirement."""
     rid = f"REQ-{number:05d}"
     status = rng.choice(["draft", "submitted", "analysis", "approved", "approved", "planned"])
-    created = date(2024, 1, 1) + timedelta(days=rng.randrange(700))
-    due = created + timedelta(days=rng.randrange(30, 400))
+    created = date(2026, 6, 1) + timedelta(days=rng.randrange(170))
+    due = created + timedelta(days=rng.randrange(180, 540))
     deps = (
         sorted({f"REQ-{rng.randrange(1, number):05d}" for _ in range(rng.randrange(3))})
         if number > 1
         else []
     )
+    cost = rng.randrange(5, 500) * 1000
     lines = [
         "# yaml-language-server: $schema=../../schemas/requirement.schema.json",
         f"id: {rid}",
@@ -90,13 +91,14 @@ def requirement(rng: random.Random, number: int, total: int) -> tuple[str, str]:
         "  operational: high",
         "estimate:",
         f"  effort_days: {rng.randrange(2, 120)}",
-        f"  cost: {rng.randrange(5, 500) * 1000}",
-        f"  benefit: {rng.randrange(5, 900) * 1000}",
+        f"  cost: {cost}",
+        f"  benefit: {cost * rng.randrange(12, 40) // 10}",
         "scoring:",
         f"  value: {rng.randrange(1, 6)}",
         f"  urgency: {rng.randrange(1, 6)}",
         f"  difficulty: {rng.randrange(1, 6)}",
         f"  risk_reduction: {rng.randrange(1, 6)}",
+        "testing: {functional: true, security: true}",
         f"depends_on: [{', '.join(deps)}]",
         "tags: [web, q3]",
     ]

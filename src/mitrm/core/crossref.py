@@ -91,6 +91,8 @@ def _cycles(records: Sequence[Summary]) -> list[Diagnostic]:
         if record.kind is Kind.REQUIREMENT and record.id and record.id not in where:
             graph[record.id] = [ref for loc, ref in record.refs if loc[0] == "depends_on"]
             where[record.id] = record
+    # Only edges between requirements that exist can close a cycle; filter them once.
+    graph = {node: [c for c in deps if c in graph] for node, deps in graph.items()}
     index_of: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
@@ -108,7 +110,7 @@ def _cycles(records: Sequence[Summary]) -> list[Diagnostic]:
                 counter += 1
                 stack.append(node)
                 on_stack.add(node)
-            children = [c for c in graph.get(node, []) if c in graph]
+            children = graph[node]
             if child_index < len(children):
                 work.append((node, child_index + 1))
                 child = children[child_index]
