@@ -271,9 +271,16 @@ class _Builder:
                         k: self._read(before_blocks[k], k) for k in keys if k in before_blocks
                     }
                     after = {k: self._read(after_blocks[k], k) for k in keys if k in after_blocks}
-                    return diff_values(before, after)
                 except _Whole:
                     pass
+                else:
+                    # fields outside the changed ones read the same in both versions
+                    if not new.fields:
+                        for key, value in old.fields.items():
+                            new.fields[key] = after.get(key, ABSENT) if key in keys else value
+                    for key in keys:
+                        new.fields[key] = after.get(key, ABSENT)
+                    return diff_values(before, after)
         self._whole(old, old_path)
         self._whole(new, path)
         if old.problem is not None or new.problem is not None:
@@ -294,9 +301,13 @@ class _Builder:
         old = self.versions.get(change.old_blob) if change.old_blob != git.EMPTY else None
         new = self.versions.get(change.new_blob) if change.new_blob != git.EMPTY else None
         old_id = self._identity(old, change.old_path) if old is not None and old_kind else None
-        new_id = self._identity(new, change.new_path) if new is not None and new_kind else None
         if change.status == "C":
             old_id = None
+        early: list[FieldChange] | None = None
+        if old_id is not None and new is not None and new_kind:
+            # diff first: the new version then takes its unchanged fields from the old one
+            early = self._changes(old_id, old, new, change)
+        new_id = self._identity(new, change.new_path) if new is not None and new_kind else None
         events: list[Event] = []
         if old_id is not None and old_id != new_id:
             events.append(self._removed(commit, old_id, old_kind or "", change.old_path, old))
@@ -331,7 +342,12 @@ class _Builder:
                 targets,
             )
         else:
-            changes = [] if problem is not None else self._changes(new_id, old, new, change)
+            if problem is not None:
+                changes = []
+            elif early is not None:
+                changes = early
+            else:
+                changes = self._changes(new_id, old, new, change)
             problem = self._problem(new, change.new_path)
             if problem is not None:
                 title = status = None
