@@ -1,10 +1,10 @@
 """Turn git's log and old file versions into item events, parsing only what changed.
 
-Old versions are not parsed whole: each is cut into its top-level blocks
-(``status: ...``, ``estimate:`` and its indented lines) by a quick text scan,
-and only blocks whose text differs between two versions are parsed, once per
-distinct text. Files the scan cannot cut safely (anchors, flow style, document
-markers, conflict markers) are parsed whole with the regular loader.
+Two versions of a file share their text before the first and after the last
+difference; only the top-level fields in between are read, each distinct text
+once, by the quick reader where it can (``yamlblocks``) and by the YAML loader
+otherwise. Files that cannot be cut safely (anchors, flow style, document
+markers, conflict markers, not UTF-8) are parsed whole.
 """
 
 from __future__ import annotations
