@@ -316,3 +316,22 @@ def test_file_names_in_any_language(git_repo: DataRepo, cli: CliRun) -> None:
     out = cli("history", "REQ-0001", cwd=git_repo.root).stdout
     assert f"added as draft: {path}" in out
     assert "提交" in out and "status: draft -> submitted" in out
+
+
+def test_diff_and_item_metrics(git_repo: DataRepo, cli: CliRun) -> None:
+    long = "description: |\n  Make checkout fast.\n  On every phone.\n"
+    git_repo.commit({PATH: req("submitted").replace("description: Make checkout fast.\n", long)})
+    git_repo.commit(
+        {PATH: req("approved").replace("description: Make checkout fast.\n",
+                                       long.replace("every phone", "every phone and tablet"))},
+        "Approve, wider scope",
+    )  # fmt: skip
+    out = cli("history", "REQ-0001", "--diff", "--metrics", cwd=git_repo.root).stdout
+    assert "description: text changed (+1 -1 lines)" in out
+    assert "    -On every phone.\n    +On every phone and tablet.\n" in out
+    assert "time in status: submitted " in out and "changes after approval: 0" in out
+    document = history_json(cli, git_repo.root, "REQ-0001", "--metrics")
+    metrics = document["metrics"]
+    assert isinstance(metrics, dict)
+    assert set(metrics["time_in_status_days"]) == {"submitted", "approved"}
+    assert metrics["lead_time_days"] is None
