@@ -16,10 +16,30 @@ from pathlib import Path
 TYPES = ["feature", "improvement", "defect", "security", "compliance", "data", "integration"]
 CHANNELS = ["internal", "customer", "partner", "survey", "hotline"]
 DEPTS = ["Brand", "E-commerce", "CRM", "Growth", "Events", "市场部"]
-WORDS = (
-    "checkout campaign loyalty coupon landing page email segment funnel conversion "
-    "dashboard attribution partner feed catalogue search mobile app 会员 积分 优惠券 活动"
-).split()
+WORDS = [
+    "checkout",
+    "campaign",
+    "loyalty",
+    "coupon",
+    "landing",
+    "page",
+    "email",
+    "segment",
+    "funnel",
+    "conversion",
+    "dashboard",
+    "attribution",
+    "partner",
+    "feed",
+    "catalogue",
+    "search",
+    "mobile",
+    "app",
+    "会员",
+    "积分",
+    "优惠券",
+    "活动",
+]
 
 
 def _words(rng: random.Random, n: int) -> str:
@@ -32,7 +52,11 @@ def requirement(rng: random.Random, number: int, total: int) -> tuple[str, str]:
     status = rng.choice(["draft", "submitted", "analysis", "approved", "approved", "planned"])
     created = date(2024, 1, 1) + timedelta(days=rng.randrange(700))
     due = created + timedelta(days=rng.randrange(30, 400))
-    deps = sorted({f"REQ-{rng.randrange(1, number):05d}" for _ in range(rng.randrange(3))}) if number > 1 else []
+    deps = (
+        sorted({f"REQ-{rng.randrange(1, number):05d}" for _ in range(rng.randrange(3))})
+        if number > 1
+        else []
+    )
     lines = [
         "# yaml-language-server: $schema=../../schemas/requirement.schema.json",
         f"id: {rid}",
@@ -49,8 +73,7 @@ def requirement(rng: random.Random, number: int, total: int) -> tuple[str, str]:
         f"created: {created.isoformat()}",
         f"due: {due.isoformat()}",
         "description: >-",
-        f"  {_words(rng, 20)}",
-        f"  {_words(rng, 20)}",
+        f"  {_words(rng, 18)}",
         f"business_goal: Raise {_words(rng, 3)} conversion by {rng.randrange(2, 20)}%",
         "kpis:",
         "  - name: Conversion rate",
@@ -78,7 +101,11 @@ def requirement(rng: random.Random, number: int, total: int) -> tuple[str, str]:
         "tags: [web, q3]",
     ]
     if status in ("approved", "planned"):
-        lines += ["approval:", "  by: Chen Jie", f"  date: {(created + timedelta(days=20)).isoformat()}"]
+        lines += [
+            "approval:",
+            "  by: Chen Jie",
+            f"  date: {(created + timedelta(days=20)).isoformat()}",
+        ]
     return f"{rid}-improve-{number}.yaml", "\n".join(lines) + "\n"
 
 
@@ -127,7 +154,9 @@ def generate(out: Path, items: int, shard: int) -> None:
     n_req = items - 2 * (items // 52)
     for number in range(1, n_req + 1):
         name, text = requirement(rng, number, n_req)
-        folder = out / "requirements" / f"{(number - 1) // shard:03d}" if shard else out / "requirements"
+        folder = (
+            out / "requirements" / f"{(number - 1) // shard:03d}" if shard else out / "requirements"
+        )
         folder.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     for number in range(1, items // 52 + 1):

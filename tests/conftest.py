@@ -45,6 +45,8 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("MITRM_CACHE_DIR", raising=False)
+    # Date-dependent quality rules (past due, rush) see a fixed day in every test.
+    monkeypatch.setenv("MITRM_TODAY", "2026-03-02")
 
 
 @dataclass

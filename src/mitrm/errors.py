@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class MitrmError(Exception):
     """Base of every error mitrm reports to a user; ``exit_code`` follows CLI.md."""
@@ -41,6 +43,6 @@ class UnknownIdError(UsageError):
 class SettingsError(UsageError):
     """``mitrm.yaml`` cannot be read or is invalid; carries its diagnostics."""
 
-    def __init__(self, message: str, diagnostics: list[object] | None = None) -> None:
+    def __init__(self, message: str, diagnostics: Sequence[object] | None = None) -> None:
         super().__init__(message)
-        self.diagnostics = diagnostics or []
+        self.diagnostics = list(diagnostics or [])

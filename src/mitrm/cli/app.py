@@ -61,15 +61,25 @@ def _root(
     ctx.obj = State(repo=repo, debug=debug)
 
 
+# Command modules in the order their commands appear in --help. Each module's
+# register(app) adds its commands; heavy imports stay inside the command bodies.
+_COMMAND_MODULES = (
+    "init",
+    "new",
+    "validate",
+    "browse",
+    "prioritize",
+    "render",
+    "history",
+    "schema",
+)
+
+
 def _register() -> None:
-    # Each module adds its commands to ``app``; heavy imports stay inside the commands.
-    from mitrm.cli import browse, init, schema, validate
+    from importlib import import_module
 
-    for module in (validate, browse, init, schema):
-        module.register(app)
-    from mitrm.cli import history as _history  # issue 6: history, changelog
-
-    _history.register(app)
+    for name in _COMMAND_MODULES:
+        import_module(f"mitrm.cli.{name}").register(app)
 
 
 _register()
@@ -100,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - the last resort: a bug, reported as such
+    except Exception as exc:
         if debug:
             raise
         sys.stderr.write(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.context import state
-from mitrm.cli.output import ListFormat
+from mitrm.cli.formats import ListFormat
 
 if TYPE_CHECKING:
     from mitrm.core.models import Item
@@ -23,13 +23,21 @@ def register(app: typer.Typer) -> None:
 
 KindOpt = Annotated[
     list[str] | None,
-    typer.Option("--kind", "-k", help="requirement, plan or change (repeatable)."),
+    typer.Option("--kind", "-k", metavar="KIND", help="requirement, plan or change (repeatable)."),
 ]
-StatusOpt = Annotated[list[str] | None, typer.Option("--status", "-s", help="Repeatable.")]
-TypeOpt = Annotated[list[str] | None, typer.Option("--type", "-t", help="Requirement type.")]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="Has this tag (repeatable: all).")]
+StatusOpt = Annotated[
+    list[str] | None, typer.Option("--status", "-s", metavar="STATUS", help="Repeatable.")
+]
+TypeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--type", "-t", metavar="TYPE", help="Requirement type (repeatable)."),
+]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", metavar="TAG", help="Has this tag (repeatable: all).")
+]
 OwnerOpt = Annotated[
-    str | None, typer.Option("--owner", help="Business or IT owner, requester or plan owner.")
+    str | None,
+    typer.Option("--owner", metavar="NAME", help="Business or IT owner, requester or plan owner."),
 ]
 
 

@@ -7,30 +7,28 @@ import io
 import json
 import sys
 from collections.abc import Sequence
-from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
+from mitrm.cli.formats import ListFormat
 from mitrm.errors import MitrmError, SettingsError
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-class ListFormat(str, Enum):
-    """Output formats of commands that list things (CLI.md)."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-    MARKDOWN = "markdown"
+__all__ = ["ListFormat", "emit", "emit_csv", "emit_json", "emit_markdown", "emit_table"]
 
 
 def stdout() -> Console:
     """A console on stdout: colour and styles only on a terminal, NO_COLOR respected."""
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
 def stderr() -> Console:
     """A console on stderr for diagnostics and messages."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -76,19 +74,57 @@ def emit_markdown(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
 
 
 def emit_table(
-    header: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    wrap: Sequence[str] = ("title",),
 ) -> None:
-    """A rich table on a terminal; plain aligned columns when piped."""
+    """A rich table on a terminal; plain aligned columns when piped.
+
+    Only the ``wrap`` columns (long text) fold or shrink; ids, statuses and
+    dates stay on one line so that a narrow terminal keeps them readable.
+    """
+    console = stdout()
+    if not console.is_terminal:
+        _plain_columns(header, rows, title)
+        return
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    console = stdout()
-    box_style = None if not console.is_terminal else __import__("rich.box").box.SIMPLE_HEAD
-    table = Table(title=title, box=box_style, show_edge=False, pad_edge=False)
-    for name in header:
-        table.add_column(name, overflow="fold")
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    widths = [
+        max([cell_len(str(name))] + [cell_len(str(r[index] or "")) for r in rows])
+        for index, name in enumerate(header)
+    ]
+    # Short columns keep their full width; the long text columns share what is left.
+    fixed = sum(w for name, w in zip(header, widths, strict=True) if name not in wrap)
+    spare = console.width - fixed - 3 * len(header)
+    share = max(12, spare // max(1, sum(1 for name in header if name in wrap)))
+    for name, width in zip(header, widths, strict=True):
+        if name in wrap:
+            table.add_column(name, overflow="ellipsis", no_wrap=True, max_width=share)
+        else:
+            table.add_column(name, no_wrap=True, min_width=width)
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
     console.print(table)
+
+
+def _plain_columns(header: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None) -> None:
+    """Aligned columns without borders or truncation, for pipes and files."""
+    from rich.cells import cell_len
+
+    cells = [[str(h) for h in header]] + [
+        ["" if cell is None else str(cell).replace("\n", " ") for cell in row] for row in rows
+    ]
+    widths = [max(cell_len(row[i]) for row in cells) for i in range(len(header))]
+    lines = [title] if title else []
+    for row in cells:
+        padded = [c + " " * (w - cell_len(c)) for c, w in zip(row[:-1], widths, strict=False)]
+        lines.append("  ".join([*padded, row[-1]]).rstrip())
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 def emit(fmt: ListFormat, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

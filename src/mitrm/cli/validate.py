@@ -1,4 +1,4 @@
-"""``mitrm validate``: check items against models, workflow and cross-file rules."""
+"""``mitrm validate``: check items against models, workflow, cross-file and quality rules."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mitrm.cli.context import state
+from mitrm.cli.context import State, state
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
+    from mitrm.core.models import Settings
 
 
 class DiagnosticFormat(str, Enum):
@@ -21,6 +22,7 @@ class DiagnosticFormat(str, Enum):
     TEXT = "text"
     JSON = "json"
     GITHUB = "github"
+    SARIF = "sarif"
 
 
 def register(app: typer.Typer) -> None:
@@ -50,8 +52,38 @@ def validate(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")
     ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            metavar="CODE",
+            help="Run only these quality rules (a code or a prefix such as MIT41; "
+            "repeatable; replaces rules.select of mitrm.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="CODE",
+            help="Skip these quality rules (a code or a prefix; repeatable; "
+            "added to rules.ignore of mitrm.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REF",
+            help="Report only on items changed since REF (its merge base with HEAD), "
+            "uncommitted and untracked files included. Needs git.",
+        ),
+    ] = None,
 ) -> int:
-    """Check item files against the models, the workflow and the rules across files.
+    """Check item files against the models, the workflow, the rules across files and the
+    quality rules (MIT4xx: vague wording, rush requests, missing tests...).
 
     Never writes a file. Exit 0 when clean, 1 when there are errors (or
     warnings with --strict), 2 on a usage error.
@@ -60,9 +92,14 @@ def validate(
     from mitrm.io.repository import check_files
 
     run = state(ctx)
-    root = run.root()
-    settings = run.settings(root)
+    root = _root_for(run, paths)
+    settings = _rule_settings(root, run.settings(root), select or [], ignore or [])
     only = _selected(root, paths) if paths else None
+    if changed_since is not None:
+        from mitrm.io.gitchanges import changed_since as changed
+
+        since = changed(root, changed_since)
+        only = since if only is None else only & since
     result = check_files(root, settings=settings, use_cache=not no_cache, jobs=jobs)
     diagnostics = result.diagnostics
     if only is not None:
@@ -73,6 +110,51 @@ def validate(
     errors, warnings = count(diagnostics)
     _print(fmt, diagnostics, files, errors, warnings)
     return 1 if errors else 0
+
+
+def _rule_settings(
+    root: Path, settings: Settings, select: list[str], ignore: list[str]
+) -> Settings:
+    """The settings with --select/--ignore applied; bad codes are usage or settings errors."""
+    from mitrm.core.diagnostics import Diagnostic
+    from mitrm.core.rules.policy import settings_problems, unknown_codes, with_selection
+    from mitrm.errors import SettingsError, UsageError
+    from mitrm.io.yamlfile import locate
+
+    bad = unknown_codes([code.upper() for code in (*select, *ignore)])
+    if bad:
+        raise UsageError(
+            f"unknown rule code {', '.join(repr(code) for code in bad)}",
+            hint="quality rules are MIT401 and up; a prefix such as MIT41 selects several "
+            "(see docs/rules.md)",
+        )
+    problems = settings_problems(settings)
+    if problems:
+        found = [Diagnostic("mitrm.yaml", "MIT102", text, loc=loc) for loc, text in problems]
+        try:
+            text = (root / "mitrm.yaml").read_text(encoding="utf-8-sig")
+            found = locate(found, {"mitrm.yaml": text})
+        except (OSError, UnicodeDecodeError):
+            pass
+        raise SettingsError("mitrm.yaml is not valid", list(found))
+    return with_selection(
+        settings,
+        select=[code.upper() for code in select],
+        ignore=[code.upper() for code in ignore],
+    )
+
+
+def _root_for(run: State, paths: list[Path] | None) -> Path:
+    """The repo root; a hook run from the git root finds a data repo in a subfolder by its paths."""
+    from mitrm.errors import RepoNotFoundError
+    from mitrm.io.discovery import find_root
+
+    try:
+        return run.root()
+    except RepoNotFoundError:
+        if run.repo is not None or not paths:
+            raise
+        return find_root(paths[0].resolve().parent)
 
 
 def _selected(root: Path, paths: list[Path]) -> set[str]:
@@ -92,6 +174,9 @@ def _selected(root: Path, paths: list[Path]) -> set[str]:
             rel = full.relative_to(root).as_posix()
         except ValueError as exc:
             raise UsageError(f"{path} is outside the data repo {root}") from exc
+        if rel == "mitrm.yaml":
+            # New settings can change the verdict on any item: report on all of them.
+            return set(known)
         if full.is_dir() and not full.is_symlink():
             prefix = "" if rel == "." else rel + "/"
             chosen |= {item for item in known if item.startswith(prefix)}
@@ -116,6 +201,13 @@ def _print(
                 "summary": {"files": files, "errors": errors, "warnings": warnings},
             }
         )
+        return
+    if fmt is DiagnosticFormat.SARIF:
+        from mitrm.cli.output import emit_json
+        from mitrm.core.sarif import sarif_log
+
+        emit_json(sarif_log(diagnostics))
+        sys.stderr.write(f"checked {files} files: {errors} errors, {warnings} warnings\n")
         return
     if fmt is DiagnosticFormat.GITHUB:
         for d in diagnostics:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Kind, Settings
 from mitrm.core.record import Summary
@@ -73,7 +74,8 @@ def _index(records: Iterable[Summary], diagnostics: list[Diagnostic]) -> dict[st
                     holder.path,
                     "MIT201",
                     f"id '{item_id}' is also used by {others}; give one of them a new id "
-                    f"with 'mitrm renumber {item_id} NEW_ID' (common after merging two branches)",
+                    f"with 'mitrm renumber {item_id} NEW_ID --file {holder.path}' (leave out "
+                    "NEW_ID to take the next free id; common after merging two branches)",
                     item=item_id,
                     loc=("id",),
                 )
@@ -156,9 +158,9 @@ def _cycle_path(component: list[str], graph: dict[str, list[str]]) -> list[str]:
     seen = {start}
     node = start
     while True:
-        nxt = next(
-            (c for c in graph[node] if c == start and len(path) > 1), None
-        ) or next((c for c in sorted(graph[node]) if c in members and c not in seen), None)
+        nxt = next((c for c in graph[node] if c == start and len(path) > 1), None) or next(
+            (c for c in sorted(graph[node]) if c in members and c not in seen), None
+        )
         if nxt is None:
             nxt = next(c for c in graph[node] if c in members)
         path.append(nxt)

@@ -37,9 +37,7 @@ class Filter:
             try:
                 chosen.add(Kind(value))
             except ValueError as exc:
-                raise UsageError(
-                    f"unknown kind '{name}'; use requirement, plan or change"
-                ) from exc
+                raise UsageError(f"unknown kind '{name}'; use requirement, plan or change") from exc
         return cls(
             kinds=frozenset(chosen),
             statuses=frozenset(s.lower() for s in statuses or ()),

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from mitrm.core.diagnostics import Diagnostic, Loc
 from mitrm.core.models import Item, Kind
+
+Pending = tuple[dt.date, dt.date | None, Diagnostic]
+"""A diagnostic that holds from a day (inclusive) until a day (inclusive, None: for ever).
+
+Date-dependent rules (rush, past due) store these in the cached verdict, so that
+the cache does not depend on today's date; ``check_files`` keeps those that hold today.
+"""
 
 
 @dataclass(slots=True)
@@ -20,6 +28,8 @@ class Record:
     data: dict[str, Any] | None = None
     text: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Quality-rule diagnostics that hold only on some days (see ``Pending``).
+    pending: list[Pending] = field(default_factory=list)
 
     @property
     def status(self) -> str | None:
@@ -36,7 +46,16 @@ class Record:
             id=self.id,
             status=self.status,
             refs=tuple(model.references()) if model is not None else (),
+            moscow=_moscow(model),
+            waivers=tuple((w.rule, w.until) for w in model.waivers) if model is not None else (),
+            pending=tuple(self.pending),
         )
+
+
+def _moscow(model: Item | None) -> str | None:
+    scoring = getattr(model, "scoring", None)
+    moscow = getattr(scoring, "moscow", None)
+    return moscow.value if moscow is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,3 +67,7 @@ class Summary:
     id: str | None
     status: str | None
     refs: tuple[tuple[Loc, str], ...] = ()
+    # --- for the repo-level quality rules (issue 7) ---
+    moscow: str | None = None
+    waivers: tuple[tuple[str, dt.date | None], ...] = ()
+    pending: tuple[Pending, ...] = ()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import ChangeRequest, Item, Kind, Plan, Requirement, Settings
-from mitrm.core.validation import Record
+from mitrm.core.record import Record
 
 
 @dataclass

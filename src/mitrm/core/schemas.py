@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from mitrm.core.models import MODELS, Settings
 
 _IDS = {
@@ -35,3 +37,85 @@ def all_schemas() -> dict[str, str]:
         Settings, "settings.schema.json", "mitrm settings (mitrm.yaml)"
     )
     return schemas
+
+
+def _type_of(prop: dict[str, Any], defs: dict[str, Any]) -> str:
+    if "$ref" in prop:
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        target = defs.get(name, {})
+        if "enum" in target:
+            return "one of " + ", ".join(f"`{v}`" for v in target["enum"])
+        return f"[{name}](#{name.lower()})"
+    if "anyOf" in prop:
+        kinds = [_type_of(p, defs) for p in prop["anyOf"] if p.get("type") != "null"]
+        # decimals are accepted as numbers or numeric text
+        if set(kinds) == {"number", "text"}:
+            return "number"
+        return " or ".join(dict.fromkeys(kinds))
+    kind = prop.get("type")
+    if kind == "array":
+        return "list of " + _type_of(prop.get("items", {}), defs)
+    if kind == "object":
+        return "mapping"
+    if kind == "string":
+        return "date (YYYY-MM-DD)" if prop.get("format") == "date" else "text"
+    if "enum" in prop:
+        return "one of " + ", ".join(f"`{v}`" for v in prop["enum"])
+    return {"integer": "whole number", "number": "number", "boolean": "true/false"}.get(
+        str(kind), str(kind)
+    )
+
+
+def _range(prop: dict[str, Any]) -> str:
+    inner = next((p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"), prop)
+    bits = []
+    if "minimum" in inner:
+        bits.append(f">= {inner['minimum']}")
+    if "exclusiveMinimum" in inner:
+        bits.append(f"> {inner['exclusiveMinimum']}")
+    if "maximum" in inner:
+        bits.append(f"<= {inner['maximum']}")
+    if "pattern" in inner:
+        bits.append(f"pattern `{inner['pattern']}`")
+    return "; ".join(bits)
+
+
+def _table(schema: dict[str, Any], defs: dict[str, Any]) -> list[str]:
+    required = set(schema.get("required", []))
+    lines = ["| field | type | required | constraints |", "| --- | --- | --- | --- |"]
+    for name, prop in schema.get("properties", {}).items():
+        mark = "yes" if name in required else ""
+        lines.append(f"| `{name}` | {_type_of(prop, defs)} | {mark} | {_range(prop)} |")
+    return lines
+
+
+def describe_items() -> str:
+    """Markdown for docs/items.md: every field of every model, generated from the schemas."""
+    lines = [
+        "# Item fields",
+        "",
+        "Generated from the models (`mitrm.core.schemas.describe_items`; a test fails when",
+        "it is stale). Field names are English snake_case; text values may be in any",
+        "language. Money amounts are decimals in the item's `currency` (default: the",
+        "`currency` of `mitrm.yaml`). Dates are written `YYYY-MM-DD`. `required` here is",
+        "what every item needs whatever its status; what each status adds is in",
+        "[workflow.md](workflow.md). Unknown fields are errors (MIT101).",
+        "",
+        "A change request's `impact.schedule_days` is positive for a delay and negative",
+        "when the change brings a date forward; `impact.cost` likewise (negative saves).",
+    ]
+    seen: set[str] = set()
+    documents: list[tuple[str, type[BaseModel]]] = [
+        (kind.label.capitalize(), model) for kind, model in MODELS.items()
+    ]
+    documents.append(("Settings (`mitrm.yaml`)", Settings))
+    for title, model in documents:
+        schema = model.model_json_schema(mode="validation")
+        defs = schema.get("$defs", {})
+        lines += ["", f"## {title}", "", *_table(schema, defs)]
+        for name, sub in sorted(defs.items()):
+            if name in seen or "properties" not in sub:
+                continue
+            seen.add(name)
+            lines += ["", f"### {name}", "", *_table(sub, defs)]
+    return "\n".join(lines) + "\n"

@@ -13,12 +13,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from mitrm.core.diagnostics import Diagnostic, Loc, format_loc
-from mitrm.core.models import MODELS, Item, Kind, Settings
 from mitrm.core.checks import FILE_CHECKS
+from mitrm.core.diagnostics import Diagnostic, Loc, format_loc
+from mitrm.core.models import MODELS, Item, Settings
 from mitrm.core.record import Record
 from mitrm.core.workflow import missing_fields, workflow_for
-
 
 _FRIENDLY = {
     "decimal_parsing": "must be a number",
@@ -140,9 +139,7 @@ def errors_to_diagnostics(
     found = []
     for error in exc.errors(include_url=False):
         code, message, key = _message(error, model)
-        found.append(
-            Diagnostic(path, code, message, item=item, loc=tuple(error["loc"]), key=key)
-        )
+        found.append(Diagnostic(path, code, message, item=item, loc=tuple(error["loc"]), key=key))
     return found
 
 
@@ -151,8 +148,12 @@ def _id_pattern(prefix: str, digits: int) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(prefix)}-[0-9]{{{digits},}}$")
 
 
-def validate_item(record: Record, *, settings: Settings) -> None:
-    """Validate ``record.data`` into ``record.model``; append diagnostics to the record."""
+def validate_item(record: Record, *, settings: Settings, checks: bool = True) -> None:
+    """Validate ``record.data`` into ``record.model``; append diagnostics to the record.
+
+    ``checks=False`` builds the model only, without the per-file rules (issue 4:
+    read-only commands such as ``prioritize`` need the models, not the report).
+    """
     data = record.data
     if data is None:
         return
@@ -166,11 +167,12 @@ def validate_item(record: Record, *, settings: Settings) -> None:
         record.diagnostics += errors_to_diagnostics(exc, model_cls, record.path, record.id)
         return
     record.model = model
+    if not checks:
+        return
     _check_identity(record, model, settings)
     _check_required(record, data, settings)
     for check in FILE_CHECKS:
         record.diagnostics += check(record, model, settings)
-
 
 
 def _check_identity(record: Record, model: Item, settings: Settings) -> None:
@@ -208,15 +210,24 @@ def _check_required(record: Record, data: dict[str, Any], settings: Settings) ->
         status = status.value
     workflow = workflow_for(record.kind, settings)
     gaps = missing_fields(data, workflow.required_fields(str(status)))
-    for loc, path in gaps:
-        record.diagnostics.append(
-            Diagnostic(
-                record.path,
-                "MIT301",
-                f"status '{status}' requires '{path}'"
-                + (f" (missing at '{format_loc(loc)}')" if "*" in path else ""),
-                item=record.id,
-                loc=loc,
-                key=True,
-            )
+    if not gaps:
+        return
+    # One diagnostic per file, on the status line: the list is what the user acts on.
+    names = list(dict.fromkeys(format_loc(loc) if "*" in path else path for loc, path in gaps))
+    record.diagnostics.append(
+        Diagnostic(
+            record.path,
+            "MIT301",
+            f"status '{status}' requires {_listing(names)}; fill "
+            f"{'it' if len(names) == 1 else 'them'} in or choose an earlier status",
+            item=record.id,
+            loc=("status",),
         )
+    )
+
+
+def _listing(names: list[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]

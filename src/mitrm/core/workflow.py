@@ -92,7 +92,11 @@ _TRANSITIONS: dict[Kind, dict[str, list[str]]] = {
     },
 }
 
-_STAGES = {Kind.REQUIREMENT: _REQUIREMENT_STAGES, Kind.PLAN: _PLAN_STAGES, Kind.CHANGE: _CHANGE_STAGES}
+_STAGES = {
+    Kind.REQUIREMENT: _REQUIREMENT_STAGES,
+    Kind.PLAN: _PLAN_STAGES,
+    Kind.CHANGE: _CHANGE_STAGES,
+}
 
 
 @dataclass(frozen=True)
@@ -184,3 +188,42 @@ def _gaps(value: Any, parts: list[str], loc: Loc) -> Iterator[Loc]:
 def statuses(kind: Kind) -> list[str]:
     """Every status of ``kind``, in workflow order."""
     return list(_TRANSITIONS[kind])
+
+
+def describe() -> str:
+    """Markdown for docs/workflow.md: every kind's statuses, transitions and required fields."""
+    from mitrm.core.models.settings import Settings
+
+    settings = Settings()
+    lines = [
+        "# Status workflows",
+        "",
+        "Generated from `mitrm.core.workflow` (a test fails when it is stale). Each kind",
+        "moves through its statuses along the allowed transitions; what a status requires",
+        "grows with it. `mitrm validate` reports missing fields as MIT301, and `mitrm status`",
+        "refuses a transition that is not allowed or whose target status is not yet met.",
+        "",
+        "Override either part in `mitrm.yaml`:",
+        "",
+        "```yaml",
+        "workflows:",
+        "  requirement:",
+        "    transitions:          # replaces the whole table",
+        "      draft: [submitted, cancelled]",
+        "      submitted: [approved, draft]",
+        "      approved: [released]",
+        "    required:             # replaces the list of the statuses named",
+        "      approved: [title, source, description, kpis, owners.it]",
+        "```",
+        "",
+        "`kpis.*.target` means every KPI needs a target.",
+    ]
+    for kind in Kind:
+        flow = workflow_for(kind, settings)
+        lines += ["", f"## {kind.label.capitalize()}", "", "| status | may move to | requires |"]
+        lines.append("| --- | --- | --- |")
+        for status in statuses(kind):
+            moves = ", ".join(flow.transitions.get(status, [])) or "(final)"
+            needs = ", ".join(f"`{f}`" for f in flow.required_fields(status)) or "-"
+            lines.append(f"| {status} | {moves} | {needs} |")
+    return "\n".join(lines) + "\n"

@@ -15,7 +15,6 @@ from mitrm.io.atomic import write_atomic
 _FORMAT = 2
 
 
-
 def content_key(path: str, raw: bytes) -> bytes:
     """The cache key of one file version: its path and its exact bytes."""
     digest = hashlib.blake2b(raw, digest_size=20)
@@ -53,7 +52,10 @@ def cache_dir(root: Path) -> Path:
 
 
 class ParseCache:
-    """Parsed files from earlier runs; anything unreadable or from another version is dropped."""
+    """Parsed files from earlier runs; anything unreadable or from another version is dropped.
+
+    Files are named ``<kind>-<fingerprint>.pickle``; a new fingerprint replaces the old.
+    """
 
     def __init__(self, root: Path, *, name: str) -> None:
         self.path = cache_dir(root) / name
@@ -88,7 +90,15 @@ class ParseCache:
         entries = {key: value for key, value in self.entries.items() if key in keep}
         stats = {path: stat for path, stat in self.stats.items() if stat[3] in keep}
         with contextlib.suppress(OSError):
+            self._drop_siblings()
             write_atomic(
                 self.path,
                 pickle.dumps(((_FORMAT, __version__), entries, stats), protocol=5),
             )
+
+    def _drop_siblings(self) -> None:
+        """Remove caches of the same kind made for other settings or another mitrm."""
+        kind = self.path.name.split("-", 1)[0]
+        for other in self.path.parent.glob(f"{kind}-*.pickle"):
+            if other != self.path:
+                other.unlink(missing_ok=True)

@@ -45,7 +45,7 @@ class HistoryCache:
             if key != self.key or not isinstance(data, dict) or not isinstance(state, dict):
                 return None
             history = History.from_rows(data, _decode)
-        except Exception:  # any damage to a cache means "rebuild it"
+        except Exception:  # noqa: BLE001 - any damage to a cache means "rebuild it"
             return None
         if not isinstance(history.head, str) or not git.SHA.match(history.head):
             return None

@@ -8,10 +8,11 @@ models) caches parsed data and validates it into models.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,10 +26,12 @@ from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
 from mitrm.core.record import Record, Summary
 from mitrm.core.repository import Repository
+from mitrm.core.rules import repo as quality
 from mitrm.core.validation import errors_to_diagnostics, validate_item
-from mitrm.errors import SettingsError
+from mitrm.errors import SettingsError, UsageError
 from mitrm.io.cache import ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
+from mitrm.io.keyplace import quick_place
 from mitrm.io.yamlfile import locate, parse_bytes
 
 # Below this many files to process, starting a worker process costs more than it saves.
@@ -62,9 +65,25 @@ def load_settings(root: Path) -> Settings:
         ) from exc
 
 
+def _code_stamp() -> str:
+    """Names this exact mitrm code, so that an upgrade (even unversioned) drops old verdicts."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__]
+    for folder in (package, package / "core", package / "io"):
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.name.endswith(".py") or entry.is_dir():
+                    parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _stamp_hash() -> str:
+    return hashlib.blake2b(_code_stamp().encode("utf-8"), digest_size=12).hexdigest()
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """Identifies everything a per-file verdict depends on besides the file itself."""
-    text = settings.model_dump_json() + __version__
+    text = settings.model_dump_json() + _code_stamp()
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -160,12 +179,50 @@ def _check_one(item: ItemFile) -> tuple[bytes | None, Verdict]:
     record.diagnostics = list(loaded.diagnostics)
     validate_item(record, settings=_SETTINGS[0])
     diagnostics = record.diagnostics
-    if loaded.text is not None and any(not d.line for d in diagnostics):
-        diagnostics = locate(diagnostics, {item.path: loaded.text})
+    pending = record.pending
+    if loaded.text is not None and (pending or any(not d.line for d in diagnostics)):
+        # Dated quality findings are located now too, so that they are cached placed.
+        placed = _place(diagnostics + [p[2] for p in pending], item.path, loaded.text)
+        diagnostics = placed[: len(diagnostics)]
+        dated = placed[len(diagnostics) :]
+        record.pending = [(p[0], p[1], d) for p, d in zip(pending, dated, strict=True)]
     return content_key(item.path, raw), (record.summary(), diagnostics)
 
 
 _ROOT: list[Path] = []
+
+
+def _today() -> dt.date:
+    """Today's date, or ``MITRM_TODAY`` (YYYY-MM-DD) for tests and reproducible reports."""
+    fixed = os.environ.get("MITRM_TODAY")
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError as exc:
+            raise UsageError(
+                f"MITRM_TODAY must be a date written YYYY-MM-DD (got {fixed!r})"
+            ) from exc
+    return dt.date.today()
+
+
+def _place(diagnostics: list[Diagnostic], path: str, text: str) -> list[Diagnostic]:
+    """Locate diagnostics in one file: quality rules' simple paths by a line scan, the rest
+    by the full locator (which also adds YAML-trap hints)."""
+    placed: list[Diagnostic | None] = []
+    rest: list[Diagnostic] = []
+    for diagnostic in diagnostics:
+        if not diagnostic.line and diagnostic.code >= "MIT4":
+            where = quick_place(text, diagnostic.loc)
+            if where is not None:
+                d = diagnostic  # the constructor is much cheaper than dataclasses.replace
+                placed.append(
+                    Diagnostic(d.path, d.code, d.message, d.severity, *where, d.item, d.loc, d.key)
+                )
+                continue
+        placed.append(None)
+        rest.append(diagnostic)
+    located = iter(locate(rest, {path: text}) if rest else [])
+    return [d if d is not None else next(located) for d in placed]
 
 
 def _cached_key(cache: ParseCache, item: ItemFile) -> bytes | None:
@@ -182,8 +239,15 @@ def check_files(
     settings: Settings,
     use_cache: bool = True,
     jobs: int | None = None,
+    today: dt.date | None = None,
+    churn: Mapping[str, int] | None = None,
+    scores: Mapping[str, float] | None = None,
 ) -> CheckResult:
     """Check every item file: per-file verdicts (cached) then the rules across files.
+
+    ``today`` (default: the real date) decides which dated quality findings
+    hold; ``churn`` (id -> changes after approval, from git history) and
+    ``scores`` (id -> score) feed the repo-level quality rules when known.
 
     A file whose size, mtime and inode match the cache's record is not read
     again; any other file is read and looked up by its content, and only files
@@ -214,7 +278,7 @@ def check_files(
             finally:
                 _SETTINGS.clear()
                 _ROOT.clear()
-            for item, (key, verdict) in zip(pending, fresh):
+            for item, (key, verdict) in zip(pending, fresh, strict=True):
                 verdicts[item.path] = verdict
                 if key is not None:
                     keys.add(key)
@@ -224,6 +288,13 @@ def check_files(
             cache.dirty = True
         summaries = [verdicts[item.path][0] for item in files]
         across = crossref.check_repository(summaries, settings=settings)
+        across += quality.check_repository(
+            summaries,
+            settings=settings,
+            today=today or _today(),
+            churn_counts=churn,
+            scores=scores,
+        )
         if use_cache:
             cache.save(keys)
     diagnostics = [d for item in files for d in verdicts[item.path][1]]
@@ -257,15 +328,18 @@ def load_repository(
     settings: Settings | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    checks: bool = True,
 ) -> Repository:
     """Load every item under ``root`` into models; invalid files keep their diagnostics.
+
+    ``checks=False`` skips the per-file rules (models only, for read-only commands).
 
     ``Repository.diagnostics`` lists the per-file problems, unlocated: commands
     that need the full, located report call ``check_files``.
     """
     settings = settings or load_settings(root)
     files = discover(root)
-    cache = ParseCache(root, name="parsed.pickle")
+    cache = ParseCache(root, name=f"parsed-{_stamp_hash()}.pickle")
     records: list[Record] = []
     with _bulk():
         if use_cache:
@@ -290,19 +364,14 @@ def load_repository(
                 record.data, record.diagnostics = hit[0], list(hit[1])
         if pending:
             parsed = _map(_parse_one, pending, jobs or default_jobs())
-            for (record, key), entry in zip(pending_records, parsed):
+            for (record, key), entry in zip(pending_records, parsed, strict=True):
                 record.data, record.diagnostics = entry[0], list(entry[1])
                 cache.entries[key] = entry
             cache.dirty = True
         for record in records:
-            validate_item(record, settings=settings)
+            validate_item(record, settings=settings, checks=checks)
         if use_cache:
             cache.save(keys)
     repository = Repository(root=root, settings=settings, records=records)
     repository.diagnostics = [d for record in records for d in record.diagnostics]
     return repository
-
-
-def select(records: Sequence[Record], paths: set[str]) -> list[Record]:
-    """The records whose path is in ``paths``."""
-    return [record for record in records if record.path in paths]

@@ -64,8 +64,18 @@ _STR = "tag:yaml.org,2002:str"
 _MAYBE_TYPED = frozenset("0123456789-+.~nNtTfFyYoO<=")
 
 
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_ScalarNode = yaml.ScalarNode
+_MappingNode = yaml.MappingNode
+
+
 class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The C parser with a quicker tag resolver: most values are plain text."""
+    """The C parser with a quicker tag resolver: most values are plain text.
+
+    Same answers as PyYAML's resolver (YAML 1.1 implicit types), without its
+    generic bookkeeping: no path resolvers are registered, so none are tracked.
+    """
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         """No path-based resolvers are registered; skip the bookkeeping."""
@@ -75,16 +85,21 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         """Resolve a node's tag, answering "text" at once for the common case."""
-        if (
-            kind is yaml.ScalarNode
-            and implicit[0]
-            and value
-            and value[0] not in _MAYBE_TYPED
-        ):
+        if kind is _ScalarNode:
+            if implicit[0]:
+                if not value:
+                    return _NULL_TAG
+                first = value[0]
+                if first not in _MAYBE_TYPED:
+                    return _STR
+                for tag, pattern in _IMPLICIT.get(first, ()):
+                    if pattern.match(value):
+                        return str(tag)
             return _STR
-        tag: str = super().resolve(kind, value, implicit)
-        return tag
+        return _MAP_TAG if kind is _MappingNode else _SEQ_TAG
 
+
+_IMPLICIT: dict[str, list[tuple[str, Any]]] = yaml.SafeLoader.yaml_implicit_resolvers
 _MAX_NODES = 200_000
 _scalar_loader = yaml.SafeLoader("")
 _SCALARS: dict[str, Any] = {
@@ -101,7 +116,8 @@ class _Builder:
 
     PyYAML's own constructor spends most of a load in generic bookkeeping; plain
     data needs only this: a third less time per file, duplicate keys refused,
-    and nothing but str/int/float/bool/null/date ever constructed.
+    and nothing but str/int/float/bool/null/date ever constructed. Text scalars,
+    the common case, are taken inline without a call.
     """
 
     __slots__ = ("nodes",)
@@ -110,35 +126,43 @@ class _Builder:
         self.nodes = 0
 
     def build(self, node: yaml.Node) -> Any:
-        self.nodes += 1
-        if self.nodes > _MAX_NODES:
-            raise TooLargeError
         cls = node.__class__
-        if cls is yaml.ScalarNode:
+        if cls is _ScalarNode:
             if node.tag == _STR:
                 return node.value
             constructor = _SCALARS.get(node.tag)
             if constructor is None:
                 raise _refused(node)
             return constructor(node)
-        if cls is yaml.MappingNode:
+        # Aliases share nodes: counting every visit bounds "billion laughs" files.
+        self.nodes += len(node.value) + 1
+        if self.nodes > _MAX_NODES:
+            raise TooLargeError
+        if cls is _MappingNode:
             if node.tag != _MAP_TAG:
                 raise _refused(node)
             mapping: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                key = self.build(key_node)
-                if key.__class__ is not str:
-                    raise _not_text(key_node, key)
+                if key_node.__class__ is _ScalarNode and key_node.tag == _STR:
+                    key = key_node.value
+                else:
+                    key = self.build(key_node)
+                    if key.__class__ is not str:
+                        raise _not_text(key_node, key)
                 if key in mapping:
                     raise _duplicate(node, key_node, key)
-                mapping[key] = self.build(value_node)
+                if value_node.__class__ is _ScalarNode and value_node.tag == _STR:
+                    mapping[key] = value_node.value
+                else:
+                    mapping[key] = self.build(value_node)
             return mapping
         if node.tag != _SEQ_TAG:
             raise _refused(node)
-        return [self.build(child) for child in node.value]
-
-
-_SEQ_TAG = "tag:yaml.org,2002:seq"
+        build = self.build
+        return [
+            child.value if child.__class__ is _ScalarNode and child.tag == _STR else build(child)
+            for child in node.value
+        ]
 
 
 def _refused(node: yaml.Node) -> RefusedTagError:
@@ -154,7 +178,7 @@ def _not_text(node: yaml.Node, value: Any) -> Exception:
     return KeyNotTextError(node.value, value, mark.line + 1, mark.column + 1)
 
 
-def _duplicate(mapping: yaml.MappingNode, key_node: yaml.Node, key: Any) -> DuplicateKeyError:
+def _duplicate(mapping: yaml.Node, key_node: yaml.Node, key: Any) -> DuplicateKeyError:
     first = next(k for k, _ in mapping.value if getattr(k, "value", None) == key_node.value)
     mark = key_node.start_mark
     return DuplicateKeyError(str(key), mark.line + 1, mark.column + 1, first.start_mark.line + 1)
@@ -232,11 +256,7 @@ def parse_text(text: str, path: str) -> Loaded:
             exc.column,
         )
     except RefusedTagError as exc:
-        what = (
-            "merge keys ('<<') are"
-            if exc.tag == "!!merge"
-            else f"YAML tag {exc.tag} is"
-        )
+        what = "merge keys ('<<') are" if exc.tag == "!!merge" else f"YAML tag {exc.tag} is"
         return _problem(
             path,
             "MIT009",
@@ -258,7 +278,9 @@ def parse_text(text: str, path: str) -> Loaded:
             path, "MIT001", "invalid YAML: aliases expand to far more data than an item holds"
         )
     except TypeError:
-        return _problem(path, "MIT001", "invalid YAML: a key must be plain text, not a list or mapping")
+        return _problem(
+            path, "MIT001", "invalid YAML: a key must be plain text, not a list or mapping"
+        )
     except yaml.MarkedYAMLError as exc:
         return _syntax_problem(text, path, exc)
     except yaml.YAMLError as exc:
@@ -266,7 +288,8 @@ def parse_text(text: str, path: str) -> Loaded:
     if data is None:
         return _problem(path, "MIT005", "file is empty; an item needs at least an id and a title")
     if not isinstance(data, dict):
-        found = {list: "a list", str: "a piece of text"}.get(type(data), type(data).__name__)
+        names: dict[type, str] = {list: "a list", str: "a piece of text"}
+        found = names.get(type(data), type(data).__name__)
         return _problem(path, "MIT004", f"an item file must be a mapping of fields, found {found}")
     return Loaded(data, text)
 
@@ -349,22 +372,25 @@ def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Nod
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
                 return value_node, key_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part], None
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part], None
     return None, None
 
 
 def _place(node: yaml.Node) -> Place:
     mark = node.start_mark
     if isinstance(node, yaml.ScalarNode):
-        return Place(mark.line + 1, mark.column + 1, node.value, node.style is None)
+        return Place(mark.line + 1, mark.column + 1, node.value, not node.style)
     return Place(mark.line + 1, mark.column + 1)
 
 
-_BOOL_WORDS = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$")
+_BOOL_WORDS = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"
+)
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
-_NUMBER = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*|0[0-7]+|0x[0-9a-fA-F]+)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$")
+_NUMBER = re.compile(
+    r"^[-+]?(?:0|[1-9][0-9_]*|0[0-7]+|0x[0-9a-fA-F]+)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$"
+)
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 
 

@@ -64,14 +64,6 @@ class Level(str, Enum):
     HIGH = "high"
 
 
-class Person(Strict):
-    """Someone named in an item; ``name`` alone is enough."""
-
-    name: Text
-    email: str | None = None
-    department: str | None = None
-
-
 class Approval(Strict):
     """Who approved an item, when, and any note."""
 

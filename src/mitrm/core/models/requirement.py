@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from mitrm.core.models.common import (
     Amount,
@@ -130,21 +131,56 @@ Scale10 = Annotated[int, Field(ge=1, le=10)]
 Scale5 = Annotated[int, Field(ge=1, le=5)]
 
 
+# --- scoring scales (issue 4): off-scale values are MIT102 errors naming the scale ---
+
+RICE_IMPACTS = (Decimal("3"), Decimal("2"), Decimal("1"), Decimal("0.5"), Decimal("0.25"))
+RICE_CONFIDENCES = (Decimal("100"), Decimal("80"), Decimal("50"))
+FIBONACCI = (1, 2, 3, 5, 8, 13, 20)
+
+
+def _on_scale(allowed: tuple[Any, ...], scale: str) -> AfterValidator:
+    words = ", ".join(str(value) for value in allowed)
+
+    def check(value: Any) -> Any:
+        if value not in allowed:
+            raise PydanticCustomError("scale", f"must be one of {words} ({scale})")
+        return value
+
+    return AfterValidator(check)
+
+
+RiceImpact = Annotated[
+    Decimal,
+    _on_scale(RICE_IMPACTS, "the RICE impact scale"),
+    Field(json_schema_extra={"enum": [3, 2, 1, 0.5, 0.25]}),
+]
+RiceConfidence = Annotated[
+    Decimal,
+    _on_scale(RICE_CONFIDENCES, "the RICE confidence scale, in percent"),
+    Field(json_schema_extra={"enum": [100, 80, 50]}),
+]
+Fibonacci = Annotated[
+    int,
+    _on_scale(FIBONACCI, "the WSJF Fibonacci scale"),
+    Field(json_schema_extra={"enum": list(FIBONACCI)}),
+]
+
+
 class Scoring(Strict):
-    """Inputs to the scoring models; each model reads the ones it needs."""
+    """Inputs to the scoring models; each model reads the ones it needs (docs/scoring.md)."""
 
     value: Scale5 | None = None
     urgency: Scale5 | None = None
     difficulty: Scale5 | None = None
     risk_reduction: Scale5 | None = None
     reach: Annotated[int, Field(ge=0)] | None = None
-    impact: Decimal | None = None
-    confidence: Decimal | None = None
-    effort_months: Annotated[Decimal, Field(gt=0)] | None = None
-    business_value: int | None = None
-    time_criticality: int | None = None
-    opportunity: int | None = None
-    job_size: int | None = None
+    impact: RiceImpact | None = None
+    confidence: RiceConfidence | None = None
+    effort_months: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    business_value: Fibonacci | None = None
+    time_criticality: Fibonacci | None = None
+    opportunity: Fibonacci | None = None
+    job_size: Fibonacci | None = None
     ice_impact: Scale10 | None = None
     ice_confidence: Scale10 | None = None
     ease: Scale10 | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
@@ -69,10 +71,15 @@ class Workflows(Strict):
 
 
 class ScoringSettings(Strict):
-    """Which scoring model ranks the backlog, and its weights."""
+    """Which scoring model ranks the backlog, and its weights (docs/scoring.md)."""
 
     model: str = "weighted"
     weights: dict[str, float] = Field(default_factory=dict)
+    # --- issue 4: scoring rules ---
+    boost_types: list[str] = Field(default_factory=lambda: ["security", "compliance"])
+    """Open requirements of these types rank above all others (weighted and moscow models)."""
+    urgency_from_due: bool = True
+    """Derive urgency / time criticality from the due date when the item does not give it."""
 
 
 class RuleSettings(Strict):
@@ -81,12 +88,44 @@ class RuleSettings(Strict):
     select: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     severity: dict[str, str] = Field(default_factory=dict)
+    # --- quality rule thresholds (issue 7; see docs/rules.md "Quality rules") ---
+    rush_days_per_effort_day: Annotated[Decimal, Field(gt=0, le=10)] = Decimal(1)
+    """Working days of calendar needed per estimated effort day (MIT406)."""
+    holidays: list[dt.date] = Field(default_factory=list)
+    """Non-working days besides weekends, for MIT406."""
+    investment_threshold: Annotated[Decimal, Field(ge=0)] = Decimal(200_000)
+    """Cost above which a requirement must show a benefit at least as large (MIT408)."""
+    pilot_threshold: Annotated[Decimal, Field(ge=0)] = Decimal(1_000_000)
+    """Plan budget above which a pilot phase is expected (MIT409)."""
+    non_critical_share: Annotated[float, Field(gt=0, le=1)] = 0.3
+    """Largest share of open requirements that may be could/won't (MIT418)."""
+    non_critical_min_open: Annotated[int, Field(ge=1)] = 10
+    """MIT418 looks at backlogs of at least this many open requirements."""
+    churn_limit: Annotated[int, Field(ge=0)] = 3
+    """Changes to an approved requirement before MIT419 suggests change requests."""
+    vague_words: list[str] = Field(default_factory=list)
+    """Extra vague words or phrases (any language) for MIT401."""
 
 
 class RenderSettings(Strict):
     """Where rendered documents go."""
 
     out: str = "docs/generated"
+
+
+# --- mitrm new (issue 3) ---------------------------------------------------------
+
+
+class Drafting(Strict):
+    """What ``mitrm new`` suggests and writes."""
+
+    schemas: str | None = None
+    """Folder (relative to this file) or URL of the JSON Schemas named in new files' modelines."""
+    defaults: dict[str, str] = Field(default_factory=dict)
+    """Suggested answers by question: type, channel, department, reason, owner..."""
+
+
+# ----------------------------------------------------------------------------------
 
 
 class Settings(Strict):
@@ -103,3 +142,4 @@ class Settings(Strict):
     scoring: ScoringSettings = ScoringSettings()
     workflows: Workflows = Workflows()
     rules: RuleSettings = RuleSettings()
+    drafting: Drafting = Drafting()

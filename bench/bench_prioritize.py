@@ -1,0 +1,88 @@
+"""Time ``mitrm prioritize`` and ``mitrm prioritize --budget`` as whole processes; print medians.
+
+Usage: python bench/bench_prioritize.py [REPO] [--items 10000] [--runs 5] [--budget 500000]
+
+Without REPO, a repo is generated with bench/generate.py in a temporary folder.
+The first run of each command warms the parse cache and is reported apart
+("cold"); the median is over the next ``--runs`` runs (warm cache). Targets
+(issue 4): prioritize under 2 s, --budget under 3 s on the 10,000-item repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+
+
+def timed(args: list[str], env: dict[str, str]) -> float:
+    """Wall-clock seconds of one run of ``mitrm ARGS``; a failed run stops the benchmark."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "mitrm", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"mitrm {' '.join(args)} failed ({done.returncode}): {done.stderr.decode()}")
+    return elapsed
+
+
+def bench(name: str, args: list[str], runs: int, env: dict[str, str]) -> None:
+    """Print the cold run and the median of ``runs`` warm runs."""
+    cold = timed(args, env)
+    warm = [timed(args, env) for _ in range(runs)]
+    spread = ", ".join(f"{t:.2f}" for t in warm)
+    print(
+        f"{name:<28} cold {cold:5.2f} s   warm median {statistics.median(warm):5.2f} s  ({spread})"
+    )
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("repo", type=Path, nargs="?")
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--budget", default="500000")
+    options = parser.parse_args()
+    env = dict(os.environ, PYTHONPATH=f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    with tempfile.TemporaryDirectory(prefix="mitrm-bench-") as scratch:
+        repo = options.repo
+        if repo is None:
+            repo = Path(scratch) / "repo"
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(HERE / "generate.py"),
+                    str(repo),
+                    "--items",
+                    str(options.items),
+                ],
+                check=True,
+            )
+        common = ["-C", str(repo), "prioritize", "--today", "2026-11-22"]
+        print(f"repo {repo}, {options.runs} warm runs each, {os.cpu_count()} cores")
+        bench("prioritize", common, options.runs, env)
+        bench(
+            f"prioritize --budget {options.budget}",
+            [*common, "--budget", options.budget],
+            options.runs,
+            env,
+        )
+        bench("prioritize --format json", [*common, "--format", "json"], options.runs, env)
+
+
+if __name__ == "__main__":
+    main()

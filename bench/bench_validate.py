@@ -1,0 +1,57 @@
+"""Benchmark `mitrm validate` on a generated repo, as whole processes; prints medians.
+
+Usage: python bench/bench_validate.py [--items 10000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from common import bench_repo, median_of, mitrm, report
+
+
+def main() -> None:
+    """Run the validate benchmarks."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    root = bench_repo(args.items)
+    cache = Path(tempfile.mkdtemp(prefix="mitrm-bench-cache-"))
+    env = {"MITRM_CACHE_DIR": str(cache)}
+    print(f"repo: {root} ({args.items} items), {os.cpu_count()} cores, median of {args.runs}")
+
+    def drop_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    cold = median_of(args.runs, lambda: mitrm("-C", str(root), "validate", env=env), drop_cache)
+    report("validate, cold (no cache, every file new)", cold, 2.0)
+
+    mitrm("-C", str(root), "validate", env=env)
+    target = next((root / "requirements").rglob("*.yaml"))
+    original = target.read_text(encoding="utf-8")
+    counter = iter(range(10_000))
+
+    def touch_one() -> None:
+        target.write_text(original + f"# edit {next(counter)}\n", encoding="utf-8")
+
+    try:
+        warm = median_of(args.runs, lambda: mitrm("-C", str(root), "validate", env=env), touch_one)
+    finally:
+        target.write_text(original, encoding="utf-8")
+    report("validate, one file changed since the last run", warm, 0.5)
+
+    unchanged = median_of(args.runs, lambda: mitrm("-C", str(root), "validate", env=env))
+    report("validate, nothing changed", unchanged)
+
+    helps = median_of(args.runs, lambda: mitrm("--help"))
+    report("mitrm --help", helps, 0.2)
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Helpers for the benchmarks: build the benchmark repo once, time whole processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+
+def bench_repo(items: int, shard: int = 100, *, base: Path | None = None) -> Path:
+    """The generated repo for ``items`` items (reused between runs; deterministic)."""
+    root = (base or Path(os.environ.get("MITRM_BENCH_DIR", "/tmp/mitrm-bench"))) / (
+        f"repo-{items}-{shard}"
+    )
+    marker = root / ".complete"
+    if not marker.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        generate(root, items, shard)
+        marker.write_text("ok\n", encoding="utf-8")
+    return root
+
+
+def mitrm(*args: str, env: dict[str, str] | None = None) -> float:
+    """Run ``mitrm ARGS`` as a whole process; return the wall time in seconds."""
+    command = [sys.executable, "-m", "mitrm", *args]
+    start = time.perf_counter()
+    done = subprocess.run(
+        command, capture_output=True, env={**os.environ, **(env or {})}, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.stderr.write(done.stderr.decode("utf-8", "replace"))
+        raise SystemExit(f"{' '.join(args)} exited {done.returncode}")
+    return elapsed
+
+
+def median_of(
+    runs: int, once: Callable[[], float], before: Callable[[], None] | None = None
+) -> float:
+    """Median wall time of ``runs`` calls of ``once`` (``before`` runs untimed first)."""
+    times = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        times.append(once())
+    return statistics.median(times)
+
+
+def report(name: str, seconds: float, target: float | None = None) -> None:
+    """Print one result line."""
+    verdict = "" if target is None else ("  ok" if seconds < target else "  OVER TARGET")
+    goal = "" if target is None else f" (target < {target:g} s)"
+    print(f"{name:<52} {seconds:7.3f} s{goal}{verdict}", flush=True)

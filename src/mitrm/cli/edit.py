@@ -1,0 +1,364 @@
+"""``mitrm set``, ``mitrm status`` and ``mitrm renumber``: edit items in place."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mitrm.cli.context import state
+
+if TYPE_CHECKING:
+    from mitrm.core.diagnostics import Diagnostic
+    from mitrm.core.editing import Assignment
+    from mitrm.core.models import Kind, Settings
+    from mitrm.io.drafts import Found
+
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. REQ-0007.")]
+Assignments = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="FIELD=VALUE...",
+        help="Fields to set: due=2026-03-31, owners.it=Daniel, kpis.0.target=2.5; "
+        "append to a list with +=: tags+=mobile; an empty value removes the field.",
+        show_default=False,
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to ``app``."""
+    app.command("set")(set_fields)
+    app.command("status")(status)
+    app.command("renumber")(renumber)
+
+
+def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = None) -> int:
+    """Set fields of an item in place, keeping its comments, key order and layout.
+
+    Values are read as YAML (numbers, dates, [lists], {mappings}) except for
+    text fields, which take the text as written. The result must validate, or
+    nothing is written.
+    """
+    from mitrm.errors import UsageError
+
+    if not assignments:
+        raise UsageError("nothing to set", hint=f"e.g. mitrm set {item_id} due=2026-03-31")
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    found = _one(root, settings, item_id)
+    rel = _edit(root, settings, found, item_id, assignments, target=None)
+    sys.stdout.write(rel + "\n")
+    return 0
+
+
+def status(
+    ctx: typer.Context,
+    item_id: IdArg,
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help="The status to move to.")],
+    assignments: Assignments = None,
+) -> int:
+    """Move an item to another status, if the workflow allows it and its fields are there.
+
+    FIELD=VALUE pairs after the status are set in the same step (for the fields
+    the new status requires). Refused (exit 1, nothing written) when the move
+    is not allowed or a required field is missing.
+    """
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    found = _one(root, settings, item_id)
+    rel = _edit(root, settings, found, item_id, assignments or [], target=new_status)
+    sys.stdout.write(rel + "\n")
+    return 0
+
+
+def _one(root: Path, settings: Settings, item_id: str) -> Found:
+    from mitrm.errors import UnknownIdError, UsageError
+    from mitrm.io.drafts import find_by_id
+
+    found = find_by_id(root, settings, item_id)
+    if not found:
+        raise UnknownIdError(f"no item has the id '{item_id}'", hint="see 'mitrm list'")
+    if len(found) > 1:
+        paths = ", ".join(f.path for f in found)
+        raise UsageError(
+            f"the id '{item_id}' is used by {len(found)} files: {paths}",
+            hint=f"give one of them a new id first: mitrm renumber {item_id} --file "
+            f"{found[-1].path}",
+        )
+    return found[0]
+
+
+def _parse_value(raw: str) -> Any:
+    """A value from the command line, read as YAML."""
+    import yaml
+
+    from mitrm.errors import UsageError
+    from mitrm.io import yamlfile
+
+    try:
+        return yamlfile.load_yaml(raw)
+    except (
+        yaml.YAMLError,
+        yamlfile.DuplicateKeyError,
+        yamlfile.RefusedTagError,
+        yamlfile.KeyNotTextError,
+        yamlfile.TooLargeError,
+        TypeError,
+        RecursionError,
+    ):
+        raise UsageError(
+            f"'{raw}' is not a value mitrm can read",
+            hint="quote text with spaces and colons, e.g. title='\"Q3: launch\"'",
+        ) from None
+
+
+def _errors(kind: Kind, rel: str, data: dict[str, Any], settings: Settings) -> list[Diagnostic]:
+    from mitrm.core.diagnostics import Severity
+    from mitrm.core.record import Record
+    from mitrm.core.validation import validate_item
+
+    record = Record(path=rel, kind=kind, data=data)
+    validate_item(record, settings=settings)
+    return [d for d in record.diagnostics if d.severity is Severity.ERROR]
+
+
+def _edit(
+    root: Path,
+    settings: Settings,
+    found: Found,
+    item_id: str,
+    texts: list[str],
+    *,
+    target: str | None,
+) -> str:
+    """Apply assignments (and a status change) to one file, or refuse and write nothing."""
+    from mitrm.core.diagnostics import format_loc
+    from mitrm.core.editing import (
+        apply,
+        check_transition,
+        field_order,
+        parse_assignment,
+        value_for,
+    )
+    from mitrm.errors import DataError, UsageError
+    from mitrm.io.roundtrip import check_writable, open_item
+
+    assignments = [parse_assignment(text) for text in texts]
+    editable = open_item(root, found.path, order=lambda loc: field_order(found.kind, loc))
+    edits: list[tuple[Assignment, Any]] = [
+        (a, value_for(found.kind, a, _parse_value)) for a in assignments
+    ]
+    new_data = apply(editable.data, edits)
+    current = str(editable.data.get("status"))
+    if target is not None:
+        if target == current:
+            sys.stderr.write(f"{item_id} is already '{target}'\n")
+            if not edits:
+                return found.path
+        else:
+            check_transition(found.kind, settings, new_data, target, item_id=item_id)
+            new_data["status"] = target
+    before = {(d.code, d.message) for d in _errors(found.kind, found.path, editable.data, settings)}
+    fresh = [
+        d
+        for d in _errors(found.kind, found.path, new_data, settings)
+        if (d.code, d.message) not in before
+    ]
+    if fresh:
+        lines = "; ".join(d.message for d in fresh)
+        error = UsageError if all(d.code.startswith("MIT1") for d in fresh) else DataError
+        raise error(f"{found.path}: {lines}; nothing was changed")
+    check_writable(editable.path, found.path)
+    _warn_unknown_references(root, settings, found.kind, editable.data, new_data)
+    for assignment, value in edits:
+        if assignment.append:
+            editable.append(assignment.loc, value)
+        elif value is None:
+            editable.remove(assignment.loc)
+        else:
+            editable.set(assignment.loc, value)
+    if target is not None and target != current:
+        editable.set(("status",), target)
+    editable.save()
+    for assignment, value in edits:
+        op = "+=" if assignment.append else "="
+        shown = "(removed)" if value is None else _show(value)
+        sys.stderr.write(f"{item_id}: {format_loc(assignment.loc)} {op} {shown}\n")
+    if target is not None and target != current:
+        sys.stderr.write(f"{item_id}: status {current} -> {target}\n")
+    return found.path
+
+
+def _warn_unknown_references(
+    root: Path, settings: Settings, kind: Kind, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """A reference to an id that does not exist (yet) is written, with a warning."""
+    from mitrm.core.editing import added_references
+    from mitrm.io.drafts import find_by_id
+
+    for ref in added_references(kind, before, after):
+        if not find_by_id(root, settings, ref):
+            sys.stderr.write(
+                f"warning: '{ref}' does not exist (yet); 'mitrm validate' reports it "
+                "(MIT203) until it does\n"
+            )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
+def renumber(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The id to change.")],
+    new: Annotated[
+        str | None,
+        typer.Argument(metavar="NEW", help="The new id (default: the next free one)."),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            help="Which file to renumber when OLD is used by several (after a merge).",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> int:
+    """Change an item's id: rename its file (keeping the slug) and update every reference.
+
+    References in depends_on, plan requirements, phases, milestones and change
+    targets follow. When OLD is used by two files (common after merging two
+    branches), pick one with --file; references are then left alone, since
+    they may mean either item.
+    """
+    import os
+
+    from mitrm.core.editing import reference_locs
+    from mitrm.core.ids import fits_scheme, format_id, highest_number, renamed
+    from mitrm.errors import UnknownIdError, UsageError
+    from mitrm.io.atomic import create_exclusive, write_atomic
+    from mitrm.io.drafts import files_mentioning, find_by_id, taken_names
+    from mitrm.io.gitrefs import names_on_branches
+    from mitrm.io.roundtrip import check_writable, open_item
+
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    holders = find_by_id(root, settings, old)
+    if not holders:
+        raise UnknownIdError(f"no item has the id '{old}'", hint="see 'mitrm list'")
+    if file is not None:
+        # As printed by 'mitrm validate' (relative to the repo root) or relative to here.
+        wanted: set[str] = set()
+        for candidate in (Path(os.path.abspath(file)), root / file):
+            try:
+                wanted.add(candidate.resolve().relative_to(root).as_posix())
+            except ValueError:
+                continue
+        chosen = [h for h in holders if h.path in wanted]
+        if not chosen:
+            raise UsageError(
+                f"{file} does not hold '{old}'; files with it: "
+                + ", ".join(h.path for h in holders)
+            )
+        holder = chosen[0]
+    elif len(holders) > 1:
+        raise UsageError(
+            f"the id '{old}' is used by {len(holders)} files: "
+            + ", ".join(h.path for h in holders),
+            hint=f"choose one: mitrm renumber {old} NEW --file {holders[-1].path}",
+        )
+    else:
+        holder = holders[0]
+    kind = holder.kind
+    scheme = settings.ids.for_kind(kind)
+    if new is None:
+        new = format_id(scheme, highest_number(taken_names(root, kind), scheme.prefix) + 1)
+    if not fits_scheme(new, scheme):
+        example = format_id(scheme, 1)
+        raise UsageError(
+            f"'{new}' is not a {kind.label} id; it must look like {example} "
+            f"(set in mitrm.yaml ids.{kind.value})"
+        )
+    if new == old:
+        raise UsageError(f"'{old}' already has this id")
+    clash = find_by_id(root, settings, new)
+    if clash:
+        raise UsageError(
+            f"'{new}' already exists: {clash[0].path}; nothing was changed",
+            hint=f"pick a free id, or leave NEW out to take the next free one: "
+            f"mitrm renumber {old}",
+        )
+    # Everything is computed and checked before the first write.
+    item = open_item(root, holder.path)
+    item.set(("id",), new)
+    updates: dict[str, Any] = {}
+    skipped: list[str] = []
+    unread: list[str] = []
+    for rel, kind_of_file, data in files_mentioning(root, old):
+        if data is None:
+            unread.append(rel)
+            continue
+        locs = reference_locs(kind_of_file, data, old)
+        if not locs:
+            continue
+        if len(holders) > 1:
+            skipped.append(rel)
+            continue
+        editable = item if rel == holder.path else open_item(root, rel)
+        for loc in locs:
+            editable.set(loc, new)
+        if editable is not item:
+            updates[rel] = editable
+    check_writable(item.path, holder.path)
+    for rel, editable in updates.items():
+        check_writable(editable.path, rel)
+    old_path = root / holder.path
+    new_path = old_path.with_name(renamed(old_path.name, old, new))
+    text = item.result()
+    if new_path != old_path:
+        try:
+            create_exclusive(new_path, text)
+        except FileExistsError:
+            raise UsageError(f"{new_path.relative_to(root).as_posix()} already exists") from None
+        os.chmod(new_path, old_path.stat().st_mode & 0o777)
+        old_path.unlink()
+    else:
+        write_atomic(old_path, text)
+    for editable in updates.values():
+        editable.save()
+    new_rel = new_path.relative_to(root).as_posix()
+    sys.stdout.write(new_rel + "\n")
+    err = sys.stderr
+    err.write(f"renumbered {old} -> {new}: {holder.path} -> {new_rel}\n")
+    if updates:
+        err.write(f"updated references in {len(updates)} file(s): {', '.join(updates)}\n")
+    if skipped:
+        err.write(
+            f"note: left the references to '{old}' in {', '.join(skipped)} as they are: "
+            f"'{old}' is still used by another file, so they may mean either item\n"
+        )
+    if unread:
+        err.write(
+            f"warning: {len(unread)} file(s) could not be read and were not checked for "
+            f"references: {', '.join(unread)}\n"
+        )
+    on_branches = [
+        n
+        for n in names_on_branches(root, [kind.folder])
+        if n.rsplit("/", 1)[-1].startswith(new + "-")
+    ]
+    if on_branches:
+        err.write(f"note: '{new}' is also used on another branch ({on_branches[0]})\n")
+    return 0

@@ -1,0 +1,104 @@
+"""``mitrm new --edit``: open the new file in the user's editor until it validates."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mitrm.cli.new import read_line
+
+if TYPE_CHECKING:
+    from mitrm.core.models import Kind, Settings
+
+
+def editor_command() -> list[str]:
+    """The editor command from $VISUAL or $EDITOR; UsageError if there is none."""
+    import shlex
+    import shutil
+
+    from mitrm.errors import UsageError
+
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not command:
+        raise UsageError(
+            "--edit needs an editor, but neither $VISUAL nor $EDITOR is set; nothing was created",
+            hint="e.g. export EDITOR=nano (or 'code --wait', 'vim')",
+        )
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise UsageError(f"$EDITOR cannot be read ({exc}); nothing was created") from None
+    if not argv or shutil.which(argv[0]) is None:
+        raise UsageError(
+            f"editor '{argv[0] if argv else command}' (from $EDITOR) was not found; "
+            "nothing was created",
+            hint="set EDITOR to an installed editor, e.g. export EDITOR=nano",
+        )
+    return argv
+
+
+def _problems(root: Path, settings: Settings, kind: Kind, path: Path) -> list[str]:
+    """The errors in the edited file, one diagnostic line each."""
+    from mitrm.core.diagnostics import Severity
+    from mitrm.core.record import Record
+    from mitrm.core.validation import validate_item
+    from mitrm.io.yamlfile import locate, parse_bytes
+
+    rel = path.relative_to(root).as_posix()
+    loaded = parse_bytes(path.read_bytes(), rel)
+    record = Record(path=rel, kind=kind, data=loaded.data)
+    record.diagnostics = list(loaded.diagnostics)
+    validate_item(record, settings=settings)
+    found = [d for d in record.diagnostics if d.severity is Severity.ERROR]
+    if loaded.text is not None:
+        found = locate(found, {rel: loaded.text})
+    return [d.text() for d in found]
+
+
+def edit_until_valid(
+    root: Path, settings: Settings, kind: Kind, path: Path, *, asking: bool
+) -> int:
+    """Open the editor until the file validates, the user keeps it as a draft, or discards it."""
+    import subprocess
+
+    from mitrm.errors import UsageError
+
+    argv = editor_command()
+    rel = path.relative_to(root).as_posix()
+    while True:
+        try:
+            done = subprocess.run([*argv, str(path)], check=False)
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            raise UsageError(
+                f"cannot run the editor {argv[0]}: {exc.strerror}; nothing was created"
+            ) from None
+        if done.returncode != 0:
+            path.unlink(missing_ok=True)
+            raise UsageError(
+                f"the editor exited with status {done.returncode}; nothing was created"
+            )
+        problems = _problems(root, settings, kind, path)
+        if not problems:
+            return 0
+        for line in problems:
+            sys.stderr.write(line + "\n")
+        if not asking:
+            sys.stderr.write(f"kept {rel} as a draft; fix it, then run 'mitrm validate {rel}'\n")
+            return 1
+        sys.stderr.write(
+            "The file does not validate. [r]e-open the editor, [k]eep it as a "
+            "draft, or [d]iscard it? [r]: "
+        )
+        sys.stderr.flush()
+        reply = read_line()
+        answer = (reply or "k").strip().lower()[:1] or "r"
+        if answer == "k":
+            sys.stderr.write(f"kept {rel} as a draft; fix it, then run 'mitrm validate {rel}'\n")
+            return 1
+        if answer == "d":
+            path.unlink(missing_ok=True)
+            sys.stderr.write("discarded; nothing was created\n")
+            return 1

@@ -1,0 +1,324 @@
+"""``mitrm new``: draft a requirement, plan or change request as a valid, commented file."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mitrm.cli.context import state
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from mitrm.core.drafting import Question
+    from mitrm.core.models import Kind, Settings
+
+
+class KindArg(str, Enum):
+    """The kinds ``mitrm new`` drafts (mirrors core's Kind without importing the models)."""
+
+    REQUIREMENT = "requirement"
+    PLAN = "plan"
+    CHANGE = "change"
+
+
+# Options whose name differs from the question they answer (lists take one id per option).
+_FLAGS = {"targets": "--target", "requirements": "--requirement"}
+_TRUE = ("1", "true", "yes", "on")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``new`` and the editing commands (``set``, ``status``, ``renumber``) to ``app``."""
+    from mitrm.cli import edit
+
+    app.command("new")(new)
+    edit.register(app)
+
+
+def _opt(help_text: str) -> Any:
+    return typer.Option(help=help_text, show_default=False)
+
+
+def new(
+    ctx: typer.Context,
+    kind_arg: Annotated[
+        KindArg,
+        typer.Argument(metavar="KIND", help="What to draft: requirement, plan or change."),
+    ],
+    title: Annotated[str | None, _opt("Title (all kinds).")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="Requirement type.", show_default=False)
+    ] = None,
+    channel: Annotated[str | None, _opt("Requirement source channel.")] = None,
+    department: Annotated[str | None, _opt("Requesting department.")] = None,
+    requester: Annotated[str | None, _opt("Who asked (default: git config user.name).")] = None,
+    description: Annotated[str | None, _opt("Description (all kinds).")] = None,
+    business_goal: Annotated[str | None, _opt("Requirement business goal.")] = None,
+    due: Annotated[str | None, _opt("Requirement due date, YYYY-MM-DD.")] = None,
+    owner: Annotated[str | None, _opt("Plan owner (default: git config user.name).")] = None,
+    requirement: Annotated[
+        list[str] | None, _opt("Plan: a requirement in scope (repeatable).")
+    ] = None,
+    start: Annotated[str | None, _opt("Plan start date.")] = None,
+    end: Annotated[str | None, _opt("Plan end date.")] = None,
+    target: Annotated[
+        list[str] | None, _opt("Change: a requirement or plan it changes (repeatable).")
+    ] = None,
+    reason: Annotated[str | None, _opt("Change reason.")] = None,
+    proposed_change: Annotated[str | None, _opt("Change: the proposed change.")] = None,
+    requested_by: Annotated[
+        str | None, _opt("Change: who asks (default: git config user.name).")
+    ] = None,
+    tag: Annotated[list[str] | None, _opt("A tag (repeatable).")] = None,
+    slug: Annotated[str | None, _opt("File name after the id (default: from the title).")] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never ask; fail (exit 2) if a field is missing.")
+    ] = False,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive",
+            "-i",
+            help="Ask even when stdin is not a terminal (also MITRM_FORCE_PROMPT=1).",
+        ),
+    ] = False,
+    edit: Annotated[
+        bool, typer.Option("--edit", help="Open the new file in $EDITOR, then validate it.")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text (the path) or json.")] = "text",
+) -> int:
+    """Draft a new item: asks on a terminal, takes every field as an option, prints the path.
+
+    The file gets the next free id (after the highest in the working tree and
+    on every local and remote branch) and is created exclusively.
+    """
+    import datetime as dt
+
+    from mitrm.core.drafting import QUESTIONS
+    from mitrm.core.models import Kind
+    from mitrm.errors import UsageError
+
+    kind = Kind(kind_arg.value)
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format must be text or json, not '{fmt}'")
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    given: dict[str, Any] = {
+        "title": title,
+        "type": type_,
+        "channel": channel,
+        "department": department,
+        "requester": requester,
+        "description": description,
+        "business_goal": business_goal,
+        "due": due,
+        "owner": owner,
+        "requirements": ",".join(requirement) if requirement else None,
+        "start": start,
+        "end": end,
+        "targets": ",".join(target) if target else None,
+        "reason": reason,
+        "proposed_change": proposed_change,
+        "requested_by": requested_by,
+    }
+    names = {q.name for q in QUESTIONS[kind]}
+    stray = [name for name, value in given.items() if value is not None and name not in names]
+    if stray:
+        raise UsageError(
+            f"{', '.join(_flag(n) for n in stray)} does not apply to a {kind.label}",
+            hint=f"see 'mitrm new {kind.value} --help'",
+        )
+    today = dt.date.today()
+    asking = not no_input and (
+        interactive or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in _TRUE or _tty()
+    )
+    if edit:
+        from mitrm.cli.editor import editor_command
+
+        editor_command()  # a missing editor is reported before anything is created
+    values = _answers(root, settings, kind, given, asking=asking, today=today)
+    if tag:
+        values["tags"] = [t.strip() for t in tag if t.strip()]
+    return _create(
+        root, settings, kind, values, slug=slug, today=today, edit=edit, asking=asking, fmt=fmt
+    )
+
+
+def _flag(name: str) -> str:
+    return _FLAGS.get(name, "--" + name.replace("_", "-"))
+
+
+def _tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _answers(
+    root: Path,
+    settings: Settings,
+    kind: Kind,
+    given: dict[str, Any],
+    *,
+    asking: bool,
+    today: dt.date,
+) -> dict[str, Any]:
+    """Every answer: options first, then prompts (or defaults), each checked."""
+    from mitrm.core.drafting import PERSON_FIELDS, QUESTIONS, missing, parse_answer
+    from mitrm.errors import SettingsError, UsageError
+
+    known: dict[str, set[str]] = {}
+    values: dict[str, Any] = {}
+    defaults = _defaults(root, settings, kind)
+    for q in QUESTIONS[kind]:
+        ids = _known_ids(root, settings, kind, known) if q.ask.value == "ids" else set()
+        raw = given.get(q.name)
+        if raw is not None:
+            try:
+                values[q.name] = parse_answer(q, raw, known_ids=ids, today=today, values=values)
+            except ValueError as exc:
+                raise UsageError(f"{_flag(q.name)}: {exc}") from None
+            continue
+        default = defaults.get(q.name)
+        if asking:
+            values[q.name] = _ask(q, default, known_ids=ids, today=today, values=values)
+        elif default is not None:
+            try:
+                values[q.name] = parse_answer(q, default, known_ids=ids, today=today)
+            except ValueError as exc:
+                if q.name in PERSON_FIELDS:
+                    continue
+                raise SettingsError(f"mitrm.yaml drafting.defaults.{q.name}: {exc}") from None
+    gaps = missing(kind, values)
+    if gaps:
+        raise UsageError(
+            f"missing {', '.join(_flag(q.name) for q in gaps)}; nothing was created",
+            hint="pass them as options, or run on a terminal without --no-input to be asked",
+        )
+    return values
+
+
+def _defaults(root: Path, settings: Settings, kind: Kind) -> dict[str, str]:
+    from mitrm.core.drafting import PERSON_FIELDS, QUESTIONS
+    from mitrm.io.gitrefs import user_name
+
+    names = {q.name for q in QUESTIONS[kind]}
+    found = {k: v for k, v in settings.drafting.defaults.items() if k in names}
+    person = next((name for name in PERSON_FIELDS if name in names), None)
+    if person and person not in found:
+        git_name = user_name(root)
+        if git_name:
+            found[person] = git_name
+    return found
+
+
+def _known_ids(root: Path, settings: Settings, kind: Kind, cache: dict[str, set[str]]) -> set[str]:
+    from mitrm.core.models import Kind
+
+    if "ids" not in cache:
+        from mitrm.io.repository import load_repository
+
+        repo = load_repository(root, settings=settings)
+        wanted = {Kind.REQUIREMENT} if kind is Kind.PLAN else {Kind.REQUIREMENT, Kind.PLAN}
+        cache["ids"] = {r.id for r in repo.records if r.id and r.kind in wanted}
+    return cache["ids"]
+
+
+def read_line() -> str | None:
+    """One line of input, or None at the end of input."""
+    if _tty():
+        try:
+            return input()
+        except EOFError:
+            return None
+    line = sys.stdin.readline()
+    return line if line else None
+
+
+def _ask(
+    q: Question,
+    default: str | None,
+    *,
+    known_ids: set[str],
+    today: dt.date,
+    values: dict[str, Any],
+) -> Any:
+    """Ask until the answer is acceptable."""
+    from mitrm.core.drafting import menu, parse_answer
+    from mitrm.errors import UsageError
+
+    err = sys.stderr
+    if q.choices:
+        err.write(f"{q.label}: {menu(q)}\n")
+    while True:
+        shown = f" [{default}]" if default else ("" if q.required else " (optional)")
+        err.write(f"{q.label if not q.choices else 'Choose'}{shown}: ")
+        err.flush()
+        line = read_line()
+        if line is None:
+            err.write("\n")
+            raise UsageError(f"input ended before '{q.name}' was answered; nothing was created")
+        text = line.rstrip("\r\n")
+        if not text.strip() and default:
+            text = default
+        try:
+            return parse_answer(q, text, known_ids=known_ids, today=today, values=values)
+        except ValueError as exc:
+            err.write(f"  {exc}; please try again\n")
+
+
+def _create(
+    root: Path,
+    settings: Settings,
+    kind: Kind,
+    values: dict[str, Any],
+    *,
+    slug: str | None,
+    today: dt.date,
+    edit: bool,
+    asking: bool,
+    fmt: str,
+) -> int:
+    from mitrm.cli.editor import edit_until_valid
+    from mitrm.core.drafting import item_data, render
+    from mitrm.core.ids import slugify
+    from mitrm.io.drafts import create_item, schema_ref
+
+    def text(item_id: str, folder: Path) -> str:
+        data = item_data(kind, item_id, values, created=today)
+        ref = schema_ref(root, settings, kind, folder)
+        return render(kind, data, schema_ref=ref, currency=settings.currency)
+
+    name = slugify(slug) if slug else slugify(str(values["title"]))
+    item_id, path = create_item(root, settings, kind, slug=name, render=text, today=today)
+    code = 0
+    if edit:
+        code = edit_until_valid(root, settings, kind, path, asking=asking)
+        if code == 130:
+            return code
+        if not path.exists():
+            return code
+    rel = path.relative_to(root).as_posix()
+    if fmt == "json":
+        from mitrm.cli.output import emit_json
+
+        emit_json({"id": item_id, "path": rel, "kind": kind.value})
+    else:
+        sys.stdout.write(_shown(path) + "\n")
+        if code == 0:
+            sys.stderr.write(f"created {kind.label} {item_id}\n")
+    return code
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)

@@ -1,0 +1,191 @@
+"""``mitrm prioritize``: rank open requirements, explain a score, choose within a budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mitrm.cli.context import state
+from mitrm.cli.output import ListFormat
+
+if TYPE_CHECKING:
+    from mitrm.core.repository import Repository
+    from mitrm.core.selection import Limit
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command("prioritize")(prioritize)
+
+
+def _amount(text: str, option: str) -> Decimal:
+    from mitrm.errors import UsageError
+
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise UsageError(f"{option} must be a number of at least 0 (got '{text}')")
+    return value
+
+
+def _weights(pairs: list[str] | None) -> dict[str, float]:
+    from mitrm.errors import UsageError
+
+    found: dict[str, float] = {}
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            found[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(
+                f"--weight must be NAME=NUMBER, e.g. --weight roi=3 (got '{pair}')"
+            ) from None
+    return found
+
+
+def prioritize(
+    ctx: typer.Context,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", "-m", help="weighted, rice, wsjf, ice or moscow (default: mitrm.yaml)."
+        ),
+    ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", metavar="ID", help="Show every term of one item's score."),
+    ] = None,
+    budget: Annotated[
+        str | None,
+        typer.Option("--budget", metavar="AMOUNT", help="Choose the best set whose cost fits."),
+    ] = None,
+    capacity: Annotated[
+        str | None,
+        typer.Option("--capacity", metavar="DAYS", help="Choose the best set whose effort fits."),
+    ] = None,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option("--weight", "-w", metavar="NAME=VALUE", help="What-if weight (repeatable)."),
+    ] = None,
+    sensitivity: Annotated[
+        bool,
+        typer.Option("--sensitivity", help="How stable the top 10 is when each weight moves 20 %."),
+    ] = False,
+    impute: Annotated[
+        str | None,
+        typer.Option("--impute", metavar="median", help="Fill missing inputs with the median."),
+    ] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", "-s", help="Repeatable.")] = None,
+    type_: Annotated[
+        list[str] | None, typer.Option("--type", "-t", help="Requirement type (repeatable).")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", help="Has this tag (repeatable: all).")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Business or IT owner, or requester.")
+    ] = None,
+    top: Annotated[
+        int | None, typer.Option("--top", "-n", min=1, help="Show only the first N ranked.")
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", metavar="YYYY-MM-DD", help="Date for due-date urgency."),
+    ] = None,
+    fmt: Annotated[
+        ListFormat | None,
+        typer.Option("--format", "-f", help="table (default), json, csv, markdown."),
+    ] = None,
+) -> int:
+    """Score and rank the open requirements (docs/scoring.md explains every model)."""
+    import gc
+
+    from mitrm.cli import prioritize_output as out
+    from mitrm.core.filters import Filter, matches
+    from mitrm.core.ranking import prepare, rank_prepared
+    from mitrm.errors import UsageError
+    from mitrm.io.repository import load_repository
+
+    fmt = fmt or ListFormat.TABLE
+    day = dt.date.today()
+    if today is not None:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            raise UsageError(f"--today must be a date written YYYY-MM-DD (got '{today}')") from None
+    what_if = _weights(weight)
+    limits = _limits(budget, capacity)
+    if explain is not None and (limits or sensitivity):
+        raise UsageError("--explain shows one item; leave out --budget, --capacity, --sensitivity")
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    repo = load_repository(root, settings=settings, checks=False)
+    # Nearly everything built from here on lives to the end of this short run:
+    # cyclic garbage collection would only walk the same objects again and again.
+    gc.disable()
+    everything = repo.requirements()
+    wanted = Filter.build(statuses=status, types=type_, tags=tag, owner=owner)
+    chosen = [req for req in everything if matches(req, wanted)]
+    prepared = prepare(chosen, settings=settings.scoring, today=day, model=model, impute=impute)
+    ranking = rank_prepared(prepared, weights=what_if)
+    if explain is not None:
+        return out.explain(ranking, explain, everything, prepared, fmt)
+    _note_invalid(repo)
+    if sensitivity:
+        from mitrm.core.sensitivity import sensitivity as analyse
+
+        result = analyse(prepared, ranking, top=top or 10)
+        out.sensitivity(ranking, result, fmt)
+        return 0
+    if limits:
+        from mitrm.core.selection import select_within
+
+        built = [_limit(name, amount, settings.currency) for name, amount in limits]
+        selection = select_within(
+            ranking,
+            limits=built,
+            everything={req.id: req for req in everything},
+            currency=settings.currency,
+        )
+        out.selection(ranking, selection, fmt, top)
+        return 0
+    out.ranking(ranking, fmt, top)
+    return 0
+
+
+def _limits(budget: str | None, capacity: str | None) -> list[tuple[str, Decimal]]:
+    found = []
+    if budget is not None:
+        found.append(("budget", _amount(budget, "--budget")))
+    if capacity is not None:
+        found.append(("capacity", _amount(capacity, "--capacity")))
+    return found
+
+
+def _limit(name: str, amount: Decimal, currency: str) -> Limit:
+    from mitrm.core.selection import Limit
+
+    return Limit(name, amount, currency if name == "budget" else "days")
+
+
+def _note_invalid(repo: Repository) -> None:
+    import sys
+
+    broken = sum(
+        1 for record in repo.records if record.model is None and record.kind.value == "requirement"
+    )
+    if broken:
+        verb = "is" if broken == 1 else "are"
+        sys.stderr.write(
+            f"note: {broken} requirement file{'s' * (broken != 1)} {verb} not valid and not "
+            "ranked; run 'mitrm validate'\n"
+        )

@@ -1,0 +1,284 @@
+"""``mitrm render`` and ``mitrm templates``: Markdown documents and checklists from templates."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mitrm.cli.context import state
+from mitrm.cli.output import ListFormat
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from mitrm.core.models import Settings
+    from mitrm.core.render import PortfolioInputs
+    from mitrm.core.repository import Repository
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``render`` and the ``templates`` group to ``app``."""
+    app.command("render")(render)
+    templates = typer.Typer(
+        name="templates",
+        help="List the document templates, or export one to start a custom template.",
+        no_args_is_help=True,
+    )
+    templates.command("list")(list_templates)
+    templates.command("export")(export_template)
+    app.add_typer(templates)
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    import datetime as dt
+
+    from mitrm.errors import UsageError
+
+    if value is None:
+        return None
+    if value == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of must be a date (YYYY-MM-DD) or 'today', not '{value}'") from None
+
+
+def portfolio_inputs(
+    root: Path, settings: Settings, repo: Repository, *, as_of: dt.date | None
+) -> PortfolioInputs:
+    """Everything the portfolio report shows besides the items themselves.
+
+    This is the one place to wire in more data: the ranked backlog (a list of
+    mappings with at least ``rank``, ``id``, ``score``, best first) and flow
+    metrics (a flat mapping of name -> value). Until then both are None and the
+    report says so. Quality comes from the same checks as ``mitrm validate``.
+    """
+    from mitrm.core.render import PortfolioInputs
+    from mitrm.core.render.portfolio import default_as_of
+    from mitrm.io.repository import check_files
+
+    quality = check_files(root, settings=settings).diagnostics
+    if as_of is None:
+        as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
+    return PortfolioInputs(backlog=None, metrics=None, quality=quality, as_of=as_of)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` relative to the data repo's root when it is inside it (as diagnostics are)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def render(
+    ctx: typer.Context,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="ID", show_default=False, help="Render only these items (no portfolio report)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Output folder (default: render.out in mitrm.yaml).",
+            file_okay=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 listing files that would change."),
+    ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", metavar="en|zh", help="Document language (default: language in mitrm.yaml)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Date the portfolio's due-date windows count from: YYYY-MM-DD or 'today' "
+            "(default: the latest date recorded in the items, so output stays reproducible).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite files in the output folder mitrm did not write."),
+    ] = False,
+) -> int:
+    """Write Markdown documents, checklists and the portfolio report from the templates."""
+    from mitrm.core.render import items, make_catalog, portfolio_document
+    from mitrm.errors import DataError, UnknownIdError, UsageError
+    from mitrm.io import generated
+    from mitrm.io.documents import render_items, render_one
+    from mitrm.io.repository import load_repository
+    from mitrm.io.templates import Templates
+
+    language = lang.lower() if lang else None
+    if language is not None and language not in ("en", "zh"):
+        raise UsageError(f"--lang must be en or zh, not '{lang}'")
+    when = _as_of(as_of)
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    language = language or settings.language.value
+    repo = load_repository(root, settings=settings)
+    for item_id in ids or []:
+        record = repo.get(item_id)
+        if record is None:
+            raise UnknownIdError(f"no item has the id '{item_id}'", hint="see 'mitrm list'")
+        if record.model is None:
+            raise DataError(
+                f"{record.path}: {item_id} is not valid and cannot be rendered",
+                hint=f"run 'mitrm validate {record.path}'",
+            )
+    out_dir = (out if out is not None else root / settings.render.out).resolve()
+    full = not ids
+    catalog = make_catalog(
+        requirements=repo.requirements(),
+        plans=repo.plans(),
+        changes=repo.changes(),
+        lang=language,
+        currency=settings.currency,
+        sources={r.id: r.path for r in repo.records if r.id and r.model is not None},
+        source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
+    )
+    templates = Templates(root / settings.templates)
+    rendered = render_items(
+        catalog, templates, items(catalog, ids or None), project=settings.project, out=out_dir
+    )
+    if full:
+        inputs = portfolio_inputs(root, settings, repo, as_of=when)
+        index = portfolio_document(catalog, project=settings.project, inputs=inputs)
+        rendered.append(render_one(templates, index, out_dir))
+    changes, files = generated.compare(out_dir, rendered, full=full)
+    shown = _shown(out_dir, root)
+    invalid = sum(1 for record in repo.records if record.model is None)
+    if invalid and full:
+        sys.stderr.write(
+            f"note: {invalid} file{'s' * (invalid != 1)} not valid and not rendered; "
+            "run 'mitrm validate'\n"
+        )
+    if check:
+        return _report_check(shown, changes)
+    if changes.foreign and not force:
+        for rel in changes.foreign:
+            sys.stderr.write(f"{shown}/{rel}: exists and was not generated by mitrm\n")
+        raise UsageError(
+            f"refusing to overwrite {len(changes.foreign)} file(s) in {shown} "
+            "that mitrm did not write",
+            hint="move them away, choose another --out, or pass --force",
+        )
+    touched = generated.apply(out_dir, files, changes, force=force)
+    stale = set(changes.stale)
+    written = [rel for rel in touched if rel != generated.MANIFEST and rel not in stale]
+    for rel in touched:
+        if rel != generated.MANIFEST:
+            sys.stdout.write(f"{'removed' if rel in stale else 'wrote'} {shown}/{rel}\n")
+    sys.stderr.write(
+        f"rendered {len(rendered)} document{'s' * (len(rendered) != 1)} into {shown}: "
+        f"{len(written)} written, {len(rendered) - len(written)} unchanged, "
+        f"{len(stale)} removed\n"
+    )
+    return 0
+
+
+def _report_check(shown: str, changes: object) -> int:
+    from mitrm.io.generated import Changes
+
+    assert isinstance(changes, Changes)
+    if changes.clean():
+        sys.stderr.write(f"{shown}: all documents are up to date\n")
+        return 0
+    for rel, why in sorted(
+        [(rel, "would be created") for rel in changes.create]
+        + [(rel, "differs from what would be rendered") for rel in changes.update]
+        + [(rel, "is stale: its item is gone") for rel in changes.stale]
+        + [(rel, "exists and was not generated by mitrm") for rel in changes.foreign]
+    ):
+        sys.stderr.write(f"{shown}/{rel}: {why}\n")
+    count = len(changes.create) + len(changes.update) + len(changes.stale) + len(changes.foreign)
+    sys.stderr.write(f"{count} file{'s' * (count != 1)} out of date; run 'mitrm render'\n")
+    return 1
+
+
+def list_templates(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ListFormat | None,
+        typer.Option("--format", "-f", help="table (default), json, csv, markdown."),
+    ] = None,
+) -> int:
+    """List the templates: built-in ones, and which the data repo overrides."""
+    from mitrm.cli.output import emit, emit_json
+    from mitrm.io.templates import Templates
+
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    templates = Templates(root / settings.templates)
+    infos = templates.list()
+    rows = []
+    for info in infos:
+        if info.overridden:
+            where = f"{settings.templates}/{info.name}"
+            origin = "repo (overrides built-in)" if info.builtin else "repo"
+        else:
+            where, origin = "(built-in)", "built-in"
+        rows.append([info.name, origin, where])
+    if fmt is ListFormat.JSON:
+        emit_json({"templates": [{"name": r[0], "source": r[1], "path": r[2]} for r in rows]})
+    else:
+        emit(fmt or ListFormat.TABLE, ["name", "source", "path"], rows)
+    return 0
+
+
+def export_template(
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(help="A built-in template's name, e.g. requirement.md.j2.")
+    ],
+    to_stdout: Annotated[
+        bool, typer.Option("--stdout", help="Print the template instead of writing it.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the repo's template of that name.")
+    ] = False,
+) -> int:
+    """Copy a built-in template into the repo's templates folder, to customise it."""
+    from mitrm.errors import UsageError
+    from mitrm.io.atomic import create_exclusive, write_atomic
+    from mitrm.io.templates import SUFFIX, Templates
+
+    if not name.endswith(SUFFIX) and "." not in name:
+        name += SUFFIX
+    text = Templates(None).builtin_source(name)
+    if to_stdout:
+        sys.stdout.write(text)
+        return 0
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    target = root / settings.templates / name
+    if force:
+        write_atomic(target, text)
+    else:
+        try:
+            create_exclusive(target, text)
+        except FileExistsError:
+            raise UsageError(
+                f"{_shown(target, root)} already exists", hint="pass --force to replace it"
+            ) from None
+    sys.stdout.write(f"{_shown(target, root)}\n")
+    return 0

@@ -1,0 +1,292 @@
+"""Editing items in place: parse ``FIELD=VALUE``, check field paths, apply to plain data.
+
+Pure: the CLI parses values as YAML and writes files; this module decides what
+an assignment means, whether the field exists, and what the data becomes.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from mitrm.core.diagnostics import Loc, format_loc
+from mitrm.core.models import MODELS, Kind, Settings
+from mitrm.core.workflow import missing_fields, workflow_for
+from mitrm.errors import DataError, UsageError
+
+# Fields that have their own command: an edit there would skip its checks.
+_OWN_COMMAND = {"id": "mitrm renumber OLD NEW", "status": "mitrm status ID STATUS"}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One ``FIELD=VALUE`` (or ``FIELD+=VALUE``) from the command line."""
+
+    loc: Loc
+    raw: str
+    append: bool = False
+
+    @property
+    def field(self) -> str:
+        """The field path as the user wrote it."""
+        return format_loc(self.loc)
+
+
+_PART = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*|-?[0-9]+)$")
+
+
+def parse_assignment(text: str) -> Assignment:
+    """``owners.it=Daniel`` -> Assignment; UsageError when it is not ``FIELD=VALUE``."""
+    if "=" not in text:
+        raise UsageError(
+            f"'{text}' is not FIELD=VALUE",
+            hint="e.g. mitrm set REQ-0001 due=2026-03-31 tags+=mobile",
+        )
+    field, raw = text.split("=", 1)
+    append = field.endswith("+")
+    field = field.removesuffix("+").strip()
+    parts = field.split(".")
+    if not field or not all(_PART.match(part) for part in parts):
+        raise UsageError(
+            f"'{field}' is not a field path",
+            hint="write field names joined by dots, list entries by number: kpis.0.target",
+        )
+    loc: Loc = tuple(int(p) if p.lstrip("-").isdigit() else p for p in parts)
+    if isinstance(loc[0], int):
+        raise UsageError(f"'{field}' must begin with a field name")
+    return Assignment(loc, raw, append)
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Annotated and Optional; keep list[...] and models."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def field_type(kind: Kind, loc: Loc) -> Any:
+    """The annotation of the field at ``loc``; UsageError with a suggestion if it is unknown."""
+    current: Any = MODELS[kind]
+    for depth, part in enumerate(loc):
+        current = _unwrap(current)
+        if typing.get_origin(current) is list:
+            if not isinstance(part, int):
+                raise UsageError(
+                    f"'{format_loc(loc[:depth])}' is a list: name an entry by its number "
+                    f"({format_loc((*loc[:depth], 0, *loc[depth:]))}) or append with +="
+                )
+            current = typing.get_args(current)[0]
+            continue
+        if isinstance(part, int):
+            raise UsageError(f"'{format_loc(loc[:depth])}' is not a list")
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            raise UsageError(f"'{format_loc(loc[:depth])}' has no fields inside it")
+        fields = current.model_fields
+        if part not in fields:
+            where = format_loc(loc[:depth])
+            message = f"unknown field '{format_loc(loc[: depth + 1])}'"
+            close = difflib.get_close_matches(str(part), list(fields), n=1, cutoff=0.6)
+            hint = (
+                f"did you mean '{format_loc((*loc[:depth], close[0]))}'?"
+                if close
+                else f"fields{' of ' + where if where else ''}: {', '.join(fields)}"
+            )
+            raise UsageError(message, hint=hint)
+        current = fields[part].annotation
+    return _unwrap(current)
+
+
+def field_order(kind: Kind, loc: Loc) -> list[str]:
+    """The natural order of the fields of the mapping at ``loc`` (the model's order)."""
+    try:
+        annotation = _unwrap(field_type(kind, loc)) if loc else MODELS[kind]
+    except UsageError:
+        return []
+    if typing.get_origin(annotation) is list:
+        annotation = _unwrap(typing.get_args(annotation)[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def _is_text(annotation: Any) -> bool:
+    return annotation is str
+
+
+def value_for(kind: Kind, assignment: Assignment, parse: Callable[[str], Any]) -> Any:
+    """The value to store: the text as written where the field holds text, else YAML's reading.
+
+    ``title=Launch: phase 2`` stores that text (YAML would read a mapping) and
+    ``tags+=no`` appends the word 'no', not false, while ``tags+=[a, b]``
+    appends two entries; quote a text value (``title='"x"'``) to have YAML read
+    it. ``parse`` reads YAML; an empty value removes the field.
+    """
+    if assignment.loc[0] in _OWN_COMMAND:
+        name = str(assignment.loc[0])
+        raise UsageError(f"'{name}' is not changed with set", hint=f"use {_OWN_COMMAND[name]}")
+    annotation = field_type(kind, assignment.loc)
+    raw = assignment.raw.strip()
+    if assignment.append:
+        if typing.get_origin(annotation) is not list:
+            raise UsageError(f"'{assignment.field}' is not a list; use '=' to replace its value")
+        annotation = _unwrap(typing.get_args(annotation)[0])
+    if not raw:
+        if assignment.append:
+            raise UsageError(f"nothing to append to '{assignment.field}'")
+        return None
+    several = assignment.append and raw.startswith("[") and raw.endswith("]")
+    if _is_text(annotation) and not _quoted(raw) and not several:
+        return raw
+    return parse(raw)
+
+
+def _quoted(raw: str) -> bool:
+    return len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
+
+
+def apply(data: Mapping[str, Any], edits: list[tuple[Assignment, Any]]) -> dict[str, Any]:
+    """A copy of ``data`` with the edits applied (None removes a field).
+
+    Missing mappings on the way are created; a list entry that does not exist
+    is a UsageError (append with ``+=`` instead).
+    """
+    result = copy.deepcopy(dict(data))
+    for assignment, value in edits:
+        loc = assignment.loc
+        node: Any = result
+        for depth, part in enumerate(loc[:-1]):
+            node = _step(node, part, loc[: depth + 1], create=True)
+        last: Any = loc[-1]
+        if isinstance(node, list):
+            _step(node, last, loc, create=False)
+            if assignment.append:
+                current = node[last]
+                node[last] = [*(current if isinstance(current, list) else []), *_many(value)]
+            else:
+                node[last] = value
+        elif assignment.append:
+            current = node.get(last)
+            node[last] = [*(current if isinstance(current, list) else []), *_many(value)]
+        elif value is None:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    return result
+
+
+def _many(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _step(node: Any, part: str | int, loc: Loc, *, create: bool) -> Any:
+    if isinstance(part, int):
+        size = len(node) if isinstance(node, list) else 0
+        if not isinstance(node, list) or not -size <= part < size:
+            raise UsageError(
+                f"'{format_loc(loc)}' does not exist: '{format_loc(loc[:-1])}' has "
+                f"{size} entr{'y' if size == 1 else 'ies'}",
+                hint=f"append an entry with {format_loc(loc[:-1])}+=...",
+            )
+        return node[part]
+    if not isinstance(node, dict):
+        raise UsageError(f"'{format_loc(loc[:-1])}' is not a mapping of fields")
+    if create and not isinstance(node.get(part), (dict, list)):
+        node[part] = {}
+    return node.get(part)
+
+
+# --- status ---------------------------------------------------------------------
+
+
+def check_transition(
+    kind: Kind, settings: Settings, data: Mapping[str, Any], target: str, *, item_id: str
+) -> None:
+    """Refuse an unknown status (UsageError), an illegal move or missing fields (DataError)."""
+    workflow = workflow_for(kind, settings)
+    known = list(workflow.transitions)
+    if target not in known:
+        close = difflib.get_close_matches(target, known, n=1, cutoff=0.6)
+        raise UsageError(
+            f"'{target}' is not a {kind.label} status",
+            hint=(f"did you mean '{close[0]}'? " if close else "")
+            + f"statuses: {', '.join(known)}",
+        )
+    current = str(data.get("status"))
+    if not workflow.allowed(current, target):
+        nexts = workflow.transitions.get(current, [])
+        raise DataError(
+            f"{item_id} cannot go from '{current}' to '{target}'; nothing was changed",
+            hint=(
+                f"from '{current}' it can go to: {', '.join(nexts)}"
+                if nexts
+                else f"'{current}' is a final status"
+            ),
+        )
+    gaps = missing_fields({**data, "status": target}, workflow.required_fields(target))
+    if gaps:
+        names = list(
+            dict.fromkeys(path if "*" not in path else format_loc(loc) for loc, path in gaps)
+        )
+        example = " ".join(f"{name}=..." for name in names)
+        raise DataError(
+            f"{item_id} cannot become '{target}': missing {', '.join(names)}; nothing was changed",
+            hint=f"fill them in first: mitrm set {item_id} {example} "
+            f"(or pass them to 'mitrm status {item_id} {target} FIELD=VALUE...')",
+        )
+
+
+# --- renumber -------------------------------------------------------------------
+
+
+def reference_locs(kind: Kind, data: Mapping[str, Any], target: str | None) -> list[Loc]:
+    """Where raw item ``data`` names ``target`` (any id if None) in a reference field."""
+    found: list[Loc] = []
+
+    def scan(value: Any, loc: Loc) -> None:
+        if isinstance(value, list):
+            found.extend(
+                (*loc, index)
+                for index, ref in enumerate(value)
+                if ref == target or (target is None and isinstance(ref, str))
+            )
+
+    if kind is Kind.REQUIREMENT:
+        scan(data.get("depends_on"), ("depends_on",))
+    elif kind is Kind.PLAN:
+        scan(data.get("requirements"), ("requirements",))
+        for field in ("phases", "milestones"):
+            entries = data.get(field)
+            if isinstance(entries, list):
+                for index, entry in enumerate(entries):
+                    if isinstance(entry, Mapping):
+                        scan(entry.get("requirements"), (field, index, "requirements"))
+    else:
+        scan(data.get("targets"), ("targets",))
+    return found
+
+
+def added_references(kind: Kind, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """Ids that ``after`` refers to and ``before`` did not (to check that they exist)."""
+
+    def refs(data: Mapping[str, Any]) -> set[str]:
+        found: set[str] = set()
+        for loc in reference_locs(kind, data, None):
+            value: Any = data
+            for part in loc:
+                value = value[part]
+            found.add(value)
+        return found
+
+    return sorted(refs(after) - refs(before))

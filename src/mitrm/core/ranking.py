@@ -1,0 +1,280 @@
+"""Rank open requirements: score order, deterministic ties, dependencies before dependents.
+
+``rank_backlog`` is the pure entry point (the CLI and the portfolio report call
+it): requirements in, a ``Ranking`` out. See docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from mitrm.core.models import Requirement, RequirementStatus
+from mitrm.core.models.settings import ScoringSettings
+from mitrm.core.scoring import Score, get_model, make_context
+from mitrm.core.scoring.registry import Gathered, combine, gather, impute_medians
+from mitrm.core.scoring.types import Context, Model
+from mitrm.errors import DataError, UsageError
+
+# Open means still to be decided or delivered; the rest no longer competes for a slot.
+DONE_STATUSES = frozenset({RequirementStatus.RELEASED, RequirementStatus.CLOSED})
+DROPPED_STATUSES = frozenset({RequirementStatus.REJECTED, RequirementStatus.CANCELLED})
+CLOSED_STATUSES = DONE_STATUSES | DROPPED_STATUSES
+
+
+def is_open(req: Requirement) -> bool:
+    """Whether ``req`` is open: not released, closed, rejected or cancelled."""
+    return req.status not in CLOSED_STATUSES
+
+
+@dataclass(frozen=True)
+class RankedEntry:
+    """One ranked requirement: its rank, score and terms, and any move a dependency caused."""
+
+    rank: int
+    natural_rank: int
+    req: Requirement
+    score: Score
+    moved_by_dependency: str | None = None
+    after: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The requirement's id."""
+        return self.req.id
+
+    @property
+    def title(self) -> str:
+        """The requirement's title."""
+        return self.req.title
+
+
+@dataclass(frozen=True)
+class UnscoredEntry:
+    """An open requirement that lacks inputs of the model; never scored as zero."""
+
+    req: Requirement
+    missing: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        """The requirement's id."""
+        return self.req.id
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The ranked backlog under one model, with the unscored items apart."""
+
+    model: str
+    formula: str
+    today: dt.date
+    weights: Mapping[str, float]
+    entries: tuple[RankedEntry, ...]
+    unscored: tuple[UnscoredEntry, ...]
+    imputed: Mapping[str, float] = field(default_factory=dict)
+
+    def find(self, item_id: str) -> RankedEntry | UnscoredEntry | None:
+        """The entry of ``item_id``, ranked or unscored."""
+        for entry in self.entries:
+            if entry.id == item_id:
+                return entry
+        for other in self.unscored:
+            if other.id == item_id:
+                return other
+        return None
+
+
+_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def id_key(item_id: str) -> tuple[str, int, str]:
+    """Sort ids by prefix then number, so REQ-9 comes before REQ-10 whatever the padding."""
+    match = _NUMBER.match(item_id)
+    if match is None:
+        return (item_id, -1, item_id)
+    return (match.group(1), int(match.group(2)), item_id)
+
+
+def _order_key(req: Requirement, score: Score) -> tuple[object, ...]:
+    # Ties: higher score, then earlier due date, then smaller effort, then id.
+    due = req.due.toordinal() if req.due is not None else dt.date.max.toordinal()
+    effort = req.estimate.effort_days if req.estimate is not None else None
+    effort_key = float(effort) if effort is not None else float("inf")
+    assert score.value is not None
+    return (score.tier, -round(score.value, 9), due, effort_key, id_key(req.id))
+
+
+def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """A dependency cycle in ``graph`` (closed on its first id), or None; iterative DFS."""
+    state: dict[str, int] = {}
+    known = {node: [c for c in children if c in graph] for node, children in graph.items()}
+    for start in sorted(graph, key=id_key):
+        if state.get(start):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                state[node] = 1
+                path.append(node)
+            children = known[node]
+            if index < len(children):
+                stack.append((node, index + 1))
+                child = children[index]
+                if state.get(child) == 1:
+                    return [*path[path.index(child) :], child]
+                if not state.get(child):
+                    stack.append((child, 0))
+                continue
+            state[node] = 2
+            path.pop()
+    return None
+
+
+def check_cycles(reqs: Iterable[Requirement]) -> None:
+    """Raise DataError naming a dependency cycle among ``reqs``."""
+    graph = {req.id: list(req.depends_on) for req in reqs}
+    cycle = find_cycle(graph)
+    if cycle is not None:
+        raise DataError(
+            f"dependency cycle among open requirements: {' -> '.join(cycle)}",
+            hint="remove one of these depends_on entries ('mitrm validate' shows where)",
+        )
+
+
+def order_by_dependencies(
+    natural: Sequence[str], deps: Mapping[str, Sequence[str]]
+) -> tuple[list[str], dict[str, str]]:
+    """Place each item after what it depends on, pulling dependencies up to just before it.
+
+    Returns the order and, for each item pulled up, the id of the item that needed it.
+    ``deps`` must be acyclic among ``natural``.
+    """
+    position = {item: index for index, item in enumerate(natural)}
+    placed: set[str] = set()
+    order: list[str] = []
+    pulled_by: dict[str, str] = {}
+    for root in natural:
+        if root in placed:
+            continue
+        stack: list[tuple[str, bool]] = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in placed:
+                continue
+            if expanded:
+                placed.add(node)
+                order.append(node)
+                if node != root:
+                    pulled_by.setdefault(node, root)
+                continue
+            stack.append((node, True))
+            waiting = [d for d in deps.get(node, ()) if d in position and d not in placed]
+            # Push the lowest-ranked first so the highest-ranked dependency is placed first.
+            for dep in sorted(waiting, key=position.__getitem__, reverse=True):
+                stack.append((dep, False))
+    return order, pulled_by
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Gathered inputs of the open items, reusable to re-rank under other weights."""
+
+    model: Model
+    settings: ScoringSettings
+    today: dt.date
+    gathered: list[Gathered]
+    impute: str | None
+
+
+def prepare(
+    requirements: Iterable[Requirement],
+    *,
+    settings: ScoringSettings,
+    today: dt.date,
+    model: str | None = None,
+    impute: str | None = None,
+) -> Prepared:
+    """Pick the open requirements, check them for cycles, and gather their inputs."""
+    chosen = get_model(model or settings.model)
+    if impute is not None and impute != "median":
+        raise UsageError(f"unknown --impute method '{impute}'; use: median")
+    open_reqs = [req for req in requirements if is_open(req)]
+    check_cycles(open_reqs)
+    ctx = make_context(settings, model=chosen, today=today)
+    return Prepared(chosen, settings, today, gather(open_reqs, model=chosen, ctx=ctx), impute)
+
+
+def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = None) -> Ranking:
+    """Rank gathered items (optionally under what-if ``weights``)."""
+    model = prepared.model
+    ctx: Context = make_context(
+        prepared.settings, model=model, today=prepared.today, weights=weights
+    )
+    medians = impute_medians(prepared.gathered) if prepared.impute else None
+    scores = combine(prepared.gathered, model=model, ctx=ctx, medians=medians)
+    scored: list[tuple[tuple[object, ...], Requirement, Score]] = []
+    unscored: list[UnscoredEntry] = []
+    for entry, score in zip(prepared.gathered, scores, strict=True):
+        if score.value is None:
+            unscored.append(UnscoredEntry(entry.req, score.missing))
+        else:
+            scored.append((_order_key(entry.req, score), entry.req, score))
+    scored.sort(key=lambda item: item[0])
+    by_id = {req.id: (key, req, score) for key, req, score in scored}
+    natural = [req.id for _, req, _ in scored]
+    natural_rank = {item: index + 1 for index, item in enumerate(natural)}
+    deps = {req.id: list(req.depends_on) for _, req, _ in scored}
+    order, pulled_by = order_by_dependencies(natural, deps)
+    entries: list[RankedEntry] = []
+    previous: tuple[object, ...] | None = None
+    for position, item in enumerate(order, start=1):
+        key, req, score = by_id[item]
+        moved = None
+        if item in pulled_by:
+            needer = pulled_by[item]
+            moved = (
+                f"moved up from {natural_rank[item]} to {position}: "
+                f"{needer} (natural rank {natural_rank[needer]}) depends on it"
+            )
+        # Equal tier and score share a rank, unless a dependency moved one of them.
+        tie = key[:2]
+        rank = position
+        if (
+            entries
+            and moved is None
+            and entries[-1].moved_by_dependency is None
+            and tie == previous
+        ):
+            rank = entries[-1].rank
+        previous = tie
+        after = tuple(d for d in req.depends_on if d in by_id)
+        entries.append(RankedEntry(rank, natural_rank[item], req, score, moved, after))
+    unscored.sort(key=lambda entry: id_key(entry.id))
+    return Ranking(
+        model=model.name,
+        formula=model.formula,
+        today=prepared.today,
+        weights=dict(ctx.weights),
+        entries=tuple(entries),
+        unscored=tuple(unscored),
+        imputed=medians or {},
+    )
+
+
+def rank_backlog(
+    requirements: Iterable[Requirement],
+    *,
+    settings: ScoringSettings,
+    today: dt.date,
+    model: str | None = None,
+    weights: Mapping[str, float] | None = None,
+    impute: str | None = None,
+) -> Ranking:
+    """Score and rank the open requirements (docs/scoring.md describes the result)."""
+    prepared = prepare(requirements, settings=settings, today=today, model=model, impute=impute)
+    return rank_prepared(prepared, weights=weights)

@@ -1,0 +1,151 @@
+"""Rendering: which documents exist, where they go, and the context each template receives.
+
+Pure: data in, ``Document`` specs out. Turning a spec into text is the template
+environment's job (``mitrm.io.templates``); writing files is ``mitrm.io.generated``'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mitrm.core.diagnostics import Diagnostic
+from mitrm.core.models import ChangeRequest, Item, Plan, Requirement
+from mitrm.core.render import i18n
+from mitrm.core.render.context import Catalog, Ctx, doc_path, relative
+from mitrm.core.render.portfolio import INDEX, portfolio
+
+TEMPLATES = (
+    "requirement.md.j2",
+    "readiness.md.j2",
+    "plan.md.j2",
+    "implementation.md.j2",
+    "change.md.j2",
+    "index.md.j2",
+)
+"""The built-in document templates, one per document kind."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document to render: where it goes (relative to the output folder) and how."""
+
+    path: str
+    template: str
+    context: Ctx
+    item: str | None = None
+
+
+@dataclass(frozen=True)
+class PortfolioInputs:
+    """What the portfolio report shows besides the items; each part may be missing (None)."""
+
+    backlog: Sequence[Mapping[str, Any]] | None = None
+    metrics: Mapping[str, Any] | None = None
+    quality: Sequence[Diagnostic] | None = None
+    as_of: dt.date | None = None
+
+
+def make_catalog(
+    *,
+    requirements: Sequence[Requirement],
+    plans: Sequence[Plan],
+    changes: Sequence[ChangeRequest],
+    lang: str,
+    currency: str,
+    sources: Mapping[str, str] | None = None,
+    source_prefix: str | None = None,
+) -> Catalog:
+    """The items in a stable order (by id), with labels in ``lang``."""
+    return Catalog(
+        requirements=sorted(requirements, key=lambda i: i.id),
+        plans=sorted(plans, key=lambda i: i.id),
+        changes=sorted(changes, key=lambda i: i.id),
+        lang=lang,
+        labels=i18n.labels(lang),
+        enums=i18n.enum_names(lang),
+        currency=currency,
+        sources=dict(sources or {}),
+        source_prefix=source_prefix,
+    )
+
+
+def _base(catalog: Catalog, project: str | None, path: str, template: str) -> Ctx:
+    return {
+        "lang": catalog.lang,
+        "L": catalog.labels,
+        "E": catalog.enums,
+        "project": project,
+        "currency": catalog.currency,
+        "doc": {"path": path, "template": template, "root": relative(path, INDEX)[: -len(INDEX)]},
+    }
+
+
+def item_documents(catalog: Catalog, item: Item, *, project: str | None = None) -> list[Document]:
+    """The documents of one item: a requirement and its readiness checklist, a plan and its
+    implementation checklist, or a change request."""
+    found: list[Document] = []
+
+    def add(path: str, template: str, key: str, value: Ctx) -> None:
+        context = _base(catalog, project, path, template)
+        context[key] = value
+        found.append(Document(path=path, template=template, context=context, item=item.id))
+
+    if isinstance(item, Requirement):
+        ctx = catalog.requirement(item)
+        add(doc_path(item), "requirement.md.j2", "req", ctx)
+        add(doc_path(item, "-readiness"), "readiness.md.j2", "req", ctx)
+    elif isinstance(item, Plan):
+        ctx = catalog.plan(item)
+        add(doc_path(item), "plan.md.j2", "plan", ctx)
+        add(doc_path(item, "-checklist"), "implementation.md.j2", "plan", ctx)
+    elif isinstance(item, ChangeRequest):
+        add(doc_path(item), "change.md.j2", "change", catalog.change(item))
+    return found
+
+
+def items(catalog: Catalog, ids: Sequence[str] | None = None) -> list[Item]:
+    """The items to render, in document order: all of them, or those of ``ids``."""
+    wanted = set(ids) if ids is not None else None
+    return [
+        item
+        for item in (*catalog.requirements, *catalog.plans, *catalog.changes)
+        if wanted is None or item.id in wanted
+    ]
+
+
+def portfolio_document(
+    catalog: Catalog, *, project: str | None = None, inputs: PortfolioInputs | None = None
+) -> Document:
+    """The portfolio report (``index.md``)."""
+    inputs = inputs or PortfolioInputs()
+    ctx = portfolio(
+        catalog,
+        as_of=inputs.as_of,
+        backlog=inputs.backlog,
+        metrics=inputs.metrics,
+        quality=inputs.quality,
+    )
+    context = _base(catalog, project, INDEX, "index.md.j2")
+    context["portfolio"] = ctx
+    return Document(path=INDEX, template="index.md.j2", context=context, item=None)
+
+
+def documents(
+    catalog: Catalog,
+    *,
+    project: str | None = None,
+    ids: Sequence[str] | None = None,
+    inputs: PortfolioInputs | None = None,
+) -> list[Document]:
+    """Every document of the repo (or only those of ``ids``, without the portfolio)."""
+    found = [
+        doc
+        for item in items(catalog, ids)
+        for doc in item_documents(catalog, item, project=project)
+    ]
+    if ids is None:
+        found.append(portfolio_document(catalog, project=project, inputs=inputs))
+    return found

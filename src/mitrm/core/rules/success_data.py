@@ -1,0 +1,32 @@
+"""MIT405: approved or later, but no data defined to judge success."""
+
+from __future__ import annotations
+
+from mitrm.core.models import Item, Requirement
+from mitrm.core.rules.engine import REQ_APPROVED, Context, Finding
+
+
+def check(item: Item, context: Context) -> list[Finding]:
+    """No KPI (unless the workflow already demands one) or a KPI nobody can measure."""
+    if not isinstance(item, Requirement) or context.status not in REQ_APPROVED:
+        return []
+    if not item.kpis:
+        if context.workflow_requires("kpis"):
+            return []
+        return [Finding("MIT405", ("status",), f"'{context.status}' but no KPI is defined")]
+    found = []
+    for index, kpi in enumerate(item.kpis):
+        if not kpi.measurement or kpi.unit is None:
+            lacks = " and ".join(
+                w
+                for w, gap in (("measurement", not kpi.measurement), ("unit", kpi.unit is None))
+                if gap
+            )
+            found.append(
+                Finding(
+                    "MIT405",
+                    ("kpis", index),
+                    f"KPI '{kpi.name}' has no {lacks}: success cannot be judged",
+                )
+            )
+    return found

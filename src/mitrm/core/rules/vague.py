@@ -1,0 +1,177 @@
+"""MIT401: vague expectations, words that cannot be measured, with no number or unit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from mitrm.core.models import Item, Requirement
+from mitrm.core.rules.engine import REQ_OPEN, Context, Finding
+
+ENGLISH = (
+    "more",
+    "better",
+    "best",
+    "attract",
+    "attractive",
+    "appealing",
+    "engaging",
+    "user-friendly",
+    "user friendly",
+    "intuitive",
+    "seamless",
+    "fast",
+    "faster",
+    "quick",
+    "quicker",
+    "quickly",
+    "easy",
+    "easier",
+    "simple",
+    "simpler",
+    "nice",
+    "nicer",
+    "modern",
+    "cool",
+    "great",
+    "improve",
+    "improved",
+    "enhance",
+    "enhanced",
+    "optimise",
+    "optimize",
+    "optimised",
+    "optimized",
+    "boost",
+    "significant",
+    "significantly",
+    "a lot",
+    "lots of",
+    "something",
+    "as soon as possible",
+    "asap",
+    "high quality",
+    "world-class",
+    "best-in-class",
+    "state of the art",
+)
+"""Unmeasurable English words and phrases (matched as whole words, any case)."""
+
+CHINESE = (
+    "更多",
+    "更好",
+    "更快",
+    "更高",
+    "更强",
+    "吸引",
+    "有吸引力",
+    "提升体验",
+    "用户体验",
+    "尽快",
+    "尽早",
+    "友好",
+    "美观",
+    "好看",
+    "高大上",
+    "显著",
+    "大幅",
+    "大量",
+    "优化",
+    "提升",
+    "增强",
+    "改善",
+    "酷炫",
+    "年轻化",
+    "一些",
+    "某种",
+    "流畅",
+    "便捷",
+    "易用",
+)
+"""Unmeasurable Chinese words and phrases (matched anywhere in the text)."""
+
+# A number, a percentage, or a Chinese numeral with a unit makes a statement measurable.
+_MEASURABLE = re.compile(
+    r"[0-9０-９%％]|百分之|[零一二两三四五六七八九十百千万]+\s*"
+    r"(?:倍|成|天|周|个月|月|年|秒|分钟|小时|个百分点)"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|double|triple|half"
+    r"|percent)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The vague terms split for fast matching: English words, English phrases, Chinese."""
+
+    words: frozenset[str]
+    phrases: tuple[str, ...]
+    others: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
+    """The built-in terms plus ``extra`` ones from mitrm.yaml (rules.vague_words)."""
+    terms = {t.strip().lower() for t in (*ENGLISH, *CHINESE, *extra) if t.strip()}
+    ascii_terms = {t for t in terms if t.isascii()}
+    words = frozenset(t for t in ascii_terms if _WORD.fullmatch(t))
+    phrases = tuple(sorted(ascii_terms - words))
+    return Lexicon(words, phrases, tuple(sorted(terms - ascii_terms)))
+
+
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def vague_terms(text: str, lexicon: Lexicon) -> list[str]:
+    """The distinct vague terms in ``text`` when nothing in it is measurable, else []."""
+    lowered = text.lower()
+    tokens = _WORD.findall(lowered)
+    found = [t for t in dict.fromkeys(tokens) if t in lexicon.words]
+    if lexicon.phrases:
+        joined = f" {' '.join(tokens)} "
+        found += [p for p in lexicon.phrases if f" {p} " in joined]
+    if not text.isascii():
+        hits = [t for t in lexicon.others if t in lowered]
+        # '提升体验' also contains '提升': count the longer term only.
+        hits = [t for t in hits if not any(t != other and t in other for other in hits)]
+        found += sorted(hits, key=lowered.find)
+    # Most texts hold no vague word: look for numbers only in those that do.
+    if found and _MEASURABLE.search(text):
+        return []
+    return found
+
+
+def _finding(loc: tuple[str | int, ...], where: str, terms: list[str]) -> Finding:
+    quoted = ", ".join(f"'{t}'" for t in terms)
+    return Finding("MIT401", loc, f"vague wording in {where} ({quoted}) with no number or unit")
+
+
+def check(item: Item, context: Context) -> list[Finding]:
+    """Vague title, business goal or acceptance criterion (see docs/rules.md, MIT401)."""
+    if not isinstance(item, Requirement) or context.status not in REQ_OPEN:
+        return []
+    terms_of = lexicon(tuple(context.settings.rules.vague_words))
+    found = []
+    # KPIs with targets make a goal written in words measurable.
+    measured = any(kpi.target is not None for kpi in item.kpis)
+    # A title names the request: one adjective is fine, a title made of them is not.
+    # Without a goal or KPI, the description is the only expectation: it counts too.
+    terms = vague_terms(item.title, terms_of)
+    where = "'title'"
+    if not (item.business_goal or measured) and item.description:
+        extra = [t for t in vague_terms(item.description, terms_of) if t not in terms]
+        if extra:
+            terms, where = terms + extra, "'title' and 'description'"
+    if len(terms) >= 2:
+        found.append(_finding(("title",), where, terms))
+    if item.business_goal and not measured:
+        terms = vague_terms(item.business_goal, terms_of)
+        if terms:
+            found.append(_finding(("business_goal",), "'business_goal'", terms))
+    for index, criterion in enumerate(item.acceptance_criteria):
+        terms = vague_terms(criterion, terms_of)
+        if terms:
+            where = f"'acceptance_criteria.{index}'"
+            found.append(_finding(("acceptance_criteria", index), where, terms))
+    return found

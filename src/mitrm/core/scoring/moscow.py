@@ -1,0 +1,37 @@
+"""MoSCoW: must, should, could, won't; the weighted score orders items within a category."""
+
+from __future__ import annotations
+
+from mitrm.core.models import Requirement
+from mitrm.core.scoring.types import Context, Input, Score
+from mitrm.core.scoring.weighted import DEFAULT_WEIGHTS, boost, gather_weighted, weighted_terms
+
+CATEGORIES = ("must", "should", "could", "wont")
+
+
+class Moscow:
+    """Category first (must > should > could > won't), then the weighted score."""
+
+    name = "moscow"
+    formula = "category (must, should, could, won't), then the weighted score within"
+    default_weights = DEFAULT_WEIGHTS
+
+    def gather(self, req: Requirement, ctx: Context) -> list[Input]:
+        """The MoSCoW category and the weighted model's criteria."""
+        given = req.scoring.moscow if req.scoring is not None else None
+        if given is None:
+            category = Input("moscow", None, fields=("scoring.moscow",))
+        else:
+            index = CATEGORIES.index(given.value)
+            category = Input("moscow", float(index), raw=given.value, source="scoring.moscow")
+        return [category, *gather_weighted(req, ctx)]
+
+    def combine(self, req: Requirement, inputs: list[Input], ctx: Context) -> Score:
+        """Tier from the category (and the boost rule inside it); score from the weights."""
+        category = inputs[0]
+        value, terms = weighted_terms(inputs[1:], ctx.weights)
+        boosted, rules = boost(req, ctx)
+        name = CATEGORIES[int(category.points or 0)]
+        tier = CATEGORIES.index(name) * 2 + boosted
+        rules = (f"category '{name}' ranks before the categories after it", *rules)
+        return Score(req.id, self.name, value, tuple(terms), rules, tier=tier, tier_label=name)

@@ -1,0 +1,42 @@
+"""Which item files changed since a git revision (for ``validate --changed-since``)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from mitrm.errors import NotAGitRepoError, UsageError
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise NotAGitRepoError("git is not installed; --changed-since needs it") from exc
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed"
+        if "not a git repository" in done.stderr:
+            raise NotAGitRepoError(f"{root} is not in a git repository; --changed-since needs git")
+        raise UsageError(f"git {' '.join(args[:2])}: {message}")
+    return done.stdout
+
+
+def changed_since(root: Path, ref: str) -> set[str]:
+    """Paths (relative to ``root``) added or modified since the merge base of ``ref`` and HEAD.
+
+    Includes uncommitted and untracked files, so that a pre-push or local run
+    sees what CI will see.
+    """
+    _git(root, "rev-parse", "--is-inside-work-tree")
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except UsageError as exc:
+        raise UsageError(
+            f"unknown revision '{ref}'",
+            hint="in CI, fetch it first (e.g. 'git fetch origin main', or fetch-depth: 0)",
+        ) from exc
+    base = _git(root, "merge-base", ref, "HEAD").strip() or ref
+    # Both listings are relative to ``root`` (the working directory of the calls).
+    names = _git(root, "diff", "--relative", "--name-only", "--no-renames", "-z", base)
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+    return {name for name in (names + untracked).split("\0") if name}

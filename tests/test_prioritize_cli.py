@@ -1,0 +1,190 @@
+"""``mitrm prioritize`` as a user runs it: formats, explain, budget, what-if, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import CliRun, DataRepo
+
+TODAY = "2026-11-22"
+
+
+def write(repo: DataRepo, item_id: str, title: str, *, extra: str = "", **scoring: object) -> None:
+    inputs = {"value": 3, "urgency": 3, "difficulty": 3, "risk_reduction": 3}
+    inputs.update(scoring)  # type: ignore[arg-type]
+    lines = "".join(f"  {key}: {value}\n" for key, value in inputs.items() if value is not None)
+    repo.write(
+        f"requirements/{item_id}-{title.lower().replace(' ', '-')}.yaml",
+        f"id: {item_id}\ntitle: {title}\ntype: feature\nstatus: analysis\n"
+        f"estimate:\n  cost: 100\n  benefit: 250\n  effort_days: 10\n"
+        f"scoring:\n{lines}{extra}",
+    )
+
+
+@pytest.fixture
+def backlog(data_repo: DataRepo) -> DataRepo:
+    write(data_repo, "REQ-0001", "Mobile checkout", value=5)
+    write(data_repo, "REQ-0002", "CRM sync", value=4, extra="depends_on: [REQ-0004]\n")
+    write(data_repo, "REQ-0003", "Mini game", value=1)
+    write(data_repo, "REQ-0004", "Data layer", value=2)
+    write(data_repo, "REQ-0005", "Vague idea", value=None, urgency=None)
+    return data_repo
+
+
+def run(cli: CliRun, repo: DataRepo, *args: str):  # type: ignore[no-untyped-def]
+    return cli("-C", str(repo.root), "prioritize", "--today", TODAY, *args)
+
+
+def test_table_lists_ranked_then_unscored(backlog: DataRepo, cli: CliRun) -> None:
+    result = run(cli, backlog)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("weighted: ")
+    order = [line.split()[1] for line in lines[2:6]]
+    assert order == ["REQ-0001", "REQ-0004", "REQ-0002", "REQ-0003"]
+    assert "moved up from 3 to 2: REQ-0002 (natural rank 2) depends on it" in result.stdout
+    assert "unscored: 1 open requirements lack inputs" in result.stdout
+    assert "scoring.value, scoring.urgency or due" in result.stdout
+
+
+def test_json_is_the_documented_shape(backlog: DataRepo, cli: CliRun) -> None:
+    result = run(cli, backlog, "--format", "json")
+    document = json.loads(result.stdout)
+    assert set(document) == {
+        "model",
+        "formula",
+        "today",
+        "weights",
+        "imputed",
+        "ranked",
+        "unscored",
+        "count",
+    }
+    first = document["ranked"][0]
+    assert first["id"] == "REQ-0001" and first["rank"] == 1
+    assert first["score"] == pytest.approx(2 * (15 + 6 + 6 + 4.5 + 4.5))
+    assert [t["name"] for t in first["terms"]] == [
+        "value",
+        "urgency",
+        "roi",
+        "difficulty",
+        "risk_reduction",
+    ]
+    assert document["unscored"] == [
+        {
+            "id": "REQ-0005",
+            "title": "Vague idea",
+            "status": "analysis",
+            "missing": ["scoring.value", "scoring.urgency or due"],
+        }
+    ]
+    assert document["count"] == {"ranked": 4, "unscored": 1}
+    again = run(cli, backlog, "--format", "json")
+    assert again.stdout == result.stdout
+
+
+def test_csv_and_markdown(backlog: DataRepo, cli: CliRun) -> None:
+    rows = list(csv.DictReader(io.StringIO(run(cli, backlog, "--format", "csv").stdout)))
+    assert [row["id"] for row in rows] == [
+        "REQ-0001",
+        "REQ-0004",
+        "REQ-0002",
+        "REQ-0003",
+        "REQ-0005",
+    ]
+    assert rows[-1]["missing"] == "scoring.value; scoring.urgency or due"
+    markdown = run(cli, backlog, "--format", "markdown", "--top", "2").stdout
+    assert markdown.startswith("| rank | id | title |")
+    assert markdown.count("| REQ-") == 3  # two ranked, one unscored
+
+
+def test_explain_shows_every_term(backlog: DataRepo, cli: CliRun) -> None:
+    result = run(cli, backlog, "--explain", "REQ-0004")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "score: 54   rank 2 of 4" in out
+    assert "rank by score alone: 3" in out
+    assert "estimate.benefit / estimate.cost = 250 / 100" in out
+    assert "moved up from 3 to 2: REQ-0002 (natural rank 2) depends on it" in out
+    unscored = run(cli, backlog, "--explain", "REQ-0005").stdout
+    assert "unscored: missing scoring.value, scoring.urgency or due" in unscored
+    unknown = run(cli, backlog, "--explain", "REQ-0099")
+    assert unknown.exit_code == 2
+    assert "no requirement has the id 'REQ-0099'" in unknown.stderr
+
+
+def test_what_if_weight_and_model(backlog: DataRepo, cli: CliRun) -> None:
+    document = json.loads(run(cli, backlog, "--weight", "value=0", "--format", "json").stdout)
+    assert document["weights"]["value"] == 0
+    assert len({entry["score"] for entry in document["ranked"]}) == 1
+    # Equal scores share a rank, except where a dependency moved an item.
+    assert [entry["rank"] for entry in document["ranked"]] == [1, 2, 3, 3]
+    bad = run(cli, backlog, "--weight", "reach=2")
+    assert bad.exit_code == 2 and "no weight 'reach'" in bad.stderr
+    unknown = run(cli, backlog, "--model", "magic")
+    assert (
+        unknown.exit_code == 2 and "use one of: weighted, rice, wsjf, ice, moscow" in unknown.stderr
+    )
+    rice = json.loads(run(cli, backlog, "--model", "rice", "--format", "json").stdout)
+    assert rice["ranked"] == [] and "scoring.reach" in rice["unscored"][0]["missing"]
+
+
+def test_impute_median(backlog: DataRepo, cli: CliRun) -> None:
+    document = json.loads(run(cli, backlog, "--impute", "median", "--format", "json").stdout)
+    assert document["count"] == {"ranked": 5, "unscored": 0}
+    assert document["imputed"]["value"] == 3.0
+    assert run(cli, backlog, "--impute", "mean").exit_code == 2
+
+
+def test_budget_chooses_and_explains_what_is_left(backlog: DataRepo, cli: CliRun) -> None:
+    result = run(cli, backlog, "--budget", "200")
+    assert result.exit_code == 0, result.stderr
+    assert "the best possible total" in result.stdout
+    assert "budget 200 CNY: used 200, 0 left" in result.stdout
+    document = json.loads(run(cli, backlog, "--budget", "300", "--format", "json").stdout)
+    selection = document["selection"]
+    assert [c["id"] for c in selection["chosen"]] == ["REQ-0001", "REQ-0004", "REQ-0002"]
+    assert selection["left_out"][0]["reason"] == "needs 100 CNY; 0 left after the chosen items"
+    assert selection["optimal"] is True
+    assert run(cli, backlog, "--budget", "lots").exit_code == 2
+
+
+def test_sensitivity(backlog: DataRepo, cli: CliRun) -> None:
+    result = run(cli, backlog, "--sensitivity")
+    assert result.exit_code == 0, result.stderr
+    assert "value           -20%" in result.stdout
+    assert "stable: 4 of the top 4 stay in it under every change" in result.stdout
+
+
+def test_filters_and_closed_items(backlog: DataRepo, cli: CliRun) -> None:
+    backlog.write(
+        "requirements/REQ-0006-done.yaml",
+        "id: REQ-0006\ntitle: Done\ntype: feature\nstatus: released\n",
+    )
+    document = json.loads(run(cli, backlog, "--status", "analysis", "--format", "json").stdout)
+    assert "REQ-0006" not in [e["id"] for e in document["ranked"]]
+    assert run(cli, backlog, "--type", "security", "--format", "json").stdout.count('"id"') == 0
+
+
+def test_a_cycle_is_an_error(data_repo: DataRepo, cli: CliRun) -> None:
+    write(data_repo, "REQ-0001", "One", extra="depends_on: [REQ-0002]\n")
+    write(data_repo, "REQ-0002", "Two", extra="depends_on: [REQ-0001]\n")
+    result = run(cli, data_repo)
+    assert result.exit_code == 1
+    assert "dependency cycle among open requirements: REQ-0001 -> REQ-0002 -> REQ-0001" in (
+        result.stderr
+    )
+
+
+def test_off_scale_input_is_reported_by_validate(data_repo: DataRepo, cli: CliRun) -> None:
+    write(data_repo, "REQ-0001", "One", extra="  impact: 4\n")
+    result = cli("-C", str(data_repo.root), "validate")
+    assert result.exit_code == 1
+    assert (
+        "MIT102 field 'scoring.impact': must be one of 3, 2, 1, 0.5, 0.25"
+        in result.stdout + result.stderr
+    )
