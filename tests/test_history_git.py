@@ -335,3 +335,10 @@ def test_diff_and_item_metrics(git_repo: DataRepo, cli: CliRun) -> None:
     assert isinstance(metrics, dict)
     assert set(metrics["time_in_status_days"]) == {"submitted", "approved"}
     assert metrics["lead_time_days"] is None
+
+
+def test_not_an_id(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.commit({PATH: req()}, "Add")
+    result = cli("history", "REQ-*", cwd=git_repo.root)
+    assert result.exit_code == 2
+    assert "'REQ-*' is not an item id" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["FOLDERS", "changelog", "changelog_for", "item_history", "load_history",
            "parse_range", "working_changes"]  # fmt: skip
+
+
+_ID = re.compile(r"^[A-Z][A-Z0-9]*-[0-9]+$")
 
 
 def _names(name: str, item: str) -> bool:
@@ -127,6 +131,8 @@ def item_history(
     root: Path, item: str, settings: Settings | None = None
 ) -> tuple[History, list[Event], Event | None]:
     """The history, one item's timeline and its uncommitted change; UnknownIdError if none."""
+    if not _ID.match(item):
+        raise UnknownIdError(f"'{item}' is not an item id", hint="ids look like REQ-0007")
     info = git.repo_info(root)
     history = load_history(root, settings, info=info)
     timeline = history.timeline(item)
