@@ -71,6 +71,7 @@ _COMMAND_MODULES = (
     "prioritize",
     "render",
     "history",
+    "report",
     "schema",
 )
 

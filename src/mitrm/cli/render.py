@@ -14,10 +14,13 @@ from mitrm.cli.output import ListFormat
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Sequence
 
     from mitrm.core.models import Settings
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
+    from mitrm.io.documents import Rendered
+    from mitrm.io.insights import HistoryFacts
 
 
 def register(app: typer.Typer) -> None:
@@ -49,23 +52,53 @@ def _as_of(value: str | None) -> dt.date | None:
 
 
 def portfolio_inputs(
-    root: Path, settings: Settings, repo: Repository, *, as_of: dt.date | None
+    root: Path,
+    settings: Settings,
+    repo: Repository,
+    *,
+    as_of: dt.date | None,
+    facts: HistoryFacts | None = None,
+    pages: Sequence[tuple[str, str]] = (),
+    notes: Sequence[str] = (),
 ) -> PortfolioInputs:
     """Everything the portfolio report shows besides the items themselves.
 
-    This is the one place to wire in more data: the ranked backlog (a list of
-    mappings with at least ``rank``, ``id``, ``score``, best first) and flow
-    metrics (a flat mapping of name -> value). Until then both are None and the
-    report says so. Quality comes from the same checks as ``mitrm validate``.
+    The ranked backlog comes from the scoring model of ``mitrm prioritize``,
+    ranked as of the report's date so that the same commit renders the same
+    report; flow metrics come from the git history when there is one; quality
+    from the same checks as ``mitrm validate``.
     """
+    import datetime as dt
+
+    from mitrm.cli.prioritize_output import num
+    from mitrm.core.ranking import rank_backlog
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.render.portfolio import default_as_of
+    from mitrm.io.insights import history_facts
     from mitrm.io.repository import check_files
 
-    quality = check_files(root, settings=settings).diagnostics
     if as_of is None:
         as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
-    return PortfolioInputs(backlog=None, metrics=None, quality=quality, as_of=as_of)
+    # Without any date in the items nothing depends on "today"; the real date is fine.
+    when = as_of or dt.date.today()
+    ranking = rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
+    backlog = [
+        {"rank": entry.rank, "id": entry.id, "title": entry.title, "score": num(entry.score.value)}
+        for entry in ranking.entries
+    ]
+    if facts is None:
+        facts = history_facts(root, settings, as_of=when)
+        if facts.note and facts.shallow:
+            sys.stderr.write(f"warning: {facts.note}\n")
+    quality = check_files(root, settings=settings, today=when).diagnostics
+    return PortfolioInputs(
+        backlog=backlog,
+        metrics=facts.metrics,
+        quality=quality,
+        as_of=as_of,
+        pages=pages,
+        notes=notes,
+    )
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -118,12 +151,8 @@ def render(
     ] = False,
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
-    from mitrm.core.render import items, make_catalog, portfolio_document
     from mitrm.errors import DataError, UnknownIdError, UsageError
-    from mitrm.io import generated
-    from mitrm.io.documents import render_items, render_one
     from mitrm.io.repository import load_repository
-    from mitrm.io.templates import Templates
 
     language = lang.lower() if lang else None
     if language is not None and language not in ("en", "zh"):
@@ -145,6 +174,31 @@ def render(
             )
     out_dir = (out if out is not None else root / settings.render.out).resolve()
     full = not ids
+    rendered = rendered_documents(
+        root, settings, repo, out_dir=out_dir, language=language, ids=ids, as_of=when
+    )
+    _note_invalid(repo, full=full)
+    return publish(root, out_dir, rendered, full=full, check=check, force=force, verb="rendered")
+
+
+def rendered_documents(
+    root: Path,
+    settings: Settings,
+    repo: Repository,
+    *,
+    out_dir: Path,
+    language: str,
+    ids: list[str] | None = None,
+    as_of: dt.date | None = None,
+    facts: HistoryFacts | None = None,
+    pages: Sequence[tuple[str, str]] = (),
+    notes: Sequence[str] = (),
+) -> list[Rendered]:
+    """Every document (or those of ``ids``), compared with what ``out_dir`` holds."""
+    from mitrm.core.render import items, make_catalog, portfolio_document
+    from mitrm.io.documents import render_items, render_one
+    from mitrm.io.templates import Templates
+
     catalog = make_catalog(
         requirements=repo.requirements(),
         plans=repo.plans(),
@@ -158,18 +212,41 @@ def render(
     rendered = render_items(
         catalog, templates, items(catalog, ids or None), project=settings.project, out=out_dir
     )
-    if full:
-        inputs = portfolio_inputs(root, settings, repo, as_of=when)
+    if not ids:
+        inputs = portfolio_inputs(
+            root, settings, repo, as_of=as_of, facts=facts, pages=pages, notes=notes
+        )
         index = portfolio_document(catalog, project=settings.project, inputs=inputs)
         rendered.append(render_one(templates, index, out_dir))
-    changes, files = generated.compare(out_dir, rendered, full=full)
-    shown = _shown(out_dir, root)
+    return rendered
+
+
+def _note_invalid(repo: Repository, *, full: bool) -> None:
     invalid = sum(1 for record in repo.records if record.model is None)
     if invalid and full:
         sys.stderr.write(
             f"note: {invalid} file{'s' * (invalid != 1)} not valid and not rendered; "
             "run 'mitrm validate'\n"
         )
+
+
+def publish(
+    root: Path,
+    out_dir: Path,
+    rendered: list[Rendered],
+    *,
+    full: bool,
+    check: bool,
+    force: bool,
+    verb: str,
+    noun: str = "document",
+) -> int:
+    """Write what changed into ``out_dir`` (or, with ``check``, only list it); return the code."""
+    from mitrm.errors import UsageError
+    from mitrm.io import generated
+
+    changes, files = generated.compare(out_dir, rendered, full=full)
+    shown = _shown(out_dir, root)
     if check:
         return _report_check(shown, changes)
     if changes.foreign and not force:
@@ -187,7 +264,7 @@ def render(
         if rel != generated.MANIFEST:
             sys.stdout.write(f"{'removed' if rel in stale else 'wrote'} {shown}/{rel}\n")
     sys.stderr.write(
-        f"rendered {len(rendered)} document{'s' * (len(rendered) != 1)} into {shown}: "
+        f"{verb} {len(rendered)} {noun}{'s' * (len(rendered) != 1)} into {shown}: "
         f"{len(written)} written, {len(rendered) - len(written)} unchanged, "
         f"{len(stale)} removed\n"
     )

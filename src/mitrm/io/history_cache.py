@@ -21,6 +21,7 @@ from mitrm.io.cache import cache_dir
 
 _FORMAT = 1
 NAME = "history.pickle"
+DIGEST = "history-digest.pickle"
 
 
 class HistoryCache:
@@ -52,10 +53,33 @@ class HistoryCache:
         return history, state
 
     def save(self, history: History, state: dict[str, str]) -> None:
-        """Write the cache atomically; a failure to write is not an error."""
+        """Write the cache atomically; a failure to write is not an error.
+
+        Beside it goes a small digest (churn after approval, changes without an
+        approved change request) that ``mitrm validate`` reads without loading
+        the whole history.
+        """
+        from mitrm.core.metrics import approved_churn, unapproved_changes
+
         document = (self.key, history.rows(_encode), state)
+        digest = (self.key, history.head, approved_churn(history), unapproved_changes(history))
         with contextlib.suppress(OSError):
             write_atomic(self.path, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomic(
+                self.path.with_name(DIGEST),
+                pickle.dumps(digest, protocol=pickle.HIGHEST_PROTOCOL),
+            )
+
+    def digest(self, head: str) -> tuple[dict[str, int], list[Any]] | None:
+        """(churn, unapproved-change warnings) cached for ``head``, or None."""
+        try:
+            with self.path.with_name(DIGEST).open("rb") as handle:
+                key, cached_head, churn, unapproved = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - any damage to a cache means "not warm"
+            return None
+        if key != self.key or cached_head != head or not isinstance(churn, dict):
+            return None
+        return churn, list(unapproved)
 
 
 def _encode(rows: list[Row]) -> bytes:

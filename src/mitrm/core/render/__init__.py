@@ -46,6 +46,8 @@ class PortfolioInputs:
     metrics: Mapping[str, Any] | None = None
     quality: Sequence[Diagnostic] | None = None
     as_of: dt.date | None = None
+    pages: Sequence[tuple[str, str]] = ()
+    notes: Sequence[str] = ()
 
 
 def make_catalog(
@@ -127,6 +129,8 @@ def portfolio_document(
         backlog=inputs.backlog,
         metrics=inputs.metrics,
         quality=inputs.quality,
+        pages=inputs.pages,
+        notes=inputs.notes,
     )
     context = _base(catalog, project, INDEX, "index.md.j2")
     context["portfolio"] = ctx

@@ -197,8 +197,14 @@ def portfolio(
     backlog: Sequence[Mapping[str, Any]] | None = None,
     metrics: Mapping[str, Any] | None = None,
     quality: Sequence[Diagnostic] | None = None,
+    pages: Sequence[tuple[str, str]] = (),
+    notes: Sequence[str] = (),
 ) -> Ctx:
-    """The context of ``index.md``; ``backlog``, ``metrics`` and ``quality`` may be None."""
+    """The context of ``index.md``; ``backlog``, ``metrics`` and ``quality`` may be None.
+
+    ``pages`` are (label key, relative link) of further pages a report adds;
+    ``notes`` are plain sentences such as "not a git repository: documents only".
+    """
     enums = catalog.enums
     requirements = [
         {
@@ -251,6 +257,8 @@ def portfolio(
         "plans": _plans(catalog),
         "due": _due(catalog, as_of),
         "metrics": None if metrics is None else dict(sorted(metrics.items())),
+        "pages": [{"label": label, "link": link} for label, link in pages],
+        "notes": list(notes),
         "quality": _quality(quality),
         "requirements": requirements,
         "changes": changes,

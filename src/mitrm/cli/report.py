@@ -1,0 +1,189 @@
+"""``mitrm report``: everything CI publishes, in one folder."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mitrm.cli.context import state
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from mitrm.core.models import Settings
+    from mitrm.core.repository import Repository
+    from mitrm.io.documents import Rendered
+    from mitrm.io.insights import HistoryFacts
+
+PAGES = [
+    ("page_backlog", "backlog.md"),
+    ("page_changelog", "changelog.md"),
+    ("page_validation", "validation.md"),
+    ("page_items", "items.json"),
+    ("page_priorities", "priorities.json"),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to ``app``."""
+    app.command("report")(report)
+
+
+def report(
+    ctx: typer.Context,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The folder to write.", file_okay=False)
+    ] = Path("report"),
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="en|zh", help="Language (default: mitrm.yaml)."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="DATE",
+            help="Date the report counts from: YYYY-MM-DD or 'today' (default: the latest "
+            "date recorded in the items, so the same commit gives the same report).",
+        ),
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if the folder is out of date.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files in the folder mitrm did not write.")
+    ] = False,
+) -> int:
+    """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON.
+
+    Works without git (documents only, said in the report) and warns on a
+    shallow clone. Deterministic: the same commit writes the same bytes.
+    """
+    import datetime as dt
+
+    from mitrm.cli.render import _as_of, _note_invalid, publish, rendered_documents
+    from mitrm.core.render.portfolio import default_as_of
+    from mitrm.errors import UsageError
+    from mitrm.io.insights import history_facts
+    from mitrm.io.repository import load_repository
+
+    language = (lang or "").lower() or None
+    if language is not None and language not in ("en", "zh"):
+        raise UsageError(f"--lang must be en or zh, not '{lang}'")
+    run = state(ctx)
+    root = run.root()
+    settings = run.settings(root)
+    language = language or settings.language.value
+    repo = load_repository(root, settings=settings)
+    when = (
+        _as_of(as_of)
+        or default_as_of(repo.requirements(), repo.plans(), repo.changes())
+        or dt.date.today()  # no date anywhere in the items: nothing depends on it
+    )
+    out_dir = out.resolve()
+    facts = history_facts(root, settings, as_of=when)
+    notes = [facts.note] if facts.note else []
+    if facts.shallow and facts.note:
+        sys.stderr.write(f"warning: {facts.note}\n")
+    rendered = rendered_documents(
+        root,
+        settings,
+        repo,
+        out_dir=out_dir,
+        language=language,
+        as_of=when,
+        facts=facts,
+        pages=PAGES,
+        notes=notes,
+    )
+    rendered += _extra_pages(root, settings, repo, out_dir, language=language, when=when, git=facts)
+    _note_invalid(repo, full=True)
+    return publish(
+        root, out_dir, rendered, full=True, check=check, force=force, verb="wrote", noun="file"
+    )
+
+
+def _extra_pages(
+    root: Path,
+    settings: Settings,
+    repo: Repository,
+    out_dir: Path,
+    *,
+    language: str,
+    when: dt.date,
+    git: HistoryFacts,
+) -> list[Rendered]:
+    """backlog.md, changelog.md, validation.md/json, items.json and priorities.json."""
+    from mitrm.cli.browse import _json
+    from mitrm.cli.prioritize_output import ranking_json
+    from mitrm.core.diagnostics import count
+    from mitrm.core.ranking import rank_backlog
+    from mitrm.core.render.context import doc_path
+    from mitrm.core.reportpages import backlog_page, validation_page
+    from mitrm.io.insights import warm_digest
+    from mitrm.io.repository import check_files
+
+    links = {item.id: doc_path(item) for item in repo.items()}
+    ranking = rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
+    digest = warm_digest(root)
+    checked = check_files(
+        root, settings=settings, today=when, churn=digest.churn if digest else None
+    )
+    diagnostics = sorted(
+        checked.diagnostics + (digest.unapproved if digest else []), key=lambda d: d.sort_key()
+    )
+    errors, warnings = count(diagnostics)
+    pages = {
+        "backlog.md": backlog_page(ranking, lang=language, links=links),
+        "changelog.md": _changelog(root, settings, enabled=git.metrics is not None, note=git.note),
+        "validation.md": validation_page(diagnostics, files=checked.files, lang=language),
+        "validation.json": _dump(
+            {
+                "diagnostics": [d.as_json() for d in diagnostics],
+                "summary": {"files": checked.files, "errors": errors, "warnings": warnings},
+            }
+        ),
+        "items.json": _dump(
+            {
+                "items": [_json(item, repo) for item in sorted(repo.items(), key=_id_key)],
+                "count": sum(1 for _ in repo.items()),
+            }
+        ),
+        "priorities.json": _dump(ranking_json(ranking, None)),
+    }
+    return [_compared(out_dir, rel, text) for rel, text in pages.items()]
+
+
+def _id_key(item: Any) -> tuple[str, str]:
+    return (item.kind.value, item.id)
+
+
+def _changelog(root: Path, settings: Settings, *, enabled: bool, note: str | None) -> str:
+    if not enabled:
+        return f"# Change log\n\nNo change log: {note or 'no git history'}.\n"
+    from mitrm.core.changelog import render_markdown
+    from mitrm.io import git
+    from mitrm.io.history import changelog_for
+
+    log, _ = changelog_for(root, settings, since=git.latest_tag(root, "HEAD"))
+    return render_markdown(log)
+
+
+def _dump(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
+
+
+def _compared(out_dir: Path, rel: str, text: str) -> Rendered:
+    from mitrm.io.documents import Rendered
+
+    try:
+        current = (out_dir / rel).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return Rendered(rel, text, exists=False)
+    except OSError:
+        return Rendered(rel, text, exists=True)
+    return Rendered(rel, None if current == text.encode("utf-8") else text, exists=True)
