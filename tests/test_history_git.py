@@ -342,3 +342,33 @@ def test_not_an_id(git_repo: DataRepo, cli: CliRun) -> None:
     result = cli("history", "REQ-*", cwd=git_repo.root)
     assert result.exit_code == 2
     assert "'REQ-*' is not an item id" in result.stderr
+
+
+def test_incremental_digest_equals_a_full_one(git_repo: DataRepo, cli: CliRun) -> None:
+    from mitrm.core.metrics import approved_churn, unapproved_changes
+    from mitrm.io import git
+    from mitrm.io.history_cache import HistoryCache
+
+    other = "requirements/REQ-0002-crm.yaml"
+    crm = {"item": "REQ-0002", "title": "CRM sync"}
+    git_repo.commit({PATH: req("approved"), other: req("approved", **crm)}, "Add approved")
+    git_repo.commit({PATH: req("approved", 1)}, "Change one")
+    cli("history", "REQ-0001", cwd=git_repo.root)
+    git_repo.commit({other: req("approved", 2, **crm)}, "Change the other")
+    cli("history", "REQ-0001", cwd=git_repo.root)  # extends the cache and its digest
+    info = git.repo_info(git_repo.root)
+    assert info.head is not None
+    found = HistoryCache(git_repo.root, info).digest(info.head)
+    assert found is not None
+    full = load_history(git_repo.root, cache=False)
+    assert found[0] == approved_churn(full) == {"REQ-0001": 1, "REQ-0002": 1}
+    assert sorted(d.text() for d in found[1]) == sorted(d.text() for d in unapproved_changes(full))
+    # a change request changes what is allowed: everything is redone
+    change = "id: CR-0001\ntitle: x\nstatus: approved\ntargets: [REQ-0002]\n"
+    git_repo.commit({"changes/CR-0001-x.yaml": change}, "Approve a change")
+    cli("history", "REQ-0001", cwd=git_repo.root)
+    info = git.repo_info(git_repo.root)
+    assert info.head is not None
+    found = HistoryCache(git_repo.root, info).digest(info.head)
+    assert found is not None
+    assert [d.item for d in found[1]] == ["REQ-0001"]

@@ -55,10 +55,12 @@ def load_history(
             if history.head == target:
                 return history
             if history.head and git.is_ancestor(root, history.head, target):
+                since, known = history.head, len(history.order)
                 history, state = build_history(
-                    root, info, until=target, since=history.head, base=history, state=state
+                    root, info, until=target, since=since, base=history, state=state
                 )
-                store.save(history, state)
+                touched = history.touched(history.order[known:])
+                store.save(history, state, since=since, touched=touched)
                 return history
     history, state = build_history(root, info, until=target)
     if store is not None:
