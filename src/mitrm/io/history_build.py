@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,8 +161,8 @@ class EventBuilder:
     values: dict[str, Any] = field(default_factory=dict)  # block text -> parsed value
     reader: git.CatFile | None = None
 
-    def build(self, entries: Sequence[git.LogEntry]) -> list[Event]:
-        """The events of ``entries`` (oldest first), reading all their blobs in one batch."""
+    def wanted(self, entries: Sequence[git.LogEntry]) -> list[str]:
+        """The blobs ``entries`` need that have not been read yet."""
         wanted: list[str] = []
         for entry in entries:
             for change in entry.changes:
@@ -169,10 +170,20 @@ class EventBuilder:
                     for blob in (change.old_blob, change.new_blob):
                         if blob != git.EMPTY and blob not in self.versions:
                             wanted.append(blob)
-        if wanted:
+        return wanted
+
+    def build(
+        self, entries: Sequence[git.LogEntry], read: dict[str, bytes | None] | None = None
+    ) -> list[Event]:
+        """The events of ``entries`` (oldest first), given the blobs already ``read``."""
+        for blob, raw in (read or {}).items():
+            if blob not in self.versions:
+                self.versions[blob] = self._version(raw or b"")
+        missing = self.wanted(entries)
+        if missing:
             if self.reader is None:
                 raise RuntimeError("no blob reader")
-            for blob, raw in self.reader.read_many(wanted).items():
+            for blob, raw in self.reader.read_many(missing).items():
                 self.versions[blob] = self._version(raw or b"")
         events: list[Event] = []
         for entry in entries:
@@ -423,6 +434,21 @@ def kind_of(path: str) -> str | None:
     return FOLDERS.get(folder) if "/" in path else None
 
 
+def _digest(
+    builder: EventBuilder,
+    history: History,
+    batch: list[git.LogEntry],
+    read: dict[str, bytes | None],
+    until: str,
+) -> None:
+    events = builder.build(batch, read)
+    history.extend([entry.commit for entry in batch], events, until)
+    # each batch's blobs are done with; only the last readable ones are kept
+    keep = set(builder.last_valid.values())
+    keep.update(change.new_blob for entry in batch for change in entry.changes)
+    builder.versions = {k: v for k, v in builder.versions.items() if k in keep}
+
+
 def build_history(
     root: Path,
     info: git.RepoInfo,
@@ -436,16 +462,20 @@ def build_history(
     boundary = git.shallow_boundary(info)
     builder = EventBuilder(root, boundary=boundary, last_valid=dict(state or {}))
     history = base if base is not None else History(shallow=info.shallow, boundary=boundary)
-    with git.CatFile(root) as reader:
+    # While Python digests one batch, git reads the next batch's blobs: git
+    # resolves deltas on the other core instead of making Python wait.
+    with git.CatFile(root) as reader, git.CatFile(root) as ahead, ThreadPoolExecutor(1) as pool:
         builder.reader = reader
+        pending: tuple[list[git.LogEntry], Future[dict[str, bytes | None]]] | None = None
         for batch in git.log_batches(
             root, until=until, since=since, paths=list(FOLDERS), prefix=info.prefix
         ):
-            events = builder.build(batch)
-            history.extend([entry.commit for entry in batch], events, until)
-            # each batch's blobs are done with; only the last readable ones are kept
-            keep = set(builder.last_valid.values())
-            builder.versions = {k: v for k, v in builder.versions.items() if k in keep}
+            following = pool.submit(ahead.read_many, builder.wanted(batch))
+            if pending is not None:
+                _digest(builder, history, pending[0], pending[1].result(), until)
+            pending = (batch, following)
+        if pending is not None:
+            _digest(builder, history, pending[0], pending[1].result(), until)
     history.head = until
     history.shallow = info.shallow
     history.boundary = boundary
