@@ -216,3 +216,17 @@ def test_a_removed_and_re_added_item_starts_over() -> None:
     assert approved_churn(history) == {}
     spans = status_intervals(history.timeline("REQ-1"), history.when, until=4 * DAY)
     assert [(s, a // DAY, b // DAY) for s, a, b in spans] == [("approved", 0, 1), ("draft", 2, 4)]
+
+
+def test_history_core_stays_pure() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import mitrm.core.history, mitrm.core.metrics, mitrm.core.changelog; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('git', 'typer', 'rich', 'subprocess') or m.startswith('mitrm.io')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

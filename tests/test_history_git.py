@@ -316,3 +316,59 @@ def test_file_names_in_any_language(git_repo: DataRepo, cli: CliRun) -> None:
     out = cli("history", "REQ-0001", cwd=git_repo.root).stdout
     assert f"added as draft: {path}" in out
     assert "提交" in out and "status: draft -> submitted" in out
+
+
+def test_diff_and_item_metrics(git_repo: DataRepo, cli: CliRun) -> None:
+    long = "description: |\n  Make checkout fast.\n  On every phone.\n"
+    git_repo.commit({PATH: req("submitted").replace("description: Make checkout fast.\n", long)})
+    git_repo.commit(
+        {PATH: req("approved").replace("description: Make checkout fast.\n",
+                                       long.replace("every phone", "every phone and tablet"))},
+        "Approve, wider scope",
+    )  # fmt: skip
+    out = cli("history", "REQ-0001", "--diff", "--metrics", cwd=git_repo.root).stdout
+    assert "description: text changed (+1 -1 lines)" in out
+    assert "    -On every phone.\n    +On every phone and tablet.\n" in out
+    assert "time in status: submitted " in out and "changes after approval: 0" in out
+    document = history_json(cli, git_repo.root, "REQ-0001", "--metrics")
+    metrics = document["metrics"]
+    assert isinstance(metrics, dict)
+    assert set(metrics["time_in_status_days"]) == {"submitted", "approved"}
+    assert metrics["lead_time_days"] is None
+
+
+def test_not_an_id(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.commit({PATH: req()}, "Add")
+    result = cli("history", "REQ-*", cwd=git_repo.root)
+    assert result.exit_code == 2
+    assert "'REQ-*' is not an item id" in result.stderr
+
+
+def test_incremental_digest_equals_a_full_one(git_repo: DataRepo, cli: CliRun) -> None:
+    from mitrm.core.metrics import approved_churn, unapproved_changes
+    from mitrm.io import git
+    from mitrm.io.history_cache import HistoryCache
+
+    other = "requirements/REQ-0002-crm.yaml"
+    crm = {"item": "REQ-0002", "title": "CRM sync"}
+    git_repo.commit({PATH: req("approved"), other: req("approved", **crm)}, "Add approved")
+    git_repo.commit({PATH: req("approved", 1)}, "Change one")
+    cli("history", "REQ-0001", cwd=git_repo.root)
+    git_repo.commit({other: req("approved", 2, **crm)}, "Change the other")
+    cli("history", "REQ-0001", cwd=git_repo.root)  # extends the cache and its digest
+    info = git.repo_info(git_repo.root)
+    assert info.head is not None
+    found = HistoryCache(git_repo.root, info).digest(info.head)
+    assert found is not None
+    full = load_history(git_repo.root, cache=False)
+    assert found[0] == approved_churn(full) == {"REQ-0001": 1, "REQ-0002": 1}
+    assert sorted(d.text() for d in found[1]) == sorted(d.text() for d in unapproved_changes(full))
+    # a change request changes what is allowed: everything is redone
+    change = "id: CR-0001\ntitle: x\nstatus: approved\ntargets: [REQ-0002]\n"
+    git_repo.commit({"changes/CR-0001-x.yaml": change}, "Approve a change")
+    cli("history", "REQ-0001", cwd=git_repo.root)
+    info = git.repo_info(git_repo.root)
+    assert info.head is not None
+    found = HistoryCache(git_repo.root, info).digest(info.head)
+    assert found is not None
+    assert [d.item for d in found[1]] == ["REQ-0001"]

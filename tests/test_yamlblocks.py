@@ -152,9 +152,9 @@ EDITS = [
 def _builder() -> Any:
     from pathlib import Path
 
-    from mitrm.io.history import _Builder
+    from mitrm.io.history_build import EventBuilder
 
-    return _Builder(Path("."))
+    return EventBuilder(Path("."))
 
 
 @pytest.mark.parametrize(("find", "replace"), EDITS)

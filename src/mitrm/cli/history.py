@@ -11,8 +11,6 @@ import typer
 from mitrm.cli.context import state
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from mitrm.core.history import Event, History
     from mitrm.core.metrics import ItemMetrics
 
@@ -98,7 +96,7 @@ def history(
     if fmt is HistoryFormat.JSON:
         _item_json(hist, item_id, timeline, pending, item_metrics, warnings)
     else:
-        _item_text(root, hist, item_id, timeline, pending, item_metrics, diff=diff)
+        _item_text(hist, item_id, timeline, pending, item_metrics, diff=diff)
         for warning in warnings:
             sys.stderr.write(warning.text() + "\n")
     return 0
@@ -111,7 +109,6 @@ def _now() -> int:
 
 
 def _item_text(
-    root: Path,
     hist: History,
     item_id: str,
     timeline: list[Event],

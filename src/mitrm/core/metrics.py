@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from mitrm.core.codes import Code, register
@@ -85,11 +85,14 @@ def _after_approval(events: Sequence[Event]) -> list[Event]:
     return found
 
 
-def approved_churn(history: History) -> dict[str, int]:
-    """For each approved item changed afterwards: how many commits changed it."""
+def approved_churn(history: History, *, items: Iterable[str] | None = None) -> dict[str, int]:
+    """For each approved item changed afterwards: how many commits changed it.
+
+    ``items`` limits the count to those ids (an incremental update).
+    """
     churn: dict[str, int] = {}
-    for item, events in history.by_item().items():
-        count = len({event.sha for event in _after_approval(events)})
+    for item in history.items() if items is None else items:
+        count = len({event.sha for event in _after_approval(history.timeline(item))})
         if count:
             churn[item] = count
     return churn
@@ -144,11 +147,17 @@ def _allowed_by(history: History) -> set[str]:
     return allowed
 
 
-def unapproved_changes(history: History, *, item: str | None = None) -> list[Diagnostic]:
-    """Warnings (MIT601) for approved items changed without an approved change request."""
+def unapproved_changes(
+    history: History, *, item: str | None = None, items: Iterable[str] | None = None
+) -> list[Diagnostic]:
+    """Warnings (MIT601) for approved items changed without an approved change request.
+
+    ``item`` or ``items`` limit the check to those ids.
+    """
     allowed = _allowed_by(history)
     found: list[Diagnostic] = []
-    for item_id in [item] if item is not None else history.items():
+    wanted = [item] if item is not None else history.items() if items is None else items
+    for item_id in wanted:
         if item_id in allowed:
             continue
         for event in _after_approval(history.timeline(item_id)):

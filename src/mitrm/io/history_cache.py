@@ -52,7 +52,14 @@ class HistoryCache:
             return None
         return history, state
 
-    def save(self, history: History, state: dict[str, str]) -> None:
+    def save(
+        self,
+        history: History,
+        state: dict[str, str],
+        *,
+        since: str | None = None,
+        touched: set[str] | None = None,
+    ) -> None:
         """Write the cache atomically; a failure to write is not an error.
 
         Beside it goes a small digest (churn after approval, changes without an
@@ -62,13 +69,38 @@ class HistoryCache:
         from mitrm.core.metrics import approved_churn, unapproved_changes
 
         document = (self.key, history.rows(_encode), state)
-        digest = (self.key, history.head, approved_churn(history), unapproved_changes(history))
+        facts = self._digest_update(history, since, touched)
+        if facts is None:
+            facts = approved_churn(history), unapproved_changes(history)
+        digest = (self.key, history.head, *facts)
         with contextlib.suppress(OSError):
             write_atomic(self.path, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
             write_atomic(
                 self.path.with_name(DIGEST),
                 pickle.dumps(digest, protocol=pickle.HIGHEST_PROTOCOL),
             )
+
+    def _digest_update(
+        self, history: History, since: str | None, touched: set[str] | None
+    ) -> tuple[dict[str, int], list[Any]] | None:
+        """The digest of ``since`` brought up to date for the ``touched`` items only.
+
+        None when there is nothing to start from, or when a change request
+        changed: that can allow or forbid changes to any item, so all are redone.
+        """
+        from mitrm.core.metrics import approved_churn, unapproved_changes
+
+        if since is None or touched is None or touched & set(history.change_requests()):
+            return None
+        previous = self.digest(since)
+        if previous is None:
+            return None
+        churn, unapproved = previous
+        churn = {k: v for k, v in churn.items() if k not in touched}
+        churn.update(approved_churn(history, items=sorted(touched)))
+        unapproved = [d for d in unapproved if getattr(d, "item", None) not in touched]
+        unapproved += unapproved_changes(history, items=sorted(touched))
+        return churn, unapproved
 
     def digest(self, head: str) -> tuple[dict[str, int], list[Any]] | None:
         """(churn, unapproved-change warnings) cached for ``head``, or None."""
