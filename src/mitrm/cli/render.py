@@ -37,6 +37,16 @@ def register(app: typer.Typer) -> None:
     app.add_typer(templates)
 
 
+def _language(lang: str | None) -> str | None:
+    """The --lang value checked (None: the language of mitrm.yaml)."""
+    from mitrm.errors import UsageError
+
+    language = lang.lower() if lang else None
+    if language is not None and language not in ("en", "zh"):
+        raise UsageError(f"--lang must be en or zh, not '{lang}'")
+    return language
+
+
 def _as_of(value: str | None) -> dt.date | None:
     import datetime as dt
 
@@ -156,9 +166,7 @@ def render(
     from mitrm.errors import DataError, UnknownIdError, UsageError
     from mitrm.io.repository import load_repository
 
-    language = lang.lower() if lang else None
-    if language is not None and language not in ("en", "zh"):
-        raise UsageError(f"--lang must be en or zh, not '{lang}'")
+    language = _language(lang)
     when = _as_of(as_of)
     run = state(ctx)
     root = run.root()

@@ -65,15 +65,18 @@ def report(
     """
     import datetime as dt
 
-    from mitrm.cli.render import _as_of, _note_invalid, publish, rendered_documents
+    from mitrm.cli.render import (
+        _as_of,
+        _language,
+        _note_invalid,
+        publish,
+        rendered_documents,
+    )
     from mitrm.core.render.portfolio import default_as_of
-    from mitrm.errors import UsageError
     from mitrm.io.insights import history_facts
     from mitrm.io.repository import load_repository
 
-    language = (lang or "").lower() or None
-    if language is not None and language not in ("en", "zh"):
-        raise UsageError(f"--lang must be en or zh, not '{lang}'")
+    language = _language(lang)
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
