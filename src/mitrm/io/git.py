@@ -240,11 +240,14 @@ def log_batches(
         thread.start()
     try:
         batch: list[LogEntry] = []
+        # small batches first, so that the caller starts while git is still walking
+        limit = min(size, 100)
         for entry in _entries(_tokens(chunks), prefix=prefix):
             batch.append(entry)
-            if len(batch) >= size:
+            if len(batch) >= limit:
                 yield batch
                 batch = []
+                limit = min(size, limit * 2)
         if batch:
             yield batch
     finally:
