@@ -18,6 +18,10 @@ from pathlib import Path
 
 from common import bench_repo, median_of, mitrm, report
 
+# Measure mitrm as an installed package runs: with its bytecode cached. Some sandboxes
+# set PYTHONDONTWRITEBYTECODE, which would make every run compile mitrm from source.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 
 def _git(root: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True)

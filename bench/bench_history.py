@@ -25,6 +25,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+# Measure mitrm as an installed package runs: with its bytecode cached. Some sandboxes
+# set PYTHONDONTWRITEBYTECODE, which would make every run compile mitrm from source.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import requirement  # the sibling generator, found through sys.path
 

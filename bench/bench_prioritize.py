@@ -20,6 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# Measure mitrm as an installed package runs: with its bytecode cached. Some sandboxes
+# set PYTHONDONTWRITEBYTECODE, which would make every run compile mitrm from source.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parent / "src"
 

@@ -227,3 +227,21 @@ def test_new_settings_replace_the_old_cache(git_repo: DataRepo, cli: CliRun) -> 
     assert cli("-C", str(git_repo.root), "validate").exit_code == 0
     caches = list((git_repo.root / ".git" / "mitrm").glob("verdicts-*.pickle"))
     assert len(caches) == 1
+
+
+def test_small_changes_go_to_a_delta_and_are_seen(git_repo: DataRepo, cli: CliRun) -> None:
+    first = git_repo.requirement("REQ-0001", "A")
+    git_repo.requirement("REQ-0002", "B")
+    assert cli("-C", str(git_repo.root), "validate").exit_code == 0
+    cache = git_repo.root / ".git" / "mitrm"
+    base = next(cache.glob("verdicts-*.pickle"))
+    before = base.read_bytes()
+    first.write_text(first.read_text("utf-8").replace("status: draft", "status: drafty"), "utf-8")
+    broken = cli("-C", str(git_repo.root), "validate")
+    assert broken.exit_code == 1
+    assert base.read_bytes() == before  # only the delta was written
+    assert list(cache.glob("verdicts-*.pickle.delta"))
+    again = cli("-C", str(git_repo.root), "validate")
+    assert "MIT104 field 'status'" in again.stderr
+    first.write_text(first.read_text("utf-8").replace("drafty", "draft"), "utf-8")
+    assert cli("-C", str(git_repo.root), "validate").exit_code == 0

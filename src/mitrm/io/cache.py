@@ -12,7 +12,7 @@ from typing import Any
 from mitrm import __version__
 from mitrm.io.atomic import write_atomic
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 def content_key(path: str, raw: bytes) -> bytes:
@@ -51,6 +51,25 @@ def cache_dir(root: Path) -> Path:
     return Path(user_cache_dir("mitrm")) / tag
 
 
+_DELTA_MAX = 500
+_STALE_MAX = 2000
+
+
+def _read(path: Path) -> tuple[Any, ...] | None:
+    """A cache file's payload (after its header), or None if missing, damaged or foreign."""
+    try:
+        with path.open("rb") as handle:
+            document = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - any damage to a cache means "rebuild it"
+        return None
+    if not isinstance(document, tuple) or not document or document[0] != (_FORMAT, __version__):
+        return None
+    payload: tuple[Any, ...] = document[1:]
+    if len(payload) != 3 or not all(isinstance(part, dict) for part in payload[1:]):
+        return None
+    return payload
+
+
 class ParseCache:
     """Parsed files from earlier runs; anything unreadable or from another version is dropped.
 
@@ -59,46 +78,64 @@ class ParseCache:
 
     def __init__(self, root: Path, *, name: str) -> None:
         self.path = cache_dir(root) / name
+        self.delta_path = self.path.with_name(self.path.name + ".delta")
         self.entries: dict[bytes, Any] = {}
         # path -> (size, mtime_ns, inode, content key): lets a warm run skip reading
         # files whose stat is unchanged, as git's index does.
         self.stats: dict[str, tuple[int, int, int, bytes]] = {}
         self.dirty = False
+        self._token: bytes | None = None
+        self._base_keys: set[bytes] = set()
+        self._base_stats: dict[str, tuple[int, int, int, bytes]] = {}
 
     def load(self) -> None:
-        """Read the cache; a missing, corrupt or foreign cache is an empty one."""
-        try:
-            with self.path.open("rb") as handle:
-                header, entries, stats = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        """Read the cache (base file, then its delta); damage or another version means empty."""
+        base = _read(self.path)
+        if base is None:
             return
-        except Exception:  # noqa: BLE001 - any damage to a cache means "rebuild it"
-            return
-        if (
-            header == (_FORMAT, __version__)
-            and isinstance(entries, dict)
-            and isinstance(stats, dict)
-        ):
-            self.entries = entries
-            self.stats = stats
+        token, entries, stats = base
+        self._token, self._base_keys, self._base_stats = token, set(entries), dict(stats)
+        delta = _read(self.delta_path)
+        if delta is not None and delta[0] == token:
+            entries.update(delta[1])
+            stats.update(delta[2])
+        self.entries, self.stats = entries, stats
 
     def save(self, keep: set[bytes]) -> None:
-        """Write the entries still in use, if anything changed; failures are not fatal."""
-        stale = len(self.entries) != len(keep)
-        if not (self.dirty or stale):
+        """Record what changed; failures to write are not fatal.
+
+        A few new entries go to a small delta file beside the base, so that a
+        run after editing one file does not rewrite the whole cache; the base is
+        rewritten (and stale entries dropped) when the delta or the stale part
+        grows large.
+        """
+        if not self.dirty and len(self.entries) == len(keep):
             return
-        entries = {key: value for key, value in self.entries.items() if key in keep}
-        stats = {path: stat for path, stat in self.stats.items() if stat[3] in keep}
+        added = {k: v for k, v in self.entries.items() if k not in self._base_keys and k in keep}
+        stale = len(self._base_keys - keep)
         with contextlib.suppress(OSError):
+            if self._token is not None and len(added) <= _DELTA_MAX and stale <= _STALE_MAX:
+                if not self.dirty:
+                    return
+                moved = {p: st for p, st in self.stats.items() if self._base_stats.get(p) != st}
+                write_atomic(
+                    self.delta_path,
+                    pickle.dumps(((_FORMAT, __version__), self._token, added, moved), protocol=5),
+                )
+                return
+            entries = {key: value for key, value in self.entries.items() if key in keep}
+            stats = {path: stat for path, stat in self.stats.items() if stat[3] in keep}
             self._drop_siblings()
+            token = os.urandom(8)
             write_atomic(
                 self.path,
-                pickle.dumps(((_FORMAT, __version__), entries, stats), protocol=5),
+                pickle.dumps(((_FORMAT, __version__), token, entries, stats), protocol=5),
             )
+            self.delta_path.unlink(missing_ok=True)
 
     def _drop_siblings(self) -> None:
         """Remove caches of the same kind made for other settings or another mitrm."""
         kind = self.path.name.split("-", 1)[0]
-        for other in self.path.parent.glob(f"{kind}-*.pickle"):
-            if other != self.path:
+        for other in self.path.parent.glob(f"{kind}-*.pickle*"):
+            if other not in (self.path, self.delta_path):
                 other.unlink(missing_ok=True)

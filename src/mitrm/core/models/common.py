@@ -48,6 +48,9 @@ class Strict(BaseModel):
     """A model that refuses unknown fields (typos are errors with a hint)."""
 
     model_config = ConfigDict(
+        # Validators are built on first use: a warm `mitrm validate` that re-checks
+        # no file never pays for the models it does not need.
+        defer_build=True,
         extra="forbid",
         str_strip_whitespace=True,
         validate_default=False,
