@@ -154,3 +154,41 @@ def test_bad_option_is_a_usage_error(cli: CliRun) -> None:
     result = cli("validate", "--format", "xml")
     assert result.exit_code == 2
     assert "Invalid value for '--format'" in result.stderr
+
+
+def test_init_quotes_the_project_name(tmp_path: Path, cli: CliRun) -> None:
+    target = tmp_path / "p"
+    assert cli("init", str(target), "--project", "ACME: Marketing # 2027").exit_code == 0
+    assert cli("-C", str(target), "validate").exit_code == 0
+    from mitrm.io.repository import load_settings
+
+    assert load_settings(target).project == "ACME: Marketing # 2027"
+
+
+def test_init_refuses_when_a_folder_it_needs_is_a_file(tmp_path: Path, cli: CliRun) -> None:
+    (tmp_path / "requirements").write_text("", encoding="utf-8")
+    result = cli("init", str(tmp_path))
+    assert result.exit_code == 2
+    assert "already has requirements; nothing was written" in result.stderr
+    assert not (tmp_path / "mitrm.yaml").exists()
+
+
+def test_init_into_a_file_is_a_usage_error(tmp_path: Path, cli: CliRun) -> None:
+    (tmp_path / "g").write_text("", encoding="utf-8")
+    result = cli("init", str(tmp_path / "g" / "sub"))
+    assert result.exit_code == 2
+    assert "error: cannot create the data repo" in result.stderr
+
+
+def test_schema_into_a_blocked_folder_is_a_usage_error(tmp_path: Path, cli: CliRun) -> None:
+    (tmp_path / "plan.schema.json").mkdir()
+    result = cli("schema", "--out", str(tmp_path))
+    assert result.exit_code == 2
+    assert "error: cannot write" in result.stderr
+
+
+def test_two_kinds_cannot_share_a_prefix(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.write("mitrm.yaml", "ids:\n  requirement: {prefix: REQ}\n  plan: {prefix: REQ}\n")
+    result = cli("-C", str(data_repo.root), "validate")
+    assert result.exit_code == 2
+    assert "each kind needs its own id prefix" in result.stderr

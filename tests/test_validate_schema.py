@@ -146,3 +146,13 @@ def test_invalid_settings_are_reported_with_a_place(data_repo: DataRepo, cli: Cl
         result.stderr
     )
     assert "error: mitrm.yaml is not valid" in result.stderr
+
+
+def test_an_impossible_date_is_a_located_error(data_repo: DataRepo, cli: CliRun) -> None:
+    lines = run(cli, data_repo, "status: draft\ndue: 2026-02-30\ncreated: 2026-13-01\n")
+    assert lines == [
+        "requirements/REQ-0001-x.yaml:9:6: error MIT102 field 'due' must be a date written "
+        "YYYY-MM-DD (got '2026-02-30')",
+        "requirements/REQ-0001-x.yaml:10:10: error MIT102 field 'created' must be a date "
+        "written YYYY-MM-DD (got '2026-13-01')",
+    ]

@@ -44,10 +44,18 @@ def _problems(root: Path, settings: Settings, kind: Kind, path: Path) -> list[st
     from mitrm.core.diagnostics import Severity
     from mitrm.core.record import Record
     from mitrm.core.validation import validate_item
+    from mitrm.errors import UsageError
     from mitrm.io.yamlfile import locate, parse_bytes
 
     rel = path.relative_to(root).as_posix()
-    loaded = parse_bytes(path.read_bytes(), rel)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(
+            f"{rel}: the editor left no readable file ({exc.strerror or exc})",
+            hint="run 'mitrm new' again; nothing else was changed",
+        ) from None
+    loaded = parse_bytes(raw, rel)
     record = Record(path=rel, kind=kind, data=loaded.data)
     record.diagnostics = list(loaded.diagnostics)
     validate_item(record, settings=settings)

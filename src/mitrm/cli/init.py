@@ -35,14 +35,37 @@ def init(
     files = scaffold_files(
         project=project or directory.resolve().name, language=language, currency=currency
     )
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} is a file, not a folder; nothing was written")
     existing = [name for name in files if (directory / name).exists()]
+    # a folder the repo needs that is a file (e.g. 'requirements') blocks it too
+    existing += sorted(
+        {
+            str(parent)
+            for name in files
+            for parent in Path(name).parents
+            if str(parent) != "."
+            and (directory / parent).exists()
+            and not (directory / parent).is_dir()
+        }
+    )
     if existing:
         raise UsageError(
             f"{directory} already has {', '.join(existing)}; nothing was written",
             hint="mitrm init never overwrites files; remove them first or pick another folder",
         )
-    for name, text in files.items():
-        create_exclusive(directory / name, text)
+    created: list[Path] = []
+    try:
+        for name, text in files.items():
+            create_exclusive(directory / name, text)
+            created.append(directory / name)
+    except OSError as exc:
+        for path in created:  # all or nothing: a half-made repo would block the next try
+            path.unlink(missing_ok=True)
+        raise UsageError(
+            f"cannot create the data repo in {directory}: {exc.strerror or exc}",
+            hint="check that the folder can be created and written",
+        ) from None
     sys.stdout.write(f"created a mitrm data repo in {directory}\n")
     for name in files:
         sys.stdout.write(f"  {directory / name}\n")

@@ -29,8 +29,8 @@ def _amount(text: str, option: str) -> Decimal:
         value = Decimal(cleaned)
     except InvalidOperation:
         value = Decimal("NaN")
-    if not value.is_finite() or value < 0:
-        raise UsageError(f"{option} must be a number of at least 0 (got '{text}')")
+    if not value.is_finite() or value < 0 or value > Decimal("1e15"):
+        raise UsageError(f"{option} must be a number from 0 to 10^15 (got '{text}')")
     return value
 
 
@@ -43,10 +43,14 @@ def _weights(pairs: list[str] | None) -> dict[str, float]:
         try:
             if not sep:
                 raise ValueError
-            found[name.strip()] = float(value)
+            weight = float(value)
+            if not 0 <= weight <= 1000:  # also refuses nan and inf
+                raise ValueError
+            found[name.strip()] = weight
         except ValueError:
             raise UsageError(
-                f"--weight must be NAME=NUMBER, e.g. --weight roi=3 (got '{pair}')"
+                f"--weight must be NAME=NUMBER with a number from 0 to 1000, "
+                f"e.g. --weight roi=3 (got '{pair}')"
             ) from None
     return found
 

@@ -357,14 +357,22 @@ def export_template(
     root = run.root()
     settings = run.settings(root)
     target = root / settings.templates / name
-    if force:
-        write_atomic(target, text)
-    else:
-        try:
+    folder = target.parent
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(
+            f"{_shown(folder, root)} is a file; the templates folder must be a folder",
+            hint="rename it, or set 'templates' in mitrm.yaml to another folder",
+        )
+    try:
+        if force:
+            write_atomic(target, text)
+        else:
             create_exclusive(target, text)
-        except FileExistsError:
-            raise UsageError(
-                f"{_shown(target, root)} already exists", hint="pass --force to replace it"
-            ) from None
+    except FileExistsError:
+        raise UsageError(
+            f"{_shown(target, root)} already exists", hint="pass --force to replace it"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {_shown(target, root)}: {exc.strerror or exc}") from None
     sys.stdout.write(f"{_shown(target, root)}\n")
     return 0

@@ -39,9 +39,16 @@ def schema(
             continue
         if check:
             stale.append(str(target))
-        else:
+            continue
+        try:
             write_atomic(target, text)
-            sys.stdout.write(f"wrote {target}\n")
+        except OSError as exc:
+            from mitrm.errors import UsageError
+
+            raise UsageError(
+                f"cannot write {target}: {exc.strerror or exc}", hint="check --out"
+            ) from None
+        sys.stdout.write(f"wrote {target}\n")
     if stale:
         for path in stale:
             sys.stderr.write(f"{path}: stale; run 'mitrm schema' to update it\n")

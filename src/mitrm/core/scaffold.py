@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from mitrm import __version__
 
 _SETTINGS = """\
@@ -40,7 +42,10 @@ Create one with `mitrm new requirement`; check them with `mitrm validate`.
 def scaffold_files(*, project: str, language: str, currency: str) -> dict[str, str]:
     """Relative path -> text of every file of a new data repo."""
     return {
-        "mitrm.yaml": _SETTINGS.format(project=project, language=language, currency=currency),
+        # JSON strings are valid YAML: any project name stays one plain value.
+        "mitrm.yaml": _SETTINGS.format(
+            project=json.dumps(project, ensure_ascii=False), language=language, currency=currency
+        ),
         ".pre-commit-config.yaml": _PRE_COMMIT.format(version=__version__),
         "requirements/.gitkeep": "",
         "plans/.gitkeep": "",

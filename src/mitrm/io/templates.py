@@ -102,6 +102,11 @@ class Templates:
         filename = template.filename if template is not None else None
         return self._display(filename) if filename else name
 
+    def _where_file(self, name: str) -> str:
+        if self.repo_templates is not None and (self.repo_templates / name).exists():
+            return f"{self.repo_templates.name}/{name}"
+        return f"(built-in) {name}"
+
     def _display(self, filename: str) -> str:
         path = Path(filename)
         if self.repo_templates is not None and path.parent == self.repo_templates:
@@ -123,6 +128,12 @@ class Templates:
             ) from None
         except jinja2.TemplateNotFound as exc:
             raise DataError(f"template not found: {exc.name}") from None
+        except UnicodeDecodeError:
+            raise DataError(
+                f"{self._where_file(name)}: template is not UTF-8 text; save it as UTF-8"
+            ) from None
+        except OSError as exc:
+            raise DataError(f"{self._where_file(name)}: cannot read template: {exc}") from None
         self._compiled[name] = template
         return template
 

@@ -133,7 +133,12 @@ class _Builder:
             constructor = _SCALARS.get(node.tag)
             if constructor is None:
                 raise _refused(node)
-            return constructor(node)
+            try:
+                return constructor(node)
+            except (ValueError, OverflowError):
+                # An impossible date (2026-02-30) looks like a timestamp to YAML; keep
+                # the text so that validation says "must be a date", with its place.
+                return node.value
         # Aliases share nodes: counting every visit bounds "billion laughs" files.
         self.nodes += len(node.value) + 1
         if self.nodes > _MAX_NODES:
@@ -394,6 +399,16 @@ _NUMBER = re.compile(
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 
 
+def _real_date(raw: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(raw[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def trap_hint(raw: str) -> str | None:
     """A hint when a plain scalar is one of YAML 1.1's surprises, else None."""
     if _BOOL_WORDS.match(raw):
@@ -406,7 +421,7 @@ def trap_hint(raw: str) -> str | None:
         if re.match(r"^[-+]?\d+\.\d*0$", raw):
             return f"YAML reads {raw} as the number {float(raw)!r}; quote it: '{raw}'"
         return f"YAML reads {raw} as a number; quote it: '{raw}'"
-    if _DATE.match(raw):
+    if _DATE.match(raw) and _real_date(raw):
         return f"YAML reads {raw} as a date; quote it: '{raw}'"
     return None
 

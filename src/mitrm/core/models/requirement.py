@@ -173,10 +173,12 @@ class Scoring(Strict):
     urgency: Scale5 | None = None
     difficulty: Scale5 | None = None
     risk_reduction: Scale5 | None = None
-    reach: Annotated[int, Field(ge=0)] | None = None
+    reach: Annotated[int, Field(ge=0, le=10**12)] | None = None
     impact: RiceImpact | None = None
     confidence: RiceConfidence | None = None
-    effort_months: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] | None = None
+    effort_months: (
+        Annotated[Decimal, Field(ge=Decimal("0.01"), le=1200, allow_inf_nan=False)] | None
+    ) = None
     business_value: Fibonacci | None = None
     time_criticality: Fibonacci | None = None
     opportunity: Fibonacci | None = None

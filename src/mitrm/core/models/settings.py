@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from mitrm.core.models.common import Currency, Kind, Strict
 
@@ -43,6 +43,16 @@ class Ids(Strict):
     plan: IdScheme = IdScheme(prefix="PLAN")
     change: IdScheme = IdScheme(prefix="CR")
 
+    @model_validator(mode="after")
+    def _distinct(self) -> Ids:
+        prefixes = [self.requirement.prefix, self.plan.prefix, self.change.prefix]
+        if len(set(prefixes)) != len(prefixes):
+            raise ValueError(
+                "each kind needs its own id prefix, or ids of two kinds would collide "
+                f"(got {', '.join(prefixes)})"
+            )
+        return self
+
     def for_kind(self, kind: Kind) -> IdScheme:
         """The scheme of ``kind``."""
         scheme: IdScheme = getattr(self, kind.value)
@@ -74,7 +84,7 @@ class ScoringSettings(Strict):
     """Which scoring model ranks the backlog, and its weights (docs/scoring.md)."""
 
     model: str = "weighted"
-    weights: dict[str, float] = Field(default_factory=dict)
+    weights: dict[str, Annotated[float, Field(ge=0, le=1000)]] = Field(default_factory=dict)
     # --- issue 4: scoring rules ---
     boost_types: list[str] = Field(default_factory=lambda: ["security", "compliance"])
     """Open requirements of these types rank above all others (weighted and moscow models)."""
