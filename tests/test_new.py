@@ -453,3 +453,16 @@ def test_invalid_after_editing_can_be_reopened_or_discarded(
     assert result.exit_code == 1
     assert "discarded; nothing was created" in result.stderr
     assert list((data_repo.root / "requirements").glob("*.yaml")) == []
+
+
+def test_an_id_deleted_from_the_working_tree_is_not_reused(git_repo, cli) -> None:  # type: ignore[no-untyped-def]
+    path = git_repo.requirement("REQ-0007", "Old")
+    git_repo.commit(message="old item")
+    path.unlink()
+    result = cli(
+        "-C", str(git_repo.root), "new", "requirement", "--no-input", "--title", "New",
+        "--type", "feature", "--channel", "internal", "--department", "d",
+        "--requester", "r", "--description", "d",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "REQ-0008" in result.stdout

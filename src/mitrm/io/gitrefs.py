@@ -53,9 +53,11 @@ def names_on_branches(root: Path, folders: Sequence[str]) -> list[str]:
     out = _git(root, *args, "--not", "HEAD", "--", *folders)
     if out is None:  # no commit yet: every branch is "other"
         out = _git(root, *args, "--", *folders)
-    if not out:
-        return []
-    return list(dict.fromkeys(line for line in out.splitlines() if line.strip()))
+    # Items committed on this branch but deleted in the working tree still own their
+    # ids: references and history would mix the old item with a new one.
+    here = _git(root, "ls-tree", "-r", "--name-only", "HEAD", "--", *folders) or ""
+    lines = (out or "").splitlines() + here.splitlines()
+    return list(dict.fromkeys(line for line in lines if line.strip()))
 
 
 def user_name(root: Path) -> str | None:
