@@ -200,3 +200,27 @@ def test_scores_are_absolute(rows: list[tuple[int, int, int, int, int, int]]) ->
 def test_a_misspelt_boost_type_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="unknown requirement type 'securty'"):
         score(full("REQ-0001"), boost_types=["securty"])
+
+
+def test_settings_name_exactly_the_scoring_models() -> None:
+    import typing
+
+    from mitrm.core.models.settings import ModelName
+    from mitrm.core.scoring import MODELS
+
+    assert set(typing.get_args(ModelName)) == set(MODELS)
+
+
+def test_an_unknown_model_in_settings_is_reported_by_validate(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from mitrm.errors import SettingsError
+    from mitrm.io.repository import load_settings
+
+    (tmp_path / "mitrm.yaml").write_text("scoring:\n  model: foo\n", encoding="utf-8")
+    try:
+        load_settings(tmp_path)
+    except SettingsError as exc:
+        lines = [d.text() for d in exc.diagnostics]  # type: ignore[attr-defined]
+        assert any("mitrm.yaml:2:10: error MIT10" in line and "scoring.model" in line
+                   for line in lines), lines  # fmt: skip
+    else:
+        raise AssertionError("an unknown model must be refused")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -80,10 +80,14 @@ class Workflows(Strict):
     change: WorkflowOverride | None = None
 
 
+ModelName = Literal["weighted", "rice", "wsjf", "ice", "moscow"]
+"""The scoring models of ``mitrm.core.scoring`` (a test keeps the two lists equal)."""
+
+
 class ScoringSettings(Strict):
     """Which scoring model ranks the backlog, and its weights (docs/scoring.md)."""
 
-    model: str = "weighted"
+    model: ModelName = "weighted"
     weights: dict[str, Annotated[float, Field(ge=0, le=1000)]] = Field(default_factory=dict)
     # --- issue 4: scoring rules ---
     boost_types: list[str] = Field(default_factory=lambda: ["security", "compliance"])
