@@ -295,3 +295,14 @@ def test_any_text_set_reads_back_and_changes_nothing_else(
     ]
     kept = result.splitlines()
     assert all(line in kept for line in untouched)
+
+
+def test_negative_list_numbers_are_refused() -> None:
+    import pytest
+
+    from mitrm.core.editing import parse_assignment
+    from mitrm.errors import UsageError
+
+    with pytest.raises(UsageError, match="numbered from 0"):
+        parse_assignment("kpis.-1.target=2")
+    assert parse_assignment("kpis.1.target=2").loc == ("kpis", 1, "target")

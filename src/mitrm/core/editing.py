@@ -59,7 +59,12 @@ def parse_assignment(text: str) -> Assignment:
             f"'{field}' is not a field path",
             hint="write field names joined by dots, list entries by number: kpis.0.target",
         )
-    loc: Loc = tuple(int(p) if p.lstrip("-").isdigit() else p for p in parts)
+    if any(part.startswith("-") and part.lstrip("-").isdigit() for part in parts):
+        raise UsageError(
+            f"'{field}': list entries are numbered from 0; negative numbers are not allowed",
+            hint="e.g. kpis.0.target for the first KPI",
+        )
+    loc: Loc = tuple(int(p) if p.isdigit() else p for p in parts)
     if isinstance(loc[0], int):
         raise UsageError(f"'{field}' must begin with a field name")
     return Assignment(loc, raw, append)
