@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,11 +18,13 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from mitrm.core.models import Settings
+    from mitrm.core.ranking import Ranking
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
     from mitrm.io.documents import Rendered
     from mitrm.io.generated import Changes
     from mitrm.io.insights import HistoryFacts
+    from mitrm.io.repository import CheckResult
 
 
 def register(app: typer.Typer) -> None:
@@ -69,6 +72,7 @@ def portfolio_inputs(
     *,
     as_of: dt.date | None,
     facts: HistoryFacts | None = None,
+    findings: Findings | None = None,
     pages: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
 ) -> PortfolioInputs:
@@ -82,17 +86,16 @@ def portfolio_inputs(
     import datetime as dt
 
     from mitrm.cli.prioritize_output import num
-    from mitrm.core.ranking import rank_backlog
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.render.portfolio import default_as_of
     from mitrm.io.insights import history_facts
-    from mitrm.io.repository import check_files
 
     if as_of is None:
         as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
     # Without any date in the items nothing depends on "today"; the real date is fine.
     when = as_of or dt.date.today()
-    ranking = rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
+    findings = findings or find(root, settings, repo, when=when)
+    ranking = findings.ranking
     backlog = [
         {"rank": entry.rank, "id": entry.id, "title": entry.title, "score": num(entry.score.value)}
         for entry in ranking.entries
@@ -101,8 +104,7 @@ def portfolio_inputs(
         facts = history_facts(root, settings, as_of=when)
         if facts.note and facts.shallow:
             sys.stderr.write(f"warning: {facts.note}\n")
-    scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
-    quality = check_files(root, settings=settings, today=when, scores=scores).diagnostics
+    quality = findings.checked.diagnostics
     return PortfolioInputs(
         backlog=backlog,
         metrics=facts.metrics,
@@ -111,6 +113,25 @@ def portfolio_inputs(
         pages=pages,
         notes=notes,
     )
+
+
+@dataclass
+class Findings:
+    """The ranking and the checks of one run, computed once and shared by every page."""
+
+    ranking: Ranking
+    checked: CheckResult
+
+
+def find(root: Path, settings: Settings, repo: Repository, *, when: dt.date) -> Findings:
+    """Rank the backlog and check every file (history findings included) as of ``when``."""
+    from mitrm.core.ranking import rank_backlog
+    from mitrm.io.insights import check_with_history
+
+    ranking = rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
+    scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
+    checked = check_with_history(root, settings=settings, today=when, scores=scores)
+    return Findings(ranking, checked)
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -203,6 +224,7 @@ def rendered_documents(
     ids: list[str] | None = None,
     as_of: dt.date | None = None,
     facts: HistoryFacts | None = None,
+    findings: Findings | None = None,
     pages: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
 ) -> list[Rendered]:
@@ -226,7 +248,14 @@ def rendered_documents(
     )
     if not ids:
         inputs = portfolio_inputs(
-            root, settings, repo, as_of=as_of, facts=facts, pages=pages, notes=notes
+            root,
+            settings,
+            repo,
+            as_of=as_of,
+            facts=facts,
+            findings=findings,
+            pages=pages,
+            notes=notes,
         )
         index = portfolio_document(catalog, project=settings.project, inputs=inputs)
         rendered.append(render_one(templates, index, out_dir))

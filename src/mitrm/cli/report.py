@@ -12,8 +12,7 @@ import typer
 from mitrm.cli.context import state
 
 if TYPE_CHECKING:
-    import datetime as dt
-
+    from mitrm.cli.render import Findings
     from mitrm.core.models import Settings
     from mitrm.core.repository import Repository
     from mitrm.io.documents import Rendered
@@ -69,6 +68,7 @@ def report(
         _as_of,
         _language,
         _note_invalid,
+        find,
         publish,
         rendered_documents,
     )
@@ -92,6 +92,7 @@ def report(
     notes = [facts.note] if facts.note else []
     if facts.shallow and facts.note:
         sys.stderr.write(f"warning: {facts.note}\n")
+    findings = find(root, settings, repo, when=when)
     rendered = rendered_documents(
         root,
         settings,
@@ -100,10 +101,13 @@ def report(
         language=language,
         as_of=when,
         facts=facts,
+        findings=findings,
         pages=PAGES,
         notes=notes,
     )
-    rendered += _extra_pages(root, settings, repo, out_dir, language=language, when=when, git=facts)
+    rendered += _extra_pages(
+        root, settings, repo, out_dir, language=language, git=facts, findings=findings
+    )
     _note_invalid(repo, full=True)
     return publish(
         root, out_dir, rendered, full=True, check=check, force=force, verb="wrote", noun="file"
@@ -117,33 +121,22 @@ def _extra_pages(
     out_dir: Path,
     *,
     language: str,
-    when: dt.date,
     git: HistoryFacts,
+    findings: Findings,
 ) -> list[Rendered]:
     """backlog.md, changelog.md, validation.md/json, items.json and priorities.json."""
     from mitrm.cli.browse import _json
     from mitrm.cli.prioritize_output import ranking_json
     from mitrm.core.diagnostics import count
-    from mitrm.core.ranking import rank_backlog
     from mitrm.core.render.context import doc_path
     from mitrm.core.reportpages import backlog_page, validation_page
-    from mitrm.io.insights import warm_digest
-    from mitrm.io.repository import check_files
+    from mitrm.io.documents import compared
 
     links = {item.id: doc_path(item) for item in repo.items()}
-    ranking = rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
-    digest = warm_digest(root)
-    checked = check_files(
-        root,
-        settings=settings,
-        today=when,
-        churn=digest.churn if digest else None,
-        scores={e.id: e.score.value for e in ranking.entries if e.score.value is not None},
-    )
-    diagnostics = sorted(
-        checked.diagnostics + (digest.unapproved if digest else []), key=lambda d: d.sort_key()
-    )
+    ranking, checked = findings.ranking, findings.checked
+    diagnostics = checked.diagnostics
     errors, warnings = count(diagnostics)
+    items = sorted(repo.items(), key=_id_key)
     pages = {
         "backlog.md": backlog_page(ranking, lang=language, links=links),
         "changelog.md": _changelog(root, settings, enabled=git.metrics is not None, note=git.note),
@@ -154,15 +147,10 @@ def _extra_pages(
                 "summary": {"files": checked.files, "errors": errors, "warnings": warnings},
             }
         ),
-        "items.json": _dump(
-            {
-                "items": [_json(item, repo) for item in sorted(repo.items(), key=_id_key)],
-                "count": sum(1 for _ in repo.items()),
-            }
-        ),
+        "items.json": _dump({"items": [_json(item, repo) for item in items], "count": len(items)}),
         "priorities.json": _dump(ranking_json(ranking, None)),
     }
-    return [_compared(out_dir, rel, text) for rel, text in pages.items()]
+    return [compared(out_dir, rel, text) for rel, text in pages.items()]
 
 
 def _id_key(item: Any) -> tuple[str, str]:
@@ -182,15 +170,3 @@ def _changelog(root: Path, settings: Settings, *, enabled: bool, note: str | Non
 
 def _dump(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
-
-
-def _compared(out_dir: Path, rel: str, text: str) -> Rendered:
-    from mitrm.io.documents import Rendered
-
-    try:
-        current = (out_dir / rel).read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
-        return Rendered(rel, text, exists=False)
-    except OSError:
-        return Rendered(rel, text, exists=True)
-    return Rendered(rel, None if current == text.encode("utf-8") else text, exists=True)

@@ -14,7 +14,6 @@ from mitrm.cli.context import State, state
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
     from mitrm.core.models import Settings
-    from mitrm.io.insights import Digest
 
 
 class DiagnosticFormat(str, Enum):
@@ -90,7 +89,7 @@ def validate(
     warnings with --strict), 2 on a usage error.
     """
     from mitrm.core.diagnostics import Severity, count
-    from mitrm.io.repository import check_files
+    from mitrm.io.insights import check_with_history
 
     run = state(ctx)
     root = _root_for(run, paths)
@@ -101,19 +100,8 @@ def validate(
 
         since = changed(root, changed_since)
         only = since if only is None else only & since
-    digest = None if no_cache else _history_digest(root)
-    result = check_files(
-        root,
-        settings=settings,
-        use_cache=not no_cache,
-        jobs=jobs,
-        churn=digest.churn if digest else None,
-    )
+    result = check_with_history(root, settings=settings, use_cache=not no_cache, jobs=jobs)
     diagnostics = result.diagnostics
-    if digest is not None:
-        diagnostics = sorted(
-            diagnostics + _governed(digest.unapproved, settings), key=lambda d: d.sort_key()
-        )
     if only is not None:
         diagnostics = [d for d in diagnostics if d.path in only]
     if strict:
@@ -122,30 +110,6 @@ def validate(
     errors, warnings = count(diagnostics)
     _print(fmt, diagnostics, files, errors, warnings)
     return 1 if errors else 0
-
-
-def _history_digest(root: Path) -> Digest | None:
-    """History facts cached by an earlier history run for this HEAD (validate never walks git)."""
-    from mitrm.io.insights import warm_digest
-
-    return warm_digest(root)
-
-
-def _governed(found: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
-    """History findings under the same --select/--ignore and severity settings as the rules."""
-    from mitrm.core.diagnostics import Severity
-    from mitrm.core.rules.policy import selected
-
-    rules = settings.rules
-    kept = []
-    for diagnostic in found:
-        if not selected(diagnostic.code, rules.select, rules.ignore):
-            continue
-        level = rules.severity.get(diagnostic.code)
-        if level in ("error", "warning"):
-            diagnostic = diagnostic.with_severity(Severity(level))
-        kept.append(diagnostic)
-    return kept
 
 
 def _rule_settings(

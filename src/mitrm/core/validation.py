@@ -6,7 +6,6 @@ import difflib
 import re
 import types
 import typing
-from enum import Enum
 from functools import lru_cache
 from typing import Any
 
@@ -206,8 +205,6 @@ def _check_identity(record: Record, model: Item, settings: Settings) -> None:
 
 def _check_required(record: Record, data: dict[str, Any], settings: Settings) -> None:
     status = data.get("status")
-    if isinstance(status, Enum):  # pragma: no cover - raw data holds plain strings
-        status = status.value
     workflow = workflow_for(record.kind, settings)
     gaps = missing_fields(data, workflow.required_fields(str(status)))
     if not gaps:

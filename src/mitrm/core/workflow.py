@@ -127,8 +127,23 @@ def _cumulative(kind: Kind) -> dict[str, list[str]]:
     return required
 
 
+_MEMO: dict[tuple[int, Kind], tuple[Settings, Workflow]] = {}
+
+
 def workflow_for(kind: Kind, settings: Settings) -> Workflow:
-    """The workflow of ``kind``, with the overrides from ``mitrm.yaml``."""
+    """The workflow of ``kind``, with the overrides from ``mitrm.yaml`` (built once per run)."""
+    # Called for every file on the validation path: build each workflow once per settings.
+    memo = _MEMO.get((id(settings), kind))
+    if memo is not None and memo[0] is settings:
+        return memo[1]
+    flow = _build(kind, settings)
+    if len(_MEMO) > 32:  # many settings objects (tests, tools): keep the memo small
+        _MEMO.clear()
+    _MEMO[(id(settings), kind)] = (settings, flow)
+    return flow
+
+
+def _build(kind: Kind, settings: Settings) -> Workflow:
     transitions = dict(_TRANSITIONS[kind])
     required = _cumulative(kind)
     override = getattr(settings.workflows, kind.value)

@@ -40,16 +40,21 @@ class _Failed:
 _JOB: list[tuple[Catalog, Templates, str | None, Path]] = []
 
 
+def compared(out: Path, rel: str, text: str) -> Rendered:
+    """``text`` for ``out/rel``, or None in its place when the file already holds it."""
+    try:
+        current = (out / rel).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return Rendered(rel, text, exists=False)
+    except OSError:
+        return Rendered(rel, text, exists=True)
+    same = current == text.encode("utf-8")
+    return Rendered(rel, None if same else text, exists=True)
+
+
 def _render_doc(templates: Templates, out: Path, doc: Document) -> Rendered:
     text = templates.render(doc.template, doc.context, item=doc.item)
-    try:
-        current = (out / doc.path).read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
-        return Rendered(doc.path, text, exists=False)
-    except OSError:
-        return Rendered(doc.path, text, exists=True)
-    same = current == text.encode("utf-8")
-    return Rendered(doc.path, None if same else text, exists=True)
+    return compared(out, doc.path, text)
 
 
 def _render_item(item: Item) -> list[Rendered] | _Failed:

@@ -7,13 +7,17 @@ history itself); ``render`` and ``report`` build the history when git has it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
 from mitrm.errors import NotAGitRepoError
+
+if TYPE_CHECKING:
+    from mitrm.io.repository import CheckResult
 
 
 @dataclass
@@ -40,6 +44,40 @@ def warm_digest(root: Path) -> Digest | None:
         return None
     churn, unapproved = found
     return Digest(churn=churn, unapproved=[d for d in unapproved if isinstance(d, Diagnostic)])
+
+
+def check_with_history(
+    root: Path,
+    *,
+    settings: Settings,
+    today: dt.date | None = None,
+    scores: Mapping[str, float] | None = None,
+    use_cache: bool = True,
+    jobs: int | None = None,
+) -> CheckResult:
+    """``check_files`` plus the history findings (MIT419, MIT601) cached for HEAD.
+
+    The one way ``validate``, the portfolio and ``report`` all get their diagnostics,
+    so the three always agree.
+    """
+    from mitrm.core.rules.policy import govern
+    from mitrm.io.repository import check_files
+
+    digest = warm_digest(root) if use_cache else None
+    result = check_files(
+        root,
+        settings=settings,
+        use_cache=use_cache,
+        jobs=jobs,
+        today=today,
+        churn=digest.churn if digest else None,
+        scores=scores,
+    )
+    if digest is not None and digest.unapproved:
+        result.diagnostics = sorted(
+            result.diagnostics + govern(digest.unapproved, settings), key=Diagnostic.sort_key
+        )
+    return result
 
 
 @dataclass

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mitrm.core.diagnostics import Severity
+from mitrm.core.diagnostics import Diagnostic, Severity
 from mitrm.core.models import Settings
 from mitrm.core.models.common import Waiver
 from mitrm.core.rules.registry import RULES
@@ -130,3 +131,17 @@ def waiver_window(waivers: list[Waiver], code: str) -> tuple[bool, dt.date | Non
     if any(w.until is None for w in found):
         return True, None
     return True, max(w.until for w in found if w.until is not None)
+
+
+def govern(found: Sequence[Diagnostic], settings: Settings) -> list[Diagnostic]:
+    """Findings made outside the rule engine (history) under the same selection and severity."""
+    rules = settings.rules
+    kept = []
+    for diagnostic in found:
+        if not selected(diagnostic.code, rules.select, rules.ignore):
+            continue
+        level = rules.severity.get(diagnostic.code)
+        if level in ("error", "warning"):
+            diagnostic = diagnostic.with_severity(Severity(level))
+        kept.append(diagnostic)
+    return kept
