@@ -232,3 +232,73 @@ def test_an_output_path_that_is_a_file_or_unwritable_is_a_usage_error(
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     assert "error: cannot write" in result.stderr
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_failed_render_leaves_the_folder_as_it_was(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.requirement("REQ-0001")
+    assert _render(cli, data_repo).exit_code == 0
+    out = data_repo.root / "docs" / "generated"
+    before = _snapshot(out)
+    data_repo.requirement("REQ-0002", title="Coupon engine")
+    data_repo.write(
+        "templates/readiness.md.j2",
+        "# {{ req.id }}\n{% if req.id == 'REQ-0002' %}{{ req.no_such_field }}{% endif %}\n",
+    )
+    failed = _render(cli, data_repo)
+    assert failed.exit_code == 1
+    assert "(rendering REQ-0002)" in failed.stderr
+    assert _snapshot(out) == before, "no new document, the manifest as it was"
+
+
+def test_a_render_cut_short_is_completed_by_the_next_one(data_repo: DataRepo, cli: CliRun) -> None:
+    from mitrm.io import generated
+
+    data_repo.requirement("REQ-0001")
+    out = data_repo.root / "docs" / "generated"
+    # What a render killed while writing leaves: new files listed, one of them cut short.
+    claim = generated.claim(out, ["requirements/REQ-0001.md", "index.md"])
+    assert claim is not None
+    assert "requirements/REQ-0001.md" in (generated.read_manifest(out) or set())
+    (out / "requirements").mkdir(parents=True)
+    (out / "requirements" / "REQ-0001.md").write_text("# REQ-0001 Fas", encoding="utf-8")
+    result = _render(cli, data_repo)
+    assert result.exit_code == 0, result.stderr
+    assert "wrote docs/generated/requirements/REQ-0001.md" in result.stdout.splitlines()
+    assert (out / "requirements" / "REQ-0001.md").read_text(encoding="utf-8").startswith(
+        "# REQ-0001"
+    )
+    assert _render(cli, data_repo, "--check").exit_code == 0
+
+
+def test_a_large_repo_is_rendered_on_all_cores_with_the_same_result(
+    data_repo: DataRepo, cli: CliRun
+) -> None:
+    # Above the size where workers render (and create) documents in parallel.
+    for number in range(1, 321):
+        data_repo.requirement(f"REQ-{number:04d}", title=f"Feature {number}")
+    result = _render(cli, data_repo)
+    assert result.exit_code == 0, result.stderr
+    out = data_repo.root / "docs" / "generated"
+    wrote = [line for line in result.stdout.splitlines() if line.startswith("wrote ")]
+    assert len(wrote) == 641
+    assert wrote == sorted(wrote)
+    assert "641 written, 0 unchanged, 0 removed" in result.stderr
+    listed = generated_manifest(out)
+    assert len(listed) == 641
+    assert (out / "requirements" / "REQ-0320-readiness.md").read_text(
+        encoding="utf-8"
+    ).startswith("# ")
+    again = _render(cli, data_repo)
+    assert "0 written, 641 unchanged, 0 removed" in again.stderr
+
+
+def generated_manifest(out: Path) -> set[str]:
+    from mitrm.io.generated import read_manifest
+
+    return read_manifest(out) or set()

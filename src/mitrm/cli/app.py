@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -95,6 +96,10 @@ def _report(exc: MitrmError) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn every error into a message and an exit code (CLI.md)."""
     debug = "--debug" in (argv if argv is not None else sys.argv)
+    # A run loads thousands of items that live until it ends. At Python's default
+    # thresholds the cyclic collector scans them all again and again (a third of a
+    # ranking's time on 10,000 items); collect far less often instead.
+    gc.set_threshold(50_000, 20, 100)
     try:
         result: Any = app(args=argv, prog_name="mitrm", standalone_mode=False)
     except MitrmError as exc:

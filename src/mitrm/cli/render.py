@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from mitrm.core.ranking import Ranking
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
-    from mitrm.io.documents import Rendered
-    from mitrm.io.generated import Changes
+    from mitrm.io.generated import Changes, Rendered
     from mitrm.io.insights import HistoryFacts
     from mitrm.io.repository import CheckResult
 
@@ -208,7 +207,14 @@ def render(
         raise UsageError(f"{out_dir} is not a folder", hint="choose another --out")
     full = not ids
     rendered = rendered_documents(
-        root, settings, repo, out_dir=out_dir, language=language, ids=ids, as_of=when
+        root,
+        settings,
+        repo,
+        out_dir=out_dir,
+        language=language,
+        ids=ids,
+        as_of=when,
+        create=not check,
     )
     _note_invalid(repo, full=full)
     return publish(root, out_dir, rendered, full=full, check=check, force=force, verb="rendered")
@@ -227,9 +233,18 @@ def rendered_documents(
     findings: Findings | None = None,
     pages: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
+    create: bool = False,
+    also: Sequence[str] = (),
 ) -> list[Rendered]:
-    """Every document (or those of ``ids``), compared with what ``out_dir`` holds."""
-    from mitrm.core.render import items, make_catalog, portfolio_document
+    """Every document (or those of ``ids``), compared with what ``out_dir`` holds.
+
+    With ``create``, documents not in ``out_dir`` yet are written while rendering,
+    on all cores, when :func:`~mitrm.io.generated.claim` allows it (``also``
+    names the other files the caller will write there, for that check).
+    """
+    from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
+    from mitrm.core.render.portfolio import INDEX
+    from mitrm.io import generated
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates
 
@@ -243,9 +258,24 @@ def rendered_documents(
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
     )
     templates = Templates(root / settings.templates)
-    rendered = render_items(
-        catalog, templates, items(catalog, ids or None), project=settings.project, out=out_dir
-    )
+    chosen = items(catalog, ids or None)
+    claim = None
+    if create:
+        planned = [path for item in chosen for path in document_paths(item)]
+        claim = generated.claim(out_dir, [*planned, *([] if ids else [INDEX]), *also])
+    try:
+        rendered = render_items(
+            catalog,
+            templates,
+            chosen,
+            project=settings.project,
+            out=out_dir,
+            create=claim is not None,
+        )
+    except Exception:
+        if claim is not None:
+            claim.rollback()  # a failed render leaves the folder as it was
+        raise
     if not ids:
         inputs = portfolio_inputs(
             root,
@@ -298,7 +328,8 @@ def publish(
             "that mitrm did not write",
             hint="move them away, choose another --out, or pass --force",
         )
-    touched = generated.apply(out_dir, files, changes, force=force)
+    created = [rel for rel in changes.create if rel not in files]  # while rendering
+    touched = sorted(created + generated.apply(out_dir, files, changes, force=force))
     stale = set(changes.stale)
     written = [rel for rel in touched if rel != generated.MANIFEST and rel not in stale]
     for rel in touched:

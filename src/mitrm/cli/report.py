@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from mitrm.cli.render import Findings
     from mitrm.core.models import Settings
     from mitrm.core.repository import Repository
-    from mitrm.io.documents import Rendered
+    from mitrm.io.generated import Rendered
     from mitrm.io.insights import HistoryFacts
 
 PAGES = [
@@ -25,6 +25,16 @@ PAGES = [
     ("page_items", "items.json"),
     ("page_priorities", "priorities.json"),
 ]
+
+# Written by ``_extra_pages``, beside the documents.
+EXTRA_FILES = (
+    "backlog.md",
+    "changelog.md",
+    "validation.md",
+    "validation.json",
+    "items.json",
+    "priorities.json",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -104,6 +114,8 @@ def report(
         findings=findings,
         pages=PAGES,
         notes=notes,
+        create=not check,
+        also=EXTRA_FILES,
     )
     rendered += _extra_pages(
         root, settings, repo, out_dir, language=language, git=facts, findings=findings

@@ -2,7 +2,9 @@
 
 Each worker builds the contexts of its share of the items, renders them and
 compares the text with the file already in the output folder, so an unchanged
-tree sends back only "same" and never the text.
+tree sends back only "same" and never the text. When the render may create
+files as it goes (see :func:`mitrm.io.generated.claim`), workers also write the
+documents that do not exist yet, and send back only "created".
 """
 
 from __future__ import annotations
@@ -14,37 +16,38 @@ from pathlib import Path
 from mitrm.core.models import Item
 from mitrm.core.render import TEMPLATES, Document, item_documents
 from mitrm.core.render.context import Catalog
-from mitrm.errors import DataError
+from mitrm.errors import DataError, UsageError
+from mitrm.io import generated
+from mitrm.io.generated import Rendered
 from mitrm.io.repository import _map, default_jobs
 from mitrm.io.templates import Templates
 
 
 @dataclass(frozen=True, slots=True)
-class Rendered:
-    """One rendered document; ``text`` is None when the file on disk already holds it."""
-
-    path: str
-    text: str | None
-    exists: bool
-
-
-@dataclass(frozen=True, slots=True)
 class _Failed:
-    """A template error in a worker, sent back whole (an exception would lose its hint)."""
+    """An error in a worker, sent back whole (an exception would lose its hint)."""
 
     message: str
     hint: str | None
+    usage: bool = False
 
 
 # The job of forked workers, inherited rather than pickled.
-_JOB: list[tuple[Catalog, Templates, str | None, Path]] = []
+_JOB: list[tuple[Catalog, Templates, str | None, Path, bool]] = []
 
 
-def compared(out: Path, rel: str, text: str) -> Rendered:
-    """``text`` for ``out/rel``, or None in its place when the file already holds it."""
+def compared(out: Path, rel: str, text: str, *, create: bool = False) -> Rendered:
+    """``text`` for ``out/rel``, or None in its place when the file already holds it.
+
+    With ``create``, a file that does not exist is written here and now.
+    """
     try:
         current = (out / rel).read_bytes()
     except (FileNotFoundError, NotADirectoryError):
+        if create and generated.create(out / rel, text.encode("utf-8")):
+            return Rendered(rel, None, exists=False, created=True)
+        if create:  # something appeared since: compare with it
+            return compared(out, rel, text)
         return Rendered(rel, text, exists=False)
     except OSError:
         return Rendered(rel, text, exists=True)
@@ -52,20 +55,26 @@ def compared(out: Path, rel: str, text: str) -> Rendered:
     return Rendered(rel, None if same else text, exists=True)
 
 
-def _render_doc(templates: Templates, out: Path, doc: Document) -> Rendered:
+def _render_doc(templates: Templates, out: Path, doc: Document, *, create: bool) -> Rendered:
     text = templates.render(doc.template, doc.context, item=doc.item)
-    return compared(out, doc.path, text)
+    return compared(out, doc.path, text, create=create)
 
 
 def _render_item(item: Item) -> list[Rendered] | _Failed:
-    catalog, templates, project, out = _JOB[0]
+    catalog, templates, project, out, create = _JOB[0]
     try:
         return [
-            _render_doc(templates, out, doc)
+            _render_doc(templates, out, doc, create=create)
             for doc in item_documents(catalog, item, project=project)
         ]
     except DataError as exc:
         return _Failed(exc.message, exc.hint)
+    except OSError as exc:
+        return _Failed(
+            f"cannot write {exc.filename or out}: {exc.strerror or exc}",
+            "check the output folder (--out) and its permissions",
+            usage=True,
+        )
 
 
 def render_items(
@@ -75,12 +84,16 @@ def render_items(
     *,
     project: str | None,
     out: Path,
+    create: bool = False,
     jobs: int | None = None,
 ) -> list[Rendered]:
-    """Render the documents of ``items``, in order, comparing each with ``out``."""
+    """Render the documents of ``items``, in order, comparing each with ``out``.
+
+    With ``create``, documents not yet in ``out`` are written as they are rendered.
+    """
     for name in TEMPLATES:
         templates.get(name)  # syntax errors surface here, before any worker starts
-    _JOB[:] = [(catalog, templates, project, out)]
+    _JOB[:] = [(catalog, templates, project, out, create)]
     try:
         shares = _map(_render_item, list(items), jobs or default_jobs())
     finally:
@@ -88,11 +101,12 @@ def render_items(
     found: list[Rendered] = []
     for share in shares:
         if isinstance(share, _Failed):
-            raise DataError(share.message, hint=share.hint)
+            error = UsageError if share.usage else DataError
+            raise error(share.message, hint=share.hint)
         found.extend(share)
     return found
 
 
 def render_one(templates: Templates, doc: Document, out: Path) -> Rendered:
     """Render a single document (the portfolio report) and compare it with ``out``."""
-    return _render_doc(templates, out, doc)
+    return _render_doc(templates, out, doc, create=False)

@@ -139,7 +139,8 @@ def _map(task: Callable[[Any], T], work: list[Any], jobs: int) -> list[T]:
                 pool.submit(_run_slice, (start, start + share))
                 for start in range(share, len(work), share)
             ]
-            results = [task(job) for job in work[:share]]
+            with _bulk():  # the workers run without it too (see _run_slice)
+                results = [task(job) for job in work[:share]]
             for future in futures:
                 results.extend(future.result())
         return results

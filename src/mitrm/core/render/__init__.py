@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mitrm.core.diagnostics import Diagnostic
-from mitrm.core.models import ChangeRequest, Item, Plan, Requirement
+from mitrm.core.models import ChangeRequest, Item, Kind, Plan, Requirement
 from mitrm.core.render import i18n
 from mitrm.core.render.context import Catalog, Ctx, doc_path, relative
 from mitrm.core.render.portfolio import INDEX, portfolio
@@ -85,26 +85,36 @@ def _base(catalog: Catalog, project: str | None, path: str, template: str) -> Ct
     }
 
 
+# Each kind's documents: (path suffix, template, context key).
+_DOCUMENTS: dict[Kind, tuple[tuple[str, str, str], ...]] = {
+    Kind.REQUIREMENT: (("", "requirement.md.j2", "req"), ("-readiness", "readiness.md.j2", "req")),
+    Kind.PLAN: (("", "plan.md.j2", "plan"), ("-checklist", "implementation.md.j2", "plan")),
+    Kind.CHANGE: (("", "change.md.j2", "change"),),
+}
+
+
+def document_paths(item: Item) -> list[str]:
+    """Where the documents of ``item`` go, relative to the output folder (no rendering)."""
+    return [doc_path(item, suffix) for suffix, _, _ in _DOCUMENTS[item.kind]]
+
+
 def item_documents(catalog: Catalog, item: Item, *, project: str | None = None) -> list[Document]:
     """The documents of one item: a requirement and its readiness checklist, a plan and its
     implementation checklist, or a change request."""
-    found: list[Document] = []
-
-    def add(path: str, template: str, key: str, value: Ctx) -> None:
-        context = _base(catalog, project, path, template)
-        context[key] = value
-        found.append(Document(path=path, template=template, context=context, item=item.id))
-
     if isinstance(item, Requirement):
         ctx = catalog.requirement(item)
-        add(doc_path(item), "requirement.md.j2", "req", ctx)
-        add(doc_path(item, "-readiness"), "readiness.md.j2", "req", ctx)
     elif isinstance(item, Plan):
         ctx = catalog.plan(item)
-        add(doc_path(item), "plan.md.j2", "plan", ctx)
-        add(doc_path(item, "-checklist"), "implementation.md.j2", "plan", ctx)
     elif isinstance(item, ChangeRequest):
-        add(doc_path(item), "change.md.j2", "change", catalog.change(item))
+        ctx = catalog.change(item)
+    else:  # pragma: no cover - every kind is handled above
+        return []
+    found: list[Document] = []
+    for suffix, template, key in _DOCUMENTS[item.kind]:
+        path = doc_path(item, suffix)
+        context = _base(catalog, project, path, template)
+        context[key] = ctx
+        found.append(Document(path=path, template=template, context=context, item=item.id))
     return found
 
 
