@@ -270,8 +270,8 @@ def test_a_render_cut_short_is_completed_by_the_next_one(data_repo: DataRepo, cl
     result = _render(cli, data_repo)
     assert result.exit_code == 0, result.stderr
     assert "wrote docs/generated/requirements/REQ-0001.md" in result.stdout.splitlines()
-    assert (out / "requirements" / "REQ-0001.md").read_text(encoding="utf-8").startswith(
-        "# REQ-0001"
+    assert (
+        (out / "requirements" / "REQ-0001.md").read_text(encoding="utf-8").startswith("# REQ-0001")
     )
     assert _render(cli, data_repo, "--check").exit_code == 0
 
@@ -291,9 +291,11 @@ def test_a_large_repo_is_rendered_on_all_cores_with_the_same_result(
     assert "641 written, 0 unchanged, 0 removed" in result.stderr
     listed = generated_manifest(out)
     assert len(listed) == 641
-    assert (out / "requirements" / "REQ-0320-readiness.md").read_text(
-        encoding="utf-8"
-    ).startswith("# ")
+    assert (
+        (out / "requirements" / "REQ-0320-readiness.md")
+        .read_text(encoding="utf-8")
+        .startswith("# ")
+    )
     again = _render(cli, data_repo)
     assert "0 written, 641 unchanged, 0 removed" in again.stderr
 

@@ -245,3 +245,25 @@ def test_small_changes_go_to_a_delta_and_are_seen(git_repo: DataRepo, cli: CliRu
     assert "MIT104 field 'status'" in again.stderr
     first.write_text(first.read_text("utf-8").replace("drafty", "draft"), "utf-8")
     assert cli("-C", str(git_repo.root), "validate").exit_code == 0
+
+
+def test_rules_across_files_follow_edits_that_keep_or_change_what_they_read(
+    git_repo: DataRepo, cli: CliRun
+) -> None:
+    first = git_repo.requirement("REQ-0001", "A", depends_on="[REQ-0009]")
+    git_repo.requirement("REQ-0002", "B")
+    shown = "requirements/REQ-0001-a.yaml"
+    result = cli("-C", str(git_repo.root), "validate")
+    assert f"{shown}:10:14: error MIT203 'REQ-0009' does not exist" in result.stderr
+    # A comment on top moves every line down, and the rules across files read the same.
+    first.write_text("# moved\n" + first.read_text("utf-8"), "utf-8")
+    moved = cli("-C", str(git_repo.root), "validate")
+    assert f"{shown}:11:14: error MIT203 'REQ-0009' does not exist" in moved.stderr
+    # A change to what they read is seen at once.
+    first.write_text(first.read_text("utf-8").replace("REQ-0009", "REQ-0002"), "utf-8")
+    fixed = cli("-C", str(git_repo.root), "validate")
+    assert fixed.exit_code == 0, fixed.stderr
+    git_repo.write("requirements/REQ-0002-b.yaml", "")
+    gone = cli("-C", str(git_repo.root), "validate")
+    assert f"{shown}:11:14: error MIT203 'REQ-0002' does not exist" in gone.stderr
+    assert len(list((git_repo.root / ".git" / "mitrm").glob("across-*.pickle"))) == 1

@@ -65,9 +65,13 @@ def _moscow(model: Item | None) -> str | None:
     return moscow.value if moscow is not None else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Summary:
-    """The little of an item that rules across files read; cached per file version."""
+    """The little of an item that rules across files read; cached per file version.
+
+    Treat it as read-only. It is not frozen only because a frozen dataclass is
+    five times slower to build, and a warm run unpickles 10,000 of them.
+    """
 
     path: str
     kind: Kind

@@ -139,3 +139,46 @@ class ParseCache:
         for other in self.path.parent.glob(f"{kind}-*.pickle*"):
             if other not in (self.path, self.delta_path):
                 other.unlink(missing_ok=True)
+
+
+class Memo:
+    """One remembered result and the key of the inputs it was computed from.
+
+    For results computed from the whole repo (the rules across files): when the
+    inputs' key is the same as last time, the result is too.
+    """
+
+    def __init__(self, root: Path, *, name: str) -> None:
+        self.path = cache_dir(root) / name
+        self.stored: bytes | None = None
+
+    def get(self, key: bytes) -> Any | None:
+        """The result stored under ``key``; None when there is none or it is damaged."""
+        try:
+            with self.path.open("rb") as handle:
+                document = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - any damage to a cache means "compute it again"
+            return None
+        if (
+            isinstance(document, tuple)
+            and len(document) == 3
+            and document[0] == (_FORMAT, __version__)
+            and isinstance(document[1], bytes)
+        ):
+            self.stored = document[1]
+            if document[1] == key:
+                return document[2]
+        return None
+
+    def put(self, key: bytes, value: Any) -> None:
+        """Remember ``value`` for ``key`` (unless it is already); failures are not fatal."""
+        if key == self.stored:
+            return
+        with contextlib.suppress(OSError):
+            write_atomic(self.path, pickle.dumps(((_FORMAT, __version__), key, value), protocol=5))
+            self.stored = key
+            # Memos of the same kind made for other settings or another mitrm are stale.
+            kind = self.path.name.split("-", 1)[0]
+            for other in self.path.parent.glob(f"{kind}-*.pickle"):
+                if other != self.path:
+                    other.unlink(missing_ok=True)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mitrm.errors import RepoNotFoundError
 
@@ -43,9 +41,8 @@ def repo_root(repo: Path | None) -> Path:
     return folder
 
 
-@dataclass(frozen=True, slots=True)
-class ItemFile:
-    """One discovered item file."""
+class ItemFile(NamedTuple):
+    """One discovered item file (a named tuple: a warm run builds 10,000 of them)."""
 
     path: str  # relative to the root, POSIX separators
     kind: Kind
@@ -85,11 +82,13 @@ def discover(root: Path) -> list[ItemFile]:
                     target = os.path.realpath(entry.path)
                     outside = os.path.commonpath([root_real, target]) != root_real
                 else:
-                    with contextlib.suppress(OSError):
+                    try:
                         info = entry.stat()
                         stat = (info.st_size, info.st_mtime_ns, info.st_ino)
+                    except OSError:
+                        pass
                 found.append(ItemFile(f"{rel_dir}/{name}", kind, outside, stat))
-    found.sort(key=lambda item: item.path)
+    found.sort()  # by path, which is first and unique
     return found
 
 

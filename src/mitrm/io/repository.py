@@ -13,10 +13,8 @@ import gc
 import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,7 +28,7 @@ from mitrm.core.rules import repo as quality
 from mitrm.core.rules.engine import quality_checks
 from mitrm.core.validation import errors_to_diagnostics, validate_item
 from mitrm.errors import SettingsError, UsageError
-from mitrm.io.cache import ParseCache, content_key
+from mitrm.io.cache import Memo, ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
 from mitrm.io.keyplace import quick_place
 from mitrm.io.yamlfile import locate, parse_bytes
@@ -126,6 +124,10 @@ def _map(task: Callable[[Any], T], work: list[Any], jobs: int) -> list[T]:
     """``[task(w) for w in work]`` on ``jobs`` cores; this process takes the first share."""
     if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
         return [task(job) for job in work]
+    # Imported here: a warm run has nothing to share out, and these cost 10 ms to import.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     try:
         context = get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork
@@ -268,6 +270,7 @@ def check_files(
         verdicts: dict[str, Verdict] = {}
         keys: set[bytes] = set()
         pending: list[ItemFile] = []
+        hits: dict[str, bytes] = {}
         for item in files:
             key = _cached_key(cache, item)
             hit = cache.entries.get(key) if key is not None else None
@@ -275,7 +278,12 @@ def check_files(
                 pending.append(item)
             else:
                 keys.add(key)  # type: ignore[arg-type]
+                hits[item.path] = key  # type: ignore[assignment]
                 verdicts[item.path] = hit
+        # What the rules across files see of each file read again: its content key, or
+        # the key of its previous version when the edit left its summary as it was.
+        seen: dict[str, bytes] = {}
+        current = dict(hits)
         if pending:
             _SETTINGS[:] = [settings]
             _ROOT[:] = [root]
@@ -286,27 +294,49 @@ def check_files(
                 _ROOT.clear()
             for item, (key, verdict) in zip(pending, fresh, strict=True):
                 verdicts[item.path] = verdict
-                if key is not None:
-                    keys.add(key)
-                    cache.entries[key] = verdict
-                    if item.stat is not None:
-                        cache.stats[item.path] = (*item.stat, key)
+                if key is None:
+                    current[item.path] = seen[item.path] = b"?" + item.path.encode("utf-8")
+                    continue
+                current[item.path] = key
+                seen[item.path] = _same_summary(cache, item.path, verdict) or key
+                keys.add(key)
+                cache.entries[key] = verdict
+                if item.stat is not None:
+                    cache.stats[item.path] = (*item.stat, key)
             cache.dirty = True
         summaries = [verdicts[item.path][0] for item in files]
-        across = crossref.check_repository(summaries, settings=settings)
-        across += quality.check_repository(
-            summaries,
-            settings=settings,
-            today=today or _today(),
-            churn_counts=churn,
-            scores=scores,
-        )
+        when = today or _today()
+        inputs = repr((when, sorted((churn or {}).items()), sorted((scores or {}).items())))
+        memo = Memo(root, name=f"across-{fingerprint}.pickle")
+        now = _inputs_key(files, inputs, current)
+        across = memo.get(_inputs_key(files, inputs, {**current, **seen})) if use_cache else None
+        if across is None:
+            across = crossref.check_repository(summaries, settings=settings)
+            across += quality.check_repository(
+                summaries, settings=settings, today=when, churn_counts=churn, scores=scores
+            )
         if use_cache:
             cache.save(keys)
+            memo.put(now, across)
     diagnostics = [d for item in files for d in verdicts[item.path][1]]
     diagnostics += _locate_from_disk(root, across)
     diagnostics.sort(key=Diagnostic.sort_key)
     return CheckResult(diagnostics=diagnostics, files=len(files), summaries=summaries)
+
+
+def _same_summary(cache: ParseCache, path: str, verdict: Verdict) -> bytes | None:
+    """The key of ``path``'s previous version when its summary was the same as now."""
+    known = cache.stats.get(path)
+    if known is None:
+        return None
+    before = cache.entries.get(known[3])
+    return known[3] if before is not None and before[0] == verdict[0] else None
+
+
+def _inputs_key(files: list[ItemFile], inputs: str, keys: Mapping[str, bytes]) -> bytes:
+    """The key of everything the rules across files read: ``inputs`` and each file's key."""
+    parts = [inputs.encode("utf-8"), *(keys[item.path] for item in files)]
+    return hashlib.blake2b(b"\0".join(parts), digest_size=20).digest()
 
 
 def _locate_from_disk(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
