@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import pickle
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,7 +38,10 @@ from mitrm.io.yamlfile import locate, parse_bytes
 _PARALLEL_THRESHOLD = 300
 
 T = TypeVar("T")
-Verdict = tuple[Summary, list[Diagnostic]]
+Verdict = tuple[bytes, list[Diagnostic]]
+"""A file version's verdict: the digest of its summary, and its own diagnostics."""
+Checked = tuple[bytes | None, Verdict, Summary]
+"""What checking one file gives: its content key (None if unreadable), verdict, summary."""
 
 
 def load_settings(root: Path) -> Settings:
@@ -168,16 +172,22 @@ class CheckResult:
 
     diagnostics: list[Diagnostic]
     files: int
-    summaries: list[Summary]
 
 
 _SETTINGS: list[Settings] = []
 
 
-def _check_one(item: ItemFile) -> tuple[bytes | None, Verdict]:
+def _digest(summary: Summary) -> bytes:
+    """Identifies a summary by its content (equal summaries almost always give equal
+    digests; a rare miss only means the rules across files run again)."""
+    return hashlib.blake2b(pickle.dumps(summary, protocol=5), digest_size=16).digest()
+
+
+def _check_one(item: ItemFile) -> Checked:
     raw = _read(_ROOT[0], item)
     if isinstance(raw, Diagnostic):
-        return None, (Summary(item.path, item.kind, None, None), [raw])
+        summary = Summary(item.path, item.kind, None, None)
+        return None, (_digest(summary), [raw]), summary
     loaded = parse_bytes(raw, item.path)
     record = Record(path=item.path, kind=item.kind, data=loaded.data)
     record.diagnostics = list(loaded.diagnostics)
@@ -194,7 +204,8 @@ def _check_one(item: ItemFile) -> tuple[bytes | None, Verdict]:
         diagnostics = placed[: len(diagnostics)]
         dated = placed[len(diagnostics) :]
         record.pending = [(p[0], p[1], d) for p, d in zip(pending, dated, strict=True)]
-    return content_key(item.path, raw), (record.summary(), diagnostics)
+    summary = record.summary()
+    return content_key(item.path, raw), (_digest(summary), diagnostics), summary
 
 
 _ROOT: list[Path] = []
@@ -270,7 +281,6 @@ def check_files(
         verdicts: dict[str, Verdict] = {}
         keys: set[bytes] = set()
         pending: list[ItemFile] = []
-        hits: dict[str, bytes] = {}
         for item in files:
             key = _cached_key(cache, item)
             hit = cache.entries.get(key) if key is not None else None
@@ -278,65 +288,89 @@ def check_files(
                 pending.append(item)
             else:
                 keys.add(key)  # type: ignore[arg-type]
-                hits[item.path] = key  # type: ignore[assignment]
                 verdicts[item.path] = hit
-        # What the rules across files see of each file read again: its content key, or
-        # the key of its previous version when the edit left its summary as it was.
-        seen: dict[str, bytes] = {}
-        current = dict(hits)
-        if pending:
-            _SETTINGS[:] = [settings]
-            _ROOT[:] = [root]
-            try:
-                fresh = _map(_check_one, pending, jobs or default_jobs())
-            finally:
-                _SETTINGS.clear()
-                _ROOT.clear()
-            for item, (key, verdict) in zip(pending, fresh, strict=True):
-                verdicts[item.path] = verdict
-                if key is None:
-                    current[item.path] = seen[item.path] = b"?" + item.path.encode("utf-8")
-                    continue
-                current[item.path] = key
-                seen[item.path] = _same_summary(cache, item.path, verdict) or key
+        fresh = _check(root, settings, pending, jobs)
+        for item in pending:
+            key, verdict, _ = fresh[item.path]
+            verdicts[item.path] = verdict
+            if key is not None:
                 keys.add(key)
                 cache.entries[key] = verdict
                 if item.stat is not None:
                     cache.stats[item.path] = (*item.stat, key)
             cache.dirty = True
-        summaries = [verdicts[item.path][0] for item in files]
+        # The rules across files read the summaries only; when every summary and the
+        # other inputs are as in the last run, so are their findings (an edit to a
+        # description, say), and the summaries need not even be loaded.
         when = today or _today()
         inputs = repr((when, sorted((churn or {}).items()), sorted((scores or {}).items())))
+        digests = [verdicts[item.path][0] for item in files]
+        now = hashlib.blake2b(b"\0".join([inputs.encode("utf-8"), *digests]), digest_size=20)
         memo = Memo(root, name=f"across-{fingerprint}.pickle")
-        now = _inputs_key(files, inputs, current)
-        across = memo.get(_inputs_key(files, inputs, {**current, **seen})) if use_cache else None
+        across = memo.get(now.digest()) if use_cache else None
         if across is None:
+            summaries = _summaries(root, settings, files, verdicts, fresh, jobs, use_cache)
             across = crossref.check_repository(summaries, settings=settings)
             across += quality.check_repository(
                 summaries, settings=settings, today=when, churn_counts=churn, scores=scores
             )
         if use_cache:
             cache.save(keys)
-            memo.put(now, across)
+            memo.put(now.digest(), across)
     diagnostics = [d for item in files for d in verdicts[item.path][1]]
     diagnostics += _locate_from_disk(root, across)
     diagnostics.sort(key=Diagnostic.sort_key)
-    return CheckResult(diagnostics=diagnostics, files=len(files), summaries=summaries)
+    return CheckResult(diagnostics=diagnostics, files=len(files))
 
 
-def _same_summary(cache: ParseCache, path: str, verdict: Verdict) -> bytes | None:
-    """The key of ``path``'s previous version when its summary was the same as now."""
-    known = cache.stats.get(path)
-    if known is None:
-        return None
-    before = cache.entries.get(known[3])
-    return known[3] if before is not None and before[0] == verdict[0] else None
+def _check(
+    root: Path, settings: Settings, items: list[ItemFile], jobs: int | None
+) -> dict[str, Checked]:
+    """Read and check ``items`` (on every core when there are many), by path."""
+    if not items:
+        return {}
+    _SETTINGS[:] = [settings]
+    _ROOT[:] = [root]
+    try:
+        checked = _map(_check_one, items, jobs or default_jobs())
+    finally:
+        _SETTINGS.clear()
+        _ROOT.clear()
+    return {item.path: result for item, result in zip(items, checked, strict=True)}
 
 
-def _inputs_key(files: list[ItemFile], inputs: str, keys: Mapping[str, bytes]) -> bytes:
-    """The key of everything the rules across files read: ``inputs`` and each file's key."""
-    parts = [inputs.encode("utf-8"), *(keys[item.path] for item in files)]
-    return hashlib.blake2b(b"\0".join(parts), digest_size=20).digest()
+def _summaries(
+    root: Path,
+    settings: Settings,
+    files: list[ItemFile],
+    verdicts: Mapping[str, Verdict],
+    fresh: dict[str, Checked],
+    jobs: int | None,
+    use_cache: bool,
+) -> list[Summary]:
+    """Every file's summary: from this run's checks, else the summary cache (by digest).
+
+    A summary the cache lacks (it was lost or damaged) comes from checking its
+    file again.
+    """
+    cache = ParseCache(root, name=f"summaries-{settings_fingerprint(settings)}.pickle")
+    if use_cache:
+        cache.load()
+    for _, (digest, _), summary in fresh.values():
+        cache.entries[digest] = summary
+    lost = [
+        item
+        for item in files
+        if item.path not in fresh and verdicts[item.path][0] not in cache.entries
+    ]
+    for _, (digest, _), summary in _check(root, settings, lost, jobs).values():
+        cache.entries[digest] = summary
+    if fresh or lost:
+        cache.dirty = True
+    summaries = [cache.entries[verdicts[item.path][0]] for item in files]
+    if use_cache:
+        cache.save({verdicts[item.path][0] for item in files})
+    return summaries
 
 
 def _locate_from_disk(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
