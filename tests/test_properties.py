@@ -65,3 +65,48 @@ def test_arbitrary_item_shapes_never_raise(data: dict[str, object]) -> None:
     import yaml
 
     _check(yaml.safe_dump(data, allow_unicode=True).encode("utf-8"))
+
+
+def _vague_by_tokens(text: str) -> list[str]:
+    """MIT401's English matching done the plain way: split into tokens, then compare."""
+    from mitrm.core.rules.vague import _MEASURABLE, _WORD, lexicon
+
+    lex = lexicon(("go live", "so-so"))
+    tokens = _WORD.findall(text.lower())
+    found = [t for t in dict.fromkeys(tokens) if t in lex.words]
+    joined = f" {' '.join(tokens)} "
+    found += [p for p in lex.phrases if f" {p} " in joined]
+    return [] if found and _MEASURABLE.search(text) else found
+
+
+_PIECES = st.sampled_from(
+    [
+        "fast",
+        "faster",
+        "super-fast",
+        "fast-",
+        "a",
+        "lot",
+        "a lot",
+        "go",
+        "live",
+        "so-so",
+        "Seamless",
+        "as soon as possible",
+        "-",
+        " ",
+        "  ",
+        ",",
+        "x",
+        "9",
+        "more",
+        "furthermore",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=8).map(" ".join))
+def test_vague_screening_finds_what_splitting_finds(text: str) -> None:
+    from mitrm.core.rules.vague import lexicon, vague_terms
+
+    assert vague_terms(text, lexicon(("go live", "so-so"))) == _vague_by_tokens(text)

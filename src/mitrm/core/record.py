@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from mitrm.core.diagnostics import Diagnostic, Loc, Severity
@@ -84,8 +84,17 @@ class Summary:
     pending: tuple[Dated, ...] = ()
 
     def __reduce__(self) -> tuple[type[Summary], tuple[object, ...]]:
-        # Verdict caches hold one summary per file; the dataclass default pickles slowly.
-        return (Summary, tuple([getattr(self, name) for name in _SUMMARY_FIELDS]))
-
-
-_SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))
+        # Caches hold one summary per file; the dataclass default pickles slowly.
+        return (
+            Summary,
+            (
+                self.path,
+                self.kind,
+                self.id,
+                self.status,
+                self.refs,
+                self.moscow,
+                self.waivers,
+                self.pending,
+            ),
+        )

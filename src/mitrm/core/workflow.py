@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from mitrm.core.diagnostics import Loc
@@ -163,24 +164,29 @@ def missing_fields(data: Mapping[str, Any], paths: list[str]) -> list[tuple[Loc,
     """
     missing: list[tuple[Loc, str]] = []
     for path in paths:
-        if "*" not in path:
+        parts = _parts(path)
+        if "*" not in parts:
             # The common case, without the generator machinery of _gaps.
             value: Any = data
-            loc: list[str] = []
-            for part in path.split("."):
-                if not isinstance(value, Mapping) or _empty(value.get(part)):
-                    missing.append(((*loc, part), path))
+            for depth, part in enumerate(parts):
+                # dict first: raw item data is plain dicts, and the ABC check is slow.
+                if not (isinstance(value, (dict, Mapping))) or _empty(value.get(part)):
+                    missing.append((parts[: depth + 1], path))
                     break
                 value = value[part]
-                loc.append(part)
             continue
-        for gap in _gaps(data, path.split("."), ()):
+        for gap in _gaps(data, list(parts), ()):
             missing.append((gap, path))
     return missing
 
 
+@lru_cache(maxsize=256)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    return value is None or (not value and isinstance(value, (str, list, dict)))
 
 
 def _gaps(value: Any, parts: list[str], loc: Loc) -> Iterator[Loc]:

@@ -40,8 +40,9 @@ _PARALLEL_THRESHOLD = 300
 T = TypeVar("T")
 Verdict = tuple[bytes, list[Diagnostic]]
 """A file version's verdict: the digest of its summary, and its own diagnostics."""
-Checked = tuple[bytes | None, Verdict, Summary]
-"""What checking one file gives: its content key (None if unreadable), verdict, summary."""
+Checked = tuple[bytes | None, Verdict, bytes]
+"""What checking one file gives: its content key (None if unreadable), its verdict and
+its summary, pickled (by the worker, on its core; the summary cache keeps it so)."""
 
 
 def load_settings(root: Path) -> Settings:
@@ -108,7 +109,9 @@ def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
             item.path, "MIT010", "symbolic link leads outside the data repo; copy the file in"
         )
     try:
-        return (root / item.path).read_bytes()
+        # Unbuffered, by a plain string path: half the cost of Path.read_bytes.
+        with open(f"{root}/{item.path}", "rb", buffering=0) as handle:
+            return handle.readall()
     except OSError as exc:
         return Diagnostic(item.path, "MIT012", f"cannot read file: {exc.strerror}")
 
@@ -177,17 +180,19 @@ class CheckResult:
 _SETTINGS: list[Settings] = []
 
 
-def _digest(summary: Summary) -> bytes:
-    """Identifies a summary by its content (equal summaries almost always give equal
-    digests; a rare miss only means the rules across files run again)."""
-    return hashlib.blake2b(pickle.dumps(summary, protocol=5), digest_size=16).digest()
+def _packed(summary: Summary) -> tuple[bytes, bytes]:
+    """A summary pickled, and a digest that identifies it by its content (equal
+    summaries almost always give equal digests; a rare miss only means that the
+    rules across files run again)."""
+    blob = pickle.dumps(summary, protocol=5)
+    return hashlib.blake2b(blob, digest_size=16).digest(), blob
 
 
 def _check_one(item: ItemFile) -> Checked:
     raw = _read(_ROOT[0], item)
     if isinstance(raw, Diagnostic):
-        summary = Summary(item.path, item.kind, None, None)
-        return None, (_digest(summary), [raw]), summary
+        digest, blob = _packed(Summary(item.path, item.kind, None, None))
+        return None, (digest, [raw]), blob
     loaded = parse_bytes(raw, item.path)
     record = Record(path=item.path, kind=item.kind, data=loaded.data)
     record.diagnostics = list(loaded.diagnostics)
@@ -204,8 +209,8 @@ def _check_one(item: ItemFile) -> Checked:
         diagnostics = placed[: len(diagnostics)]
         dated = placed[len(diagnostics) :]
         record.pending = [(p[0], p[1], d) for p, d in zip(pending, dated, strict=True)]
-    summary = record.summary()
-    return content_key(item.path, raw), (_digest(summary), diagnostics), summary
+    digest, blob = _packed(record.summary())
+    return content_key(item.path, raw), (digest, diagnostics), blob
 
 
 _ROOT: list[Path] = []
@@ -348,7 +353,8 @@ def _summaries(
     jobs: int | None,
     use_cache: bool,
 ) -> list[Summary]:
-    """Every file's summary: from this run's checks, else the summary cache (by digest).
+    """Every file's summary: from this run's checks, else the summary cache (by digest,
+    pickled).
 
     A summary the cache lacks (it was lost or damaged) comes from checking its
     file again.
@@ -367,7 +373,7 @@ def _summaries(
         cache.entries[digest] = summary
     if fresh or lost:
         cache.dirty = True
-    summaries = [cache.entries[verdicts[item.path][0]] for item in files]
+    summaries = [pickle.loads(cache.entries[verdicts[item.path][0]]) for item in files]
     if use_cache:
         cache.save({verdicts[item.path][0] for item in files})
     return summaries

@@ -108,6 +108,9 @@ class Lexicon:
     words: frozenset[str]
     phrases: tuple[str, ...]
     others: re.Pattern[str] | None
+    # Finds a substring that every English match needs (each word, and the longest
+    # word of each phrase), so that most texts are cleared without splitting them.
+    needed: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=8)
@@ -120,7 +123,9 @@ def lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
     others = sorted(terms - ascii_terms, key=len, reverse=True)
     # Longest first, so that '提升体验' wins over '提升' at the same place.
     pattern = re.compile("|".join(re.escape(t) for t in others)) if others else None
-    return Lexicon(words, phrases, pattern)
+    needed = sorted(words | {max(p.split(), key=len) for p in phrases}, key=len, reverse=True)
+    screen = re.compile("|".join(re.escape(t) for t in needed)) if needed else None
+    return Lexicon(words, phrases, pattern, screen)
 
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -129,11 +134,13 @@ _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 def vague_terms(text: str, lexicon: Lexicon) -> list[str]:
     """The distinct vague terms in ``text`` when nothing in it is measurable, else []."""
     lowered = text.lower()
-    tokens = _WORD.findall(lowered)
-    found = [t for t in dict.fromkeys(tokens) if t in lexicon.words]
-    if lexicon.phrases:
-        joined = f" {' '.join(tokens)} "
-        found += [p for p in lexicon.phrases if f" {p} " in joined]
+    found: list[str] = []
+    if lexicon.needed is not None and lexicon.needed.search(lowered):
+        tokens = _WORD.findall(lowered)
+        found = [t for t in dict.fromkeys(tokens) if t in lexicon.words]
+        if lexicon.phrases:
+            joined = f" {' '.join(tokens)} "
+            found += [p for p in lexicon.phrases if f" {p} " in joined]
     if lexicon.others is not None and not text.isascii():
         found += [t for t in dict.fromkeys(lexicon.others.findall(lowered)) if t not in found]
     # Most texts hold no vague word: look for numbers only in those that do.
