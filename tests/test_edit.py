@@ -253,6 +253,32 @@ def test_an_item_is_found_by_its_id_even_when_its_file_name_differs(
     assert path.read_text(encoding="utf-8") == "id: REQ-0009\ntitle: X\nbackground: b\n"
 
 
+def test_a_copy_named_for_one_id_but_holding_another_is_the_other_item(
+    data_repo: DataRepo, cli: CliRun
+) -> None:
+    # Copied from REQ-0001 to start REQ-0002, id changed, file not renamed yet.
+    copy = data_repo.write("requirements/REQ-0001-copy.yaml", "id: REQ-0002\ntitle: X\n")
+    missing = cli("-C", str(data_repo.root), "set", "REQ-0001", "background=b")
+    assert missing.exit_code == 2
+    assert "no item has the id 'REQ-0001'" in missing.stderr
+    assert copy.read_text(encoding="utf-8") == "id: REQ-0002\ntitle: X\n"
+    result = cli("-C", str(data_repo.root), "set", "REQ-0002", "background=b")
+    assert result.exit_code == 0, result.stderr
+    assert copy.read_text(encoding="utf-8") == "id: REQ-0002\ntitle: X\nbackground: b\n"
+
+
+def test_an_item_cannot_be_made_to_depend_on_itself(
+    item: Path, data_repo: DataRepo, cli: CliRun
+) -> None:
+    before = item.read_bytes()
+    result = cli("-C", str(data_repo.root), "set", "REQ-0007", "depends_on+=REQ-0007")
+    assert result.exit_code == 1
+    assert "REQ-0007 cannot depend on itself (a dependency cycle); nothing was changed" in (
+        result.stderr
+    )
+    assert item.read_bytes() == before
+
+
 def test_a_reference_to_a_missing_id_is_written_with_a_warning(
     item: Path, data_repo: DataRepo, cli: CliRun
 ) -> None:

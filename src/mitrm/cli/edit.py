@@ -173,6 +173,16 @@ def _edit(
         lines = "; ".join(d.message for d in fresh)
         error = UsageError if all(d.code.startswith("MIT1") for d in fresh) else DataError
         raise error(f"{found.path}: {lines}; nothing was changed")
+    own = new_data.get("depends_on")
+    if (
+        isinstance(own, list)
+        and item_id in own
+        and item_id not in (editable.data.get("depends_on") or [])
+    ):
+        raise DataError(
+            f"{found.path}: {item_id} cannot depend on itself (a dependency cycle); "
+            "nothing was changed"
+        )
     check_writable(editable.path, found.path)
     _warn_unknown_references(root, settings, found.kind, editable.data, new_data)
     for assignment, value in edits:

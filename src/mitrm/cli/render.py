@@ -263,21 +263,9 @@ def rendered_documents(
     if create:
         planned = [path for item in chosen for path in document_paths(item)]
         claim = generated.claim(out_dir, [*planned, *([] if ids else [INDEX]), *also])
-    try:
-        rendered = render_items(
-            catalog,
-            templates,
-            chosen,
-            project=settings.project,
-            out=out_dir,
-            create=claim is not None,
-        )
-    except Exception:
-        if claim is not None:
-            claim.rollback()  # a failed render leaves the folder as it was
-        raise
-    if not ids:
-        inputs = portfolio_inputs(
+
+    def inputs() -> PortfolioInputs:
+        return portfolio_inputs(
             root,
             settings,
             repo,
@@ -287,7 +275,25 @@ def rendered_documents(
             pages=pages,
             notes=notes,
         )
-        index = portfolio_document(catalog, project=settings.project, inputs=inputs)
+
+    try:
+        # The portfolio's inputs (ranking, checks, history) are gathered while the
+        # workers render the items' documents.
+        rendered, portfolio = render_items(
+            catalog,
+            templates,
+            chosen,
+            project=settings.project,
+            out=out_dir,
+            create=claim is not None,
+            beside=None if ids else inputs,
+        )
+    except Exception:
+        if claim is not None:
+            claim.rollback()  # a failed render leaves the folder as it was
+        raise
+    if portfolio is not None:
+        index = portfolio_document(catalog, project=settings.project, inputs=portfolio)
         rendered.append(render_one(templates, index, out_dir))
     return rendered
 

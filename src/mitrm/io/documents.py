@@ -9,9 +9,10 @@ documents that do not exist yet, and send back only "created".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from mitrm.core.models import Item
 from mitrm.core.render import TEMPLATES, Document, item_documents
@@ -19,7 +20,7 @@ from mitrm.core.render.context import Catalog
 from mitrm.errors import DataError, UsageError
 from mitrm.io import generated
 from mitrm.io.generated import Rendered
-from mitrm.io.repository import _map, default_jobs
+from mitrm.io.repository import _map, default_jobs, map_beside
 from mitrm.io.templates import Templates
 
 
@@ -31,6 +32,8 @@ class _Failed:
     hint: str | None
     usage: bool = False
 
+
+R = TypeVar("R")
 
 # The job of forked workers, inherited rather than pickled.
 _JOB: list[tuple[Catalog, Templates, str | None, Path, bool]] = []
@@ -86,16 +89,23 @@ def render_items(
     out: Path,
     create: bool = False,
     jobs: int | None = None,
-) -> list[Rendered]:
+    beside: Callable[[], R] | None = None,
+) -> tuple[list[Rendered], R | None]:
     """Render the documents of ``items``, in order, comparing each with ``out``.
 
     With ``create``, documents not yet in ``out`` are written as they are rendered.
+    ``beside`` runs in this process meanwhile (see ``map_beside``); its result is
+    returned with the documents.
     """
     for name in TEMPLATES:
         templates.get(name)  # syntax errors surface here, before any worker starts
     _JOB[:] = [(catalog, templates, project, out, create)]
+    side: R | None = None
     try:
-        shares = _map(_render_item, list(items), jobs or default_jobs())
+        if beside is None:
+            shares = _map(_render_item, list(items), jobs or default_jobs())
+        else:
+            shares, side = map_beside(_render_item, list(items), jobs or default_jobs(), beside)
     finally:
         _JOB.clear()
     found: list[Rendered] = []
@@ -104,7 +114,7 @@ def render_items(
             error = UsageError if share.usage else DataError
             raise error(share.message, hint=share.hint)
         found.extend(share)
-    return found
+    return found, side
 
 
 def render_one(templates: Templates, doc: Document, out: Path) -> Rendered:

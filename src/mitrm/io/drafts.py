@@ -39,13 +39,18 @@ def kind_of_id(settings: Settings, item_id: str) -> Kind | None:
 
 
 def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
-    """Every file holding ``item_id``: by file name first, then by reading the files."""
+    """Every file holding ``item_id``: by file name first, then by reading the files.
+
+    A file named for the id but holding another one (a copy not renamed yet) is
+    not taken: the id inside the file is the item's id.
+    """
     prefix = item_id.split("-", 1)[0]
     named = [
         Found(rel, kind)
         for rel, kind in item_names(root)
         if id_of_name(rel.rsplit("/", 1)[-1], prefix) == item_id
     ]
+    named = [found for found in named if _holds(root / found.path, found.path, item_id)]
     if named:
         return named
     found = []
@@ -54,6 +59,17 @@ def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
         if isinstance(value, str) and value.strip() == item_id:
             found.append(Found(path, kind))
     return found
+
+
+def _holds(path: Path, rel: str, item_id: str) -> bool:
+    """Whether the file holds ``item_id`` (a file that cannot be read as an item does:
+    its name is all there is to go by)."""
+    try:
+        data = parse_bytes(path.read_bytes(), rel).data
+    except OSError:
+        return True
+    value = data.get("id") if data else None
+    return not isinstance(value, str) or value.strip() == item_id
 
 
 def _item_files(root: Path) -> Iterator[tuple[str, Kind, str, bool]]:

@@ -38,6 +38,7 @@ from mitrm.io.yamlfile import locate, parse_bytes
 _PARALLEL_THRESHOLD = 300
 
 T = TypeVar("T")
+R = TypeVar("R")
 Verdict = tuple[bytes, list[Diagnostic]]
 """A file version's verdict: the digest of its summary, and its own diagnostics."""
 Checked = tuple[bytes | None, Verdict, bytes]
@@ -119,6 +120,7 @@ def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
 # Work for forked workers, inherited rather than pickled.
 _WORK: list[Any] = []
 _TASK: list[Callable[[Any], Any]] = []
+_BUSY: list[bool] = []
 
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:
@@ -129,8 +131,29 @@ def _run_slice(bounds: tuple[int, int]) -> list[Any]:
 
 def _map(task: Callable[[Any], T], work: list[Any], jobs: int) -> list[T]:
     """``[task(w) for w in work]`` on ``jobs`` cores; this process takes the first share."""
-    if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD:
-        return [task(job) for job in work]
+    return _share_out(task, work, jobs, None)[0]
+
+
+def map_beside(
+    task: Callable[[Any], T], work: list[Any], jobs: int, beside: Callable[[], R]
+) -> tuple[list[T], R]:
+    """``[task(w) for w in work]`` in worker processes while this one runs ``beside()``.
+
+    For work that has a serial part of its own (the portfolio report beside the
+    documents): the operating system shares the cores between the workers and
+    this process, instead of the serial part waiting for the rest.
+    """
+    results, side = _share_out(task, work, jobs, beside)
+    return results, side  # type: ignore[return-value]
+
+
+def _share_out(
+    task: Callable[[Any], T], work: list[Any], jobs: int, beside: Callable[[], R] | None
+) -> tuple[list[T], R | None]:
+    if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD or _BUSY:
+        # _BUSY: work shared out from inside ``beside`` stays here rather than fork
+        # while the pool's threads run; the workers already use the other cores.
+        return [task(job) for job in work], beside() if beside is not None else None
     # Imported here: a warm run has nothing to share out, and these cost 10 ms to import.
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
@@ -138,21 +161,29 @@ def _map(task: Callable[[Any], T], work: list[Any], jobs: int) -> list[T]:
     try:
         context = get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork
-        return [task(job) for job in work]
+        return [task(job) for job in work], beside() if beside is not None else None
     _WORK[:] = work
     _TASK[:] = [task]
     try:
+        workers = jobs - 1 if beside is None else jobs
         share = -(-len(work) // jobs)
-        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
-            futures = [
-                pool.submit(_run_slice, (start, start + share))
-                for start in range(share, len(work), share)
-            ]
+        first = share if beside is None else 0  # this process's own share
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            bounds = range(first, len(work), -(-(len(work) - first) // workers))
+            step = bounds.step
+            futures = [pool.submit(_run_slice, (start, start + step)) for start in bounds]
+            side = None
+            if beside is not None:
+                _BUSY.append(True)
+                try:
+                    side = beside()
+                finally:
+                    _BUSY.pop()
             with _bulk():  # the workers run without it too (see _run_slice)
-                results = [task(job) for job in work[:share]]
+                results = [task(job) for job in work[:first]]
             for future in futures:
                 results.extend(future.result())
-        return results
+        return results, side
     finally:
         _WORK.clear()
         _TASK.clear()
@@ -274,8 +305,9 @@ def check_files(
     ``scores`` (id -> score) feed the repo-level quality rules when known.
 
     A file whose size, mtime and inode match the cache's record is not read
-    again; any other file is read and looked up by its content, and only files
-    never seen in this exact content are parsed and checked, in parallel.
+    again; any other file is read and checked again, in parallel when there are
+    many. The rules across files run again only when a summary or their other
+    inputs changed.
     """
     files = discover(root)
     fingerprint = settings_fingerprint(settings)
