@@ -152,6 +152,21 @@ def test_exact_against_brute_force(instance, method, two_limits) -> None:  # typ
     assert len(result.chosen) + len(result.left_out) == len(items)
 
 
+def test_a_start_choice_holding_items_the_reduction_dropped_is_kept() -> None:
+    # Found by the property test above: with a free item and one that costs the whole
+    # budget, branch and bound started from a choice holding an item that the reduction
+    # had already taken out of its list (a KeyError, before).
+    items = [
+        full("REQ-0001", value=1, risk_reduction=1, cost=500, effort_days=1),
+        full("REQ-0002", value=1, risk_reduction=1, cost=0, effort_days=1),
+    ]
+    limits = [Limit("budget", Decimal(500), "CNY")]
+    for method in (None, "branch and bound"):
+        result = choose(items, 0, limits=limits, method_hint=method)
+        assert result.optimal
+        assert result.total_score == pytest.approx(brute_force(items, limits))
+
+
 def test_unscored_dependency_blocks() -> None:
     items = [full("REQ-0001", cost=1, depends_on=["REQ-0002"]), req("REQ-0002", value=3)]
     result = choose(items, 100)

@@ -157,10 +157,11 @@ def _solve(
     greedy_value = current
     best_value = current
     best_set = set(greedy_taken)
+    # ``start`` may hold items that a reduction left out of ``items``: keep it by id.
     start_value = sum(values[item] for item in start)
-    if start_value > best_value + _EPS:
+    from_start = start_value > best_value + _EPS
+    if from_start:
         best_value = start_value
-        best_set = {index[item] for item in start}
     for i in range(n):
         status[i] = 0
     used = [0.0] * dims
@@ -182,6 +183,7 @@ def _solve(
         if current > best_value + _EPS:
             best_value = current
             best_set = {i for i in range(n) if status[i] == 1}
+            from_start = False
         descend = pos < n and bound(pos) > best_value + _EPS
         if descend:
             taken = take(pos)
@@ -205,7 +207,8 @@ def _solve(
             break
         else:
             break
-    return {order[i] for i in best_set}, greedy_value, nodes, optimal
+    chosen = set(start) if from_start else {order[i] for i in best_set}
+    return chosen, greedy_value, nodes, optimal
 
 
 def choose(
