@@ -81,6 +81,25 @@ def test_renames_are_followed_by_id(git_repo: DataRepo, cli: CliRun) -> None:
     assert "added as draft" in out
 
 
+def test_a_renumbered_item_keeps_the_history_of_its_old_id(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.write("mitrm.yaml", "project: Test\n")
+    git_repo.commit({PATH: req()}, "Add")
+    git_repo.commit({PATH: req("submitted")}, "Submit")
+    result = cli("renumber", "REQ-0001", "REQ-0042", cwd=git_repo.root)
+    assert result.exit_code == 0, result.stderr
+    git_repo.commit(message="Renumber")
+    git_repo.commit({PATH: req(title="Old id, new item")}, "Reuse the old id")
+    out = cli("history", "REQ-0042", cwd=git_repo.root).stdout
+    assert out.index("Renumber") < out.index("Submit") < out.index("Add")
+    assert (
+        f"renumbered: {PATH} -> requirements/REQ-0042-checkout.yaml\n  id: REQ-0001 -> REQ-0042"
+    ) in out
+    assert "status: draft -> submitted" in out
+    assert "Reuse the old id" not in out
+    reused = cli("history", "REQ-0001", cwd=git_repo.root).stdout
+    assert "Reuse the old id" in reused
+
+
 def test_merge_commits(git_repo: DataRepo, cli: CliRun) -> None:
     other = "requirements/REQ-0002-crm.yaml"
     git_repo.commit({PATH: req(), other: req(item="REQ-0002", title="CRM sync")}, "Add both")

@@ -155,6 +155,10 @@ def _event_lines(event: Event) -> list[str]:
     if event.problem is not None:
         return [f"{event.path}: not readable in this version ({event.problem})"]
     if event.action == "added":
+        if event.old_path is not None and any(c.path == "id" for c in event.changes):
+            # A new id for an item already there (mitrm renumber): the id change follows.
+            moved = f": {event.old_path} -> {event.path}" if event.old_path != event.path else ""
+            return [f"renumbered{moved}"]
         return [f"added as {event.status or 'no status'}: {event.path}"]
     if event.action == "seen":
         return [f"first seen here (the shallow clone's history starts here): {event.path}"]

@@ -219,6 +219,30 @@ class History:
             self._items[item] = found
         return list(found)
 
+    def lineage(self, item: str) -> list[Event]:
+        """``item``'s timeline joined to those of the ids it had before, oldest first.
+
+        ``mitrm renumber`` (or a hand edit) changes an id in place: that commit
+        removes the old id and adds the new one, with an ``id`` change. The old
+        id's events up to that commit are this item's too; a later item that
+        reuses the old id is not.
+        """
+        events = self.timeline(item)
+        seen = {item}
+        while events and events[0].action == "added":
+            first = events[0]
+            old = next((c.old for c in first.changes if c.path == "id"), None)
+            if not isinstance(old, str) or old in seen:
+                break
+            seen.add(old)
+            before: list[Event] = []
+            for event in self.timeline(old):
+                if event.sha == first.sha:
+                    break
+                before.append(event)
+            events = before + events
+        return events
+
     def by_item(self) -> dict[str, list[Event]]:
         """Events grouped by item id, oldest first (decodes every item)."""
         return {item: self.timeline(item) for item in self._items}

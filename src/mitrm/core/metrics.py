@@ -99,8 +99,10 @@ def approved_churn(history: History, *, items: Iterable[str] | None = None) -> d
 
 
 def item_metrics(history: History, item: str, *, today: int) -> ItemMetrics:
-    """The flow metrics of one item; ``today`` (epoch seconds) closes its current status."""
-    events = history.timeline(item)
+    """The flow metrics of one item; ``today`` (epoch seconds) closes its current status.
+
+    An item renumbered keeps the time it spent under its earlier ids."""
+    events = history.lineage(item)
     last = events[-1] if events else None
     result = ItemMetrics(
         item,

@@ -137,7 +137,7 @@ def item_history(
         raise UnknownIdError(f"'{item}' is not an item id", hint="ids look like REQ-0007")
     info = git.repo_info(root)
     history = load_history(root, settings, info=info)
-    timeline = history.timeline(item)
+    timeline = history.lineage(item)
     pending = working_changes(root, history, item, info=info)
     if not timeline and pending is None:
         raise UnknownIdError(
