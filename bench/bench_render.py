@@ -26,6 +26,10 @@ from pathlib import Path
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import machine_speed  # noqa: E402
+
 SRC = HERE.parent / "src"
 
 
@@ -95,6 +99,7 @@ def main() -> None:
         documents = sum(1 for path in out.rglob("*.md"))
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(f"{documents} documents, {args.items} items, {os.cpu_count()} cores, load {load}")
+        print(machine_speed())
         for name, runs in results.items():
             wall = statistics.median(t for t, _ in runs)
             cpu = statistics.median(c for _, c in runs)

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from common import bench_repo, median_of, mitrm, report
+from common import bench_repo, machine_speed, median_of, mitrm, report
 
 # Measure mitrm as an installed package runs: with its bytecode cached. Some sandboxes
 # set PYTHONDONTWRITEBYTECODE, which would make every run compile mitrm from source.
@@ -28,6 +28,7 @@ def main() -> None:
     cache = Path(tempfile.mkdtemp(prefix="mitrm-bench-cache-"))
     env = {"MITRM_CACHE_DIR": str(cache)}
     print(f"repo: {root} ({args.items} items), {os.cpu_count()} cores, median of {args.runs}")
+    print(machine_speed())
 
     def drop_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)

@@ -61,3 +61,19 @@ def report(name: str, seconds: float, target: float | None = None) -> None:
     verdict = "" if target is None else ("  ok" if seconds < target else "  OVER TARGET")
     goal = "" if target is None else f" (target < {target:g} s)"
     print(f"{name:<52} {seconds:7.3f} s{goal}{verdict}", flush=True)
+
+
+def machine_speed() -> str:
+    """A line on how fast this machine runs Python right now.
+
+    Shared machines run at very different speeds from one hour to the next (the
+    reference machine took from 0.64 s to 0.98 s for this same loop): read the
+    medians beside this figure.
+    """
+    code = "s = 0\nfor i in range(5_000_000):\n    s += i\n"
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        times.append(time.perf_counter() - start)
+    return f"reference loop (5 M additions, median of 3): {statistics.median(times):.2f} s"
