@@ -73,6 +73,13 @@ def test_bad_date_and_bad_reference_form(data_repo: DataRepo, cli: CliRun) -> No
     )
 
 
+def test_a_timestamp_is_not_a_date_even_at_midnight(data_repo: DataRepo, cli: CliRun) -> None:
+    lines = run(cli, data_repo, "status: draft\ndue: 2027-06-30 00:00:00\ncreated: '2026-11-02'\n")
+    assert len(lines) == 1, lines  # a quoted date is still a date
+    assert "9:6: error MIT102 field 'due' must be a date without a time" in lines[0]
+    assert "(got 2027-06-30 00:00:00)" in lines[0]
+
+
 def test_missing_required_fields_of_the_model(data_repo: DataRepo, cli: CliRun) -> None:
     data_repo.write("requirements/REQ-0001-x.yaml", "id: REQ-0001\ntitle: A\n")
     result = cli("-C", str(data_repo.root), "validate", "--no-cache")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from enum import Enum
 from typing import ClassVar
 
 from pydantic import Field
 
-from mitrm.core.models.common import Currency, Item, ItemId, Kind, Level, Strict, Text
+from mitrm.core.models.common import Currency, Day, Item, ItemId, Kind, Level, Strict, Text
 
 
 class ChangeStatus(str, Enum):
@@ -59,7 +58,7 @@ class Decision(Strict):
 
     outcome: Outcome
     by: Text
-    date: dt.date
+    date: Day
     rationale: str | None = None
 
 
@@ -72,7 +71,7 @@ class ChangeRequest(Item):
     targets: list[ItemId] = Field(default_factory=list)
     reason: ChangeReason | None = None
     requested_by: str | None = None
-    created: dt.date | None = None
+    created: Day | None = None
     description: str | None = None
     proposed_change: str | None = None
     impact: Impact | None = None

@@ -7,7 +7,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[A-Z][A-Z0-9]*-[0-9]+$"
 
@@ -22,6 +23,17 @@ Amount = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 """An ISO 4217 currency code: ``CNY``, ``EUR``, ``USD``."""
+
+
+def _date_only(value: object) -> object:
+    # pydantic takes a timestamp at midnight for a date; a date field holds a date.
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_from_datetime_inexact", "a date without a time")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_date_only)]
+"""A calendar day written ``YYYY-MM-DD``; a timestamp is refused, even at midnight."""
 
 
 class Kind(str, Enum):
@@ -71,7 +83,7 @@ class Approval(Strict):
     """Who approved an item, when, and any note."""
 
     by: Text
-    date: dt.date
+    date: Day
     note: str | None = None
 
 
@@ -92,7 +104,7 @@ class Waiver(Strict):
     rule: Annotated[str, StringConstraints(pattern=r"^MIT[0-9]{3}$")]
     reason: Text
     by: str | None = None
-    until: dt.date | None = None
+    until: Day | None = None
 
 
 class Item(Strict):

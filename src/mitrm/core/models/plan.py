@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from typing import Annotated, ClassVar
 
@@ -11,6 +10,7 @@ from pydantic import Field
 from mitrm.core.models.common import (
     Amount,
     Currency,
+    Day,
     Item,
     ItemId,
     Kind,
@@ -72,8 +72,8 @@ class Phase(Strict):
 
     name: Text
     kind: PhaseKind = PhaseKind.OTHER
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     description: str | None = None
     requirements: list[ItemId] = Field(default_factory=list)
 
@@ -82,7 +82,7 @@ class Milestone(Strict):
     """A dated checkpoint, optionally delivering requirements."""
 
     name: Text
-    date: dt.date
+    date: Day
     requirements: list[ItemId] = Field(default_factory=list)
     done: bool = False
 
@@ -147,8 +147,8 @@ class Plan(Item):
     description: str | None = None
     requirements: list[ItemId] = Field(default_factory=list)
     out_of_scope: list[Text] = Field(default_factory=list)
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
     phases: list[Phase] = Field(default_factory=list)
     milestones: list[Milestone] = Field(default_factory=list)
     budget: Budget | None = None

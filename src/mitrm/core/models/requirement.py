@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, ClassVar
@@ -13,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from mitrm.core.models.common import (
     Amount,
     Currency,
+    Day,
     Item,
     ItemId,
     Kind,
@@ -104,7 +104,7 @@ class Kpi(Strict):
     target: Decimal | None = None
     unit: str | None = None
     measurement: str | None = None
-    by: dt.date | None = None
+    by: Day | None = None
 
 
 class Feasibility(Strict):
@@ -217,8 +217,8 @@ class Requirement(Item):
     status: RequirementStatus
     source: Source | None = None
     owners: Owners | None = None
-    created: dt.date | None = None
-    due: dt.date | None = None
+    created: Day | None = None
+    due: Day | None = None
     description: Text | None = None
     background: str | None = None
     business_goal: str | None = None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from mitrm.core.models.common import Currency, Kind, Strict
+from mitrm.core.models.common import Currency, Day, Kind, Strict
 
 Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*$")]
 
@@ -105,7 +104,7 @@ class RuleSettings(Strict):
     # --- quality rule thresholds (issue 7; see docs/rules.md "Quality rules") ---
     rush_days_per_effort_day: Annotated[Decimal, Field(gt=0, le=10)] = Decimal(1)
     """Working days of calendar needed per estimated effort day (MIT406)."""
-    holidays: list[dt.date] = Field(default_factory=list)
+    holidays: list[Day] = Field(default_factory=list)
     """Non-working days besides weekends, for MIT406."""
     investment_threshold: Annotated[Decimal, Field(ge=0)] = Decimal(200_000)
     """Cost above which a requirement must show a benefit at least as large (MIT408)."""
