@@ -256,14 +256,31 @@ def test_a_failed_render_leaves_the_folder_as_it_was(data_repo: DataRepo, cli: C
     assert _snapshot(out) == before, "no new document, the manifest as it was"
 
 
+def test_a_failure_after_the_documents_also_leaves_the_folder_as_it_was(
+    data_repo: DataRepo, cli: CliRun
+) -> None:
+    data_repo.requirement("REQ-0001")
+    assert _render(cli, data_repo).exit_code == 0
+    out = data_repo.root / "docs" / "generated"
+    (out / "requirements" / "REQ-0001.md").unlink()  # listed, then deleted by hand
+    before = _snapshot(out)
+    data_repo.requirement("REQ-0002", title="Coupon engine")
+    # The portfolio report is rendered last, after every item's documents.
+    data_repo.write("templates/index.md.j2", "# {{ nope.attr }}\n")
+    failed = _render(cli, data_repo)
+    assert failed.exit_code == 1, failed.stderr
+    assert "templates/index.md.j2" in failed.stderr
+    assert _snapshot(out) == before
+
+
 def test_a_render_cut_short_is_completed_by_the_next_one(data_repo: DataRepo, cli: CliRun) -> None:
     from mitrm.io import generated
 
     data_repo.requirement("REQ-0001")
     out = data_repo.root / "docs" / "generated"
     # What a render killed while writing leaves: new files listed, one of them cut short.
-    claim = generated.claim(out, ["requirements/REQ-0001.md", "index.md"])
-    assert claim is not None
+    claim = generated.Claim(out)
+    assert claim.take(["requirements/REQ-0001.md", "index.md"])
     assert "requirements/REQ-0001.md" in (generated.read_manifest(out) or set())
     (out / "requirements").mkdir(parents=True)
     (out / "requirements" / "REQ-0001.md").write_text("# REQ-0001 Fas", encoding="utf-8")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from mitrm.core.ranking import Ranking
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
-    from mitrm.io.generated import Changes, Rendered
+    from mitrm.io.generated import Changes, Claim, Rendered
     from mitrm.io.insights import HistoryFacts
     from mitrm.io.repository import CheckResult
 
@@ -184,6 +184,7 @@ def render(
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
     from mitrm.errors import DataError, UnknownIdError, UsageError
+    from mitrm.io.generated import Claim
     from mitrm.io.repository import load_repository
 
     language = _language(lang)
@@ -206,18 +207,29 @@ def render(
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is not a folder", hint="choose another --out")
     full = not ids
-    rendered = rendered_documents(
-        root,
-        settings,
-        repo,
-        out_dir=out_dir,
-        language=language,
-        ids=ids,
-        as_of=when,
-        create=not check,
-    )
-    _note_invalid(repo, full=full)
-    return publish(root, out_dir, rendered, full=full, check=check, force=force, verb="rendered")
+    # Everything written goes through the claim: a failure anywhere undoes it.
+    with Claim(out_dir) as claim:
+        rendered = rendered_documents(
+            root,
+            settings,
+            repo,
+            out_dir=out_dir,
+            language=language,
+            ids=ids,
+            as_of=when,
+            claim=None if check else claim,
+        )
+        _note_invalid(repo, full=full)
+        return publish(
+            root,
+            out_dir,
+            rendered,
+            full=full,
+            check=check,
+            force=force,
+            verb="rendered",
+            before=claim.before,
+        )
 
 
 def rendered_documents(
@@ -233,18 +245,17 @@ def rendered_documents(
     findings: Findings | None = None,
     pages: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
-    create: bool = False,
+    claim: Claim | None = None,
     also: Sequence[str] = (),
 ) -> list[Rendered]:
     """Every document (or those of ``ids``), compared with what ``out_dir`` holds.
 
-    With ``create``, documents not in ``out_dir`` yet are written while rendering,
-    on all cores, when :func:`~mitrm.io.generated.claim` allows it (``also``
-    names the other files the caller will write there, for that check).
+    With a ``claim``, documents not in ``out_dir`` yet are written while rendering,
+    on all cores, when the claim allows it (``also`` names the other files the
+    caller will write there, for that check); the caller undoes them if it fails.
     """
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX
-    from mitrm.io import generated
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates
 
@@ -259,10 +270,11 @@ def rendered_documents(
     )
     templates = Templates(root / settings.templates)
     chosen = items(catalog, ids or None)
-    claim = None
-    if create:
+    journal = None
+    if claim is not None:
         planned = [path for item in chosen for path in document_paths(item)]
-        claim = generated.claim(out_dir, [*planned, *([] if ids else [INDEX]), *also])
+        if claim.take([*planned, *([] if ids else [INDEX]), *also]):
+            journal = claim.journal
 
     def inputs() -> PortfolioInputs:
         return portfolio_inputs(
@@ -276,22 +288,17 @@ def rendered_documents(
             notes=notes,
         )
 
-    try:
-        # The portfolio's inputs (ranking, checks, history) are gathered while the
-        # workers render the items' documents.
-        rendered, portfolio = render_items(
-            catalog,
-            templates,
-            chosen,
-            project=settings.project,
-            out=out_dir,
-            create=claim is not None,
-            beside=None if ids else inputs,
-        )
-    except Exception:
-        if claim is not None:
-            claim.rollback()  # a failed render leaves the folder as it was
-        raise
+    # The portfolio's inputs (ranking, checks, history) are gathered while the
+    # workers render the items' documents.
+    rendered, portfolio = render_items(
+        catalog,
+        templates,
+        chosen,
+        project=settings.project,
+        out=out_dir,
+        journal=journal,
+        beside=None if ids else inputs,
+    )
     if portfolio is not None:
         index = portfolio_document(catalog, project=settings.project, inputs=portfolio)
         rendered.append(render_one(templates, index, out_dir))
@@ -317,12 +324,13 @@ def publish(
     force: bool,
     verb: str,
     noun: str = "document",
+    before: set[str] | None = None,
 ) -> int:
     """Write what changed into ``out_dir`` (or, with ``check``, only list it); return the code."""
     from mitrm.errors import UsageError
     from mitrm.io import generated
 
-    changes, files = generated.compare(out_dir, rendered, full=full)
+    changes, files = generated.compare(out_dir, rendered, full=full, before=before)
     shown = _shown(out_dir, root)
     if check:
         return _report_check(shown, changes)

@@ -83,6 +83,7 @@ def report(
         rendered_documents,
     )
     from mitrm.core.render.portfolio import default_as_of
+    from mitrm.io.generated import Claim
     from mitrm.io.insights import history_facts
     from mitrm.io.repository import load_repository
 
@@ -103,27 +104,37 @@ def report(
     if facts.shallow and facts.note:
         sys.stderr.write(f"warning: {facts.note}\n")
     findings = find(root, settings, repo, when=when)
-    rendered = rendered_documents(
-        root,
-        settings,
-        repo,
-        out_dir=out_dir,
-        language=language,
-        as_of=when,
-        facts=facts,
-        findings=findings,
-        pages=PAGES,
-        notes=notes,
-        create=not check,
-        also=EXTRA_FILES,
-    )
-    rendered += _extra_pages(
-        root, settings, repo, out_dir, language=language, git=facts, findings=findings
-    )
-    _note_invalid(repo, full=True)
-    return publish(
-        root, out_dir, rendered, full=True, check=check, force=force, verb="wrote", noun="file"
-    )
+    # Everything written goes through the claim: a failure anywhere undoes it.
+    with Claim(out_dir) as claim:
+        rendered = rendered_documents(
+            root,
+            settings,
+            repo,
+            out_dir=out_dir,
+            language=language,
+            as_of=when,
+            facts=facts,
+            findings=findings,
+            pages=PAGES,
+            notes=notes,
+            claim=None if check else claim,
+            also=EXTRA_FILES,
+        )
+        rendered += _extra_pages(
+            root, settings, repo, out_dir, language=language, git=facts, findings=findings
+        )
+        _note_invalid(repo, full=True)
+        return publish(
+            root,
+            out_dir,
+            rendered,
+            full=True,
+            check=check,
+            force=force,
+            verb="wrote",
+            noun="file",
+            before=claim.before,
+        )
 
 
 def _extra_pages(

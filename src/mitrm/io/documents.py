@@ -36,38 +36,38 @@ class _Failed:
 R = TypeVar("R")
 
 # The job of forked workers, inherited rather than pickled.
-_JOB: list[tuple[Catalog, Templates, str | None, Path, bool]] = []
+_JOB: list[tuple[Catalog, Templates, str | None, Path, int | None]] = []
 
 
-def compared(out: Path, rel: str, text: str, *, create: bool = False) -> Rendered:
+def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> Rendered:
     """``text`` for ``out/rel``, or None in its place when the file already holds it.
 
-    With ``create``, a file that does not exist is written here and now.
+    With a claim's ``journal``, a file that does not exist is written here and now.
     """
     try:
         current = (out / rel).read_bytes()
     except (FileNotFoundError, NotADirectoryError):
-        if create and generated.create(out / rel, text.encode("utf-8")):
+        if journal is None:
+            return Rendered(rel, text, exists=False)
+        if generated.create(out, rel, text.encode("utf-8"), journal):
             return Rendered(rel, None, exists=False, created=True)
-        if create:  # something appeared since: compare with it
-            return compared(out, rel, text)
-        return Rendered(rel, text, exists=False)
+        return compared(out, rel, text)  # something appeared since: compare with it
     except OSError:
         return Rendered(rel, text, exists=True)
     same = current == text.encode("utf-8")
     return Rendered(rel, None if same else text, exists=True)
 
 
-def _render_doc(templates: Templates, out: Path, doc: Document, *, create: bool) -> Rendered:
+def _render_doc(templates: Templates, out: Path, doc: Document, *, journal: int | None) -> Rendered:
     text = templates.render(doc.template, doc.context, item=doc.item)
-    return compared(out, doc.path, text, create=create)
+    return compared(out, doc.path, text, journal=journal)
 
 
 def _render_item(item: Item) -> list[Rendered] | _Failed:
-    catalog, templates, project, out, create = _JOB[0]
+    catalog, templates, project, out, journal = _JOB[0]
     try:
         return [
-            _render_doc(templates, out, doc, create=create)
+            _render_doc(templates, out, doc, journal=journal)
             for doc in item_documents(catalog, item, project=project)
         ]
     except DataError as exc:
@@ -87,19 +87,20 @@ def render_items(
     *,
     project: str | None,
     out: Path,
-    create: bool = False,
+    journal: int | None = None,
     jobs: int | None = None,
     beside: Callable[[], R] | None = None,
 ) -> tuple[list[Rendered], R | None]:
     """Render the documents of ``items``, in order, comparing each with ``out``.
 
-    With ``create``, documents not yet in ``out`` are written as they are rendered.
+    With a claim's ``journal``, documents not yet in ``out`` are written as they
+    are rendered (see :class:`mitrm.io.generated.Claim`).
     ``beside`` runs in this process meanwhile (see ``map_beside``); its result is
     returned with the documents.
     """
     for name in TEMPLATES:
         templates.get(name)  # syntax errors surface here, before any worker starts
-    _JOB[:] = [(catalog, templates, project, out, create)]
+    _JOB[:] = [(catalog, templates, project, out, journal)]
     side: R | None = None
     try:
         if beside is None:
@@ -119,4 +120,4 @@ def render_items(
 
 def render_one(templates: Templates, doc: Document, out: Path) -> Rendered:
     """Render a single document (the portfolio report) and compare it with ``out``."""
-    return _render_doc(templates, out, doc, create=False)
+    return _render_doc(templates, out, doc, journal=None)

@@ -75,14 +75,15 @@ def manifest_text(paths: set[str]) -> str:
 
 
 def compare(
-    out: Path, rendered: Sequence[Rendered], *, full: bool
+    out: Path, rendered: Sequence[Rendered], *, full: bool, before: set[str] | None = None
 ) -> tuple[Changes, dict[str, str]]:
     """How the output folder differs from ``rendered``, and the texts to write.
 
     A full render lists exactly what it rendered in the manifest; a render of
-    some ids adds its files to those already listed.
+    some ids adds its files to those already listed. ``before``: the manifest's
+    list before a :class:`Claim` extended it (what mitrm wrote earlier).
     """
-    previous = read_manifest(out) or set()
+    previous = before if before is not None else (read_manifest(out) or set())
     paths = {r.path for r in rendered}
     listed = paths if full else previous | paths
     manifest = Rendered(MANIFEST, manifest_text(listed), exists=(out / MANIFEST).is_file())
@@ -114,86 +115,122 @@ def compare(
     return changes, files
 
 
-@dataclass
+JOURNAL = MANIFEST + ".created"
+
+
 class Claim:
-    """New files listed in the manifest ahead of a render (see :func:`claim`)."""
+    """Lets a render create new documents as it goes, and undoes them if it fails.
 
-    out: Path
-    fresh: set[str]
-    manifest: bytes | None  # the manifest before, to put back on a rollback
-    missing: list[Path]  # folders that did not exist yet
-
-    def rollback(self) -> None:
-        """Undo the render: remove the files it created and put the manifest back."""
-        for rel in self.fresh:
-            with contextlib.suppress(OSError):
-                os.unlink(self.out / rel)
-        with contextlib.suppress(OSError):
-            if self.manifest is None:
-                os.unlink(self.out / MANIFEST)
-            else:
-                _write(self.out / MANIFEST, self.manifest)
-        for folder in sorted(self.missing, key=lambda p: len(p.parts), reverse=True):
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only if empty: anything else there stays
-
-
-def claim(out: Path, planned: Iterable[str]) -> Claim | None:
-    """Before a render, list in the manifest the planned files that do not exist yet.
-
-    Returns the claim when the render may create those files as it goes (in its
-    worker processes) rather than at the end; None when a planned file already
-    exists without being listed, since it may be a file mitrm did not write and
-    the render must then refuse before writing anything. Listing new files first
-    means a render stopped half-way leaves only listed files, which the next
-    render completes or removes.
+    Used as a context manager around everything a render writes. :meth:`take`
+    lists the planned files that do not exist yet in the manifest before any is
+    written, so a render killed half-way leaves only files that the next render
+    completes or removes. Each file a worker creates is recorded in a journal
+    beside the manifest; if the render then fails (a template error, a file in
+    the way), exactly those files are removed, the manifest is put back and the
+    folders it made are removed, so the folder is as it was.
     """
-    try:
-        manifest: bytes | None = (out / MANIFEST).read_bytes()
-    except FileNotFoundError:
-        manifest = None
-    except OSError:
-        return None  # let the ordinary path report it
-    previous = read_manifest(out) or set()
-    by_folder: dict[str, list[str]] = {}
-    for rel in planned:
-        by_folder.setdefault(rel.rpartition("/")[0], []).append(rel)
-    fresh: set[str] = set()
-    missing = [folder for folder in (out, *out.parents) if not folder.exists()]
-    for folder, paths in by_folder.items():
-        where = out / folder if folder else out
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.journal: int | None = None  # open while files may be created
+        self.before: set[str] | None = None  # the manifest's list before the claim
+        self._manifest: bytes | None = None
+        self._missing: list[Path] = []
+
+    def take(self, planned: Iterable[str]) -> bool:
+        """Claim the planned files that do not exist; False when the render must not
+        create files as it goes: a planned file exists without being listed (it may
+        be a file mitrm did not write, and the render must refuse before writing)."""
+        out = self.out
         try:
-            present = set(os.listdir(where))
+            manifest: bytes | None = (out / MANIFEST).read_bytes()
         except FileNotFoundError:
-            present = set()
-            missing.append(where)
+            manifest = None
         except OSError:
-            return None
-        for rel in paths:
-            if rel.rpartition("/")[2] not in present:
-                fresh.add(rel)
-            elif rel not in previous:
-                return None
-    fresh -= previous
-    if fresh:
+            return False  # the ordinary path reports it
+        previous = read_manifest(out) or set()
+        by_folder: dict[str, list[str]] = {}
+        for rel in planned:
+            by_folder.setdefault(rel.rpartition("/")[0], []).append(rel)
+        fresh: set[str] = set()
+        missing = [folder for folder in (out, *out.parents) if not folder.exists()]
+        for folder, paths in by_folder.items():
+            where = out / folder if folder else out
+            try:
+                present = set(os.listdir(where))
+            except FileNotFoundError:
+                present = set()
+                missing.append(where)
+            except OSError:
+                return False
+            for rel in paths:
+                if rel.rpartition("/")[2] not in present:
+                    fresh.add(rel)  # listed or not: the render may create it
+                elif rel not in previous:
+                    return False
         try:
             out.mkdir(parents=True, exist_ok=True)
-            _write(out / MANIFEST, manifest_text(previous | fresh).encode("utf-8"))
+            if not fresh <= previous:
+                _write(out / MANIFEST, manifest_text(previous | fresh).encode("utf-8"))
+            self.journal = os.open(
+                out / JOURNAL, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644
+            )
         except OSError as exc:
             raise UsageError(
                 f"cannot write {out / MANIFEST}: {exc.strerror or exc}",
                 hint="check the output folder (--out) and its permissions",
             ) from None
-    return Claim(out, fresh, manifest, missing)
+        self.before, self._manifest, self._missing = previous, manifest, missing
+        return True
+
+    def rollback(self) -> None:
+        """Remove the files this render created, put the manifest and folders back."""
+        if self.journal is None:
+            return
+        try:
+            created = (self.out / JOURNAL).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            created = []
+        for rel in created:
+            if _safe(rel):
+                with contextlib.suppress(OSError):
+                    os.unlink(self.out / rel)
+        with contextlib.suppress(OSError):
+            if self._manifest is None:
+                os.unlink(self.out / MANIFEST)
+            else:
+                _write(self.out / MANIFEST, self._manifest)
+        self._close()
+        for folder in sorted(self._missing, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty: anything else there stays
+
+    def _close(self) -> None:
+        if self.journal is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.journal)
+            with contextlib.suppress(OSError):
+                os.unlink(self.out / JOURNAL)
+            self.journal = None
+
+    def __enter__(self) -> Claim:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None and issubclass(kind, Exception):
+            self.rollback()
+        self._close()
 
 
-def create(path: Path, data: bytes) -> bool:
-    """Write a new file; False when something is already there (nothing is touched then).
+def create(out: Path, rel: str, data: bytes, journal: int) -> bool:
+    """Write the new file ``out/rel`` and record it in the claim's ``journal``; False
+    when something is already there (nothing is touched then).
 
-    Used for files :func:`claim` listed: no temporary file and rename, which
+    Used for files a :class:`Claim` listed: no temporary file and rename, which
     costs as much again on 20,000 documents; a file cut short by an interrupted
     run is listed in the manifest, so the next render rewrites it.
     """
+    path = out / rel
     try:
         try:
             fd = os.open(path, _FLAGS, 0o644)
@@ -212,6 +249,7 @@ def create(path: Path, data: bytes) -> bool:
             os.unlink(path)
         raise
     os.close(fd)
+    os.write(journal, f"{rel}\n".encode())  # one short append: whole, whoever writes
     return True
 
 
