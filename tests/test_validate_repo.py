@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from conftest import CliRun, DataRepo
 
 
@@ -269,3 +271,24 @@ def test_rules_across_files_follow_edits_that_keep_or_change_what_they_read(
     gone = cli("-C", str(git_repo.root), "validate")
     assert f"{shown}:11:14: error MIT203 'REQ-0002' does not exist" in gone.stderr
     assert len(list((git_repo.root / ".git" / "mitrm").glob("across-*.pickle"))) == 1
+
+
+def test_a_summary_lost_from_the_cache_is_found_again_from_the_file(
+    git_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = git_repo.requirement("REQ-0001", "A")
+    git_repo.requirement("REQ-0002", "B")
+    assert cli("-C", str(git_repo.root), "validate").exit_code == 0
+    for lost in (git_repo.root / ".git" / "mitrm").glob("summaries-*.pickle*"):
+        lost.unlink()
+    # Changed in place with its size, inode and mtime kept: only reading it tells.
+    stat = path.stat()
+    text = path.read_bytes()
+    with path.open("r+b") as handle:
+        handle.write(text.replace(b"status: draft", b"status: drafX"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    monkeypatch.setenv("MITRM_TODAY", "2031-01-01")  # another day: the rules across files run
+    result = cli("-C", str(git_repo.root), "validate")
+    assert "internal error" not in result.stderr
+    assert result.exit_code == 1
+    assert "MIT104 field 'status'" in result.stderr

@@ -328,32 +328,29 @@ def check_files(
                 verdicts[item.path] = hit
         fresh = _check(root, settings, pending, jobs)
         for item in pending:
-            key, verdict, _ = fresh[item.path]
-            verdicts[item.path] = verdict
-            if key is not None:
-                keys.add(key)
-                cache.entries[key] = verdict
-                if item.stat is not None:
-                    cache.stats[item.path] = (*item.stat, key)
-            cache.dirty = True
+            _record(cache, keys, verdicts, item, fresh[item.path])
         # The rules across files read the summaries only; when every summary and the
         # other inputs are as in the last run, so are their findings (an edit to a
         # description, say), and the summaries need not even be loaded.
         when = today or _today()
         inputs = repr((when, sorted((churn or {}).items()), sorted((scores or {}).items())))
-        digests = [verdicts[item.path][0] for item in files]
-        now = hashlib.blake2b(b"\0".join([inputs.encode("utf-8"), *digests]), digest_size=20)
         memo = Memo(root, name=f"across-{fingerprint}.pickle")
-        across = memo.get(now.digest()) if use_cache else None
+        now = _inputs_key(inputs, files, verdicts)
+        across = memo.get(now) if use_cache else None
         if across is None:
-            summaries = _summaries(root, settings, files, verdicts, fresh, jobs, use_cache)
+            summaries, again = _summaries(root, settings, files, verdicts, fresh, jobs, use_cache)
+            if again:  # files checked again for a lost summary: their verdicts are new
+                for item in files:
+                    if item.path in again:
+                        _record(cache, keys, verdicts, item, again[item.path])
+                now = _inputs_key(inputs, files, verdicts)
             across = crossref.check_repository(summaries, settings=settings)
             across += quality.check_repository(
                 summaries, settings=settings, today=when, churn_counts=churn, scores=scores
             )
         if use_cache:
             cache.save(keys)
-            memo.put(now.digest(), across)
+            memo.put(now, across)
     diagnostics = [d for item in files for d in verdicts[item.path][1]]
     diagnostics += _locate_from_disk(root, across)
     diagnostics.sort(key=Diagnostic.sort_key)
@@ -376,6 +373,30 @@ def _check(
     return {item.path: result for item, result in zip(items, checked, strict=True)}
 
 
+def _record(
+    cache: ParseCache,
+    keys: set[bytes],
+    verdicts: dict[str, Verdict],
+    item: ItemFile,
+    checked: Checked,
+) -> None:
+    """Take a file's fresh check into this run's verdicts and the verdict cache."""
+    key, verdict, _ = checked
+    verdicts[item.path] = verdict
+    if key is not None:
+        keys.add(key)
+        cache.entries[key] = verdict
+        if item.stat is not None:
+            cache.stats[item.path] = (*item.stat, key)
+    cache.dirty = True
+
+
+def _inputs_key(inputs: str, files: list[ItemFile], verdicts: Mapping[str, Verdict]) -> bytes:
+    """The key of all the rules across files read: every summary's digest, and more."""
+    digests = [verdicts[item.path][0] for item in files]
+    return hashlib.blake2b(b"\0".join([inputs.encode("utf-8"), *digests]), digest_size=20).digest()
+
+
 def _summaries(
     root: Path,
     settings: Settings,
@@ -384,31 +405,35 @@ def _summaries(
     fresh: dict[str, Checked],
     jobs: int | None,
     use_cache: bool,
-) -> list[Summary]:
+) -> tuple[list[Summary], dict[str, Checked]]:
     """Every file's summary: from this run's checks, else the summary cache (by digest,
-    pickled).
+    pickled); and the files checked again because the cache had lost theirs.
 
-    A summary the cache lacks (it was lost or damaged) comes from checking its
-    file again.
+    A file checked again may have changed in place without its stat changing:
+    its summary is taken from that check, and the caller takes its new verdict.
     """
     cache = ParseCache(root, name=f"summaries-{settings_fingerprint(settings)}.pickle")
     if use_cache:
         cache.load()
-    for _, (digest, _), summary in fresh.values():
-        cache.entries[digest] = summary
+    for _, (digest, _), blob in fresh.values():
+        cache.entries[digest] = blob
     lost = [
         item
         for item in files
         if item.path not in fresh and verdicts[item.path][0] not in cache.entries
     ]
-    for _, (digest, _), summary in _check(root, settings, lost, jobs).values():
-        cache.entries[digest] = summary
+    again = _check(root, settings, lost, jobs)
+    for _, (digest, _), blob in again.values():
+        cache.entries[digest] = blob
     if fresh or lost:
         cache.dirty = True
-    summaries = [pickle.loads(cache.entries[verdicts[item.path][0]]) for item in files]
+    digests = [
+        again[item.path][1][0] if item.path in again else verdicts[item.path][0] for item in files
+    ]
+    summaries = [pickle.loads(cache.entries[digest]) for digest in digests]
     if use_cache:
-        cache.save({verdicts[item.path][0] for item in files})
-    return summaries
+        cache.save(set(digests))
+    return summaries, again
 
 
 def _locate_from_disk(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
