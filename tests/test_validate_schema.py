@@ -77,7 +77,11 @@ def test_a_timestamp_is_not_a_date_even_at_midnight(data_repo: DataRepo, cli: Cl
     lines = run(cli, data_repo, "status: draft\ndue: 2027-06-30 00:00:00\ncreated: '2026-11-02'\n")
     assert len(lines) == 1, lines  # a quoted date is still a date
     assert "9:6: error MIT102 field 'due' must be a date without a time" in lines[0]
-    assert "(got 2027-06-30 00:00:00)" in lines[0]
+    assert lines[0].endswith("(got 2027-06-30 00:00:00)")  # no "quote it" hint here
+    for other in ("'2027-06-30 00:00:00'", "'2027-06-30T00:00:00'", "1798675200"):
+        lines = run(cli, data_repo, f"status: draft\ndue: {other}\n")
+        assert len(lines) == 1, lines
+        assert "9:6: error MIT102 field 'due' must be a date written YYYY-MM-DD" in lines[0]
 
 
 def test_missing_required_fields_of_the_model(data_repo: DataRepo, cli: CliRun) -> None:

@@ -442,7 +442,14 @@ def locate(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[Diagnos
             index = indexes[diagnostic.path] = PositionIndex(texts[diagnostic.path])
         place = index.find(diagnostic.loc, key=diagnostic.key)
         located = diagnostic.located(place.line, place.column)
-        if diagnostic.code in ("MIT102", "MIT104") and place.plain and place.raw is not None:
+        # A field that wants a date was given a date-like value: quoting would not help.
+        wants_date = "must be a date" in diagnostic.message
+        if (
+            diagnostic.code in ("MIT102", "MIT104")
+            and place.plain
+            and place.raw is not None
+            and not wants_date
+        ):
             hint = trap_hint(place.raw)
             if hint:
                 located = replace(located, message=f"{located.message}; {hint}")

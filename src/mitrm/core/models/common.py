@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, ClassVar
@@ -25,10 +26,18 @@ Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 """An ISO 4217 currency code: ``CNY``, ``EUR``, ``USD``."""
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date_only(value: object) -> object:
-    # pydantic takes a timestamp at midnight for a date; a date field holds a date.
+    # pydantic takes a timestamp at midnight, a date-time text or a number of seconds
+    # for a date; a date field holds a date, written YYYY-MM-DD.
     if isinstance(value, dt.datetime):
         raise PydanticCustomError("date_from_datetime_inexact", "a date without a time")
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value.strip()):
+        raise PydanticCustomError("date_parsing", "a date written YYYY-MM-DD")
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError("date_type", "a date written YYYY-MM-DD")
     return value
 
 
