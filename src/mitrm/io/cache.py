@@ -55,7 +55,7 @@ _DELTA_MAX = 500
 _STALE_MAX = 2000
 
 
-def _read(path: Path) -> tuple[Any, ...] | None:
+def _payload(path: Path) -> tuple[Any, ...] | None:
     """A cache file's payload (after its header), or None if missing, damaged or foreign."""
     try:
         with path.open("rb") as handle:
@@ -65,7 +65,26 @@ def _read(path: Path) -> tuple[Any, ...] | None:
     if not isinstance(document, tuple) or not document or document[0] != (_FORMAT, __version__):
         return None
     payload: tuple[Any, ...] = document[1:]
-    if len(payload) != 3 or not all(isinstance(part, dict) for part in payload[1:]):
+    return payload
+
+
+def _dump(path: Path, *payload: Any) -> None:
+    """Write a cache file: the header, then ``payload`` (atomically)."""
+    write_atomic(path, pickle.dumps(((_FORMAT, __version__), *payload), protocol=5))
+
+
+def _drop_siblings(path: Path, *keep: Path) -> None:
+    """Remove caches of the same kind as ``path`` made for other settings or another mitrm."""
+    kind = path.name.split("-", 1)[0]
+    for other in path.parent.glob(f"{kind}-*.pickle*"):
+        if other != path and other not in keep:
+            other.unlink(missing_ok=True)
+
+
+def _read(path: Path) -> tuple[Any, ...] | None:
+    """A parse cache's payload: (token, entries, stats); None if damaged or foreign."""
+    payload = _payload(path)
+    if payload is None or len(payload) != 3 or not all(isinstance(p, dict) for p in payload[1:]):
         return None
     return payload
 
@@ -118,27 +137,13 @@ class ParseCache:
                 if not self.dirty:
                     return
                 moved = {p: st for p, st in self.stats.items() if self._base_stats.get(p) != st}
-                write_atomic(
-                    self.delta_path,
-                    pickle.dumps(((_FORMAT, __version__), self._token, added, moved), protocol=5),
-                )
+                _dump(self.delta_path, self._token, added, moved)
                 return
             entries = {key: value for key, value in self.entries.items() if key in keep}
             stats = {path: stat for path, stat in self.stats.items() if stat[3] in keep}
-            self._drop_siblings()
-            token = os.urandom(8)
-            write_atomic(
-                self.path,
-                pickle.dumps(((_FORMAT, __version__), token, entries, stats), protocol=5),
-            )
+            _drop_siblings(self.path, self.delta_path)
+            _dump(self.path, os.urandom(8), entries, stats)
             self.delta_path.unlink(missing_ok=True)
-
-    def _drop_siblings(self) -> None:
-        """Remove caches of the same kind made for other settings or another mitrm."""
-        kind = self.path.name.split("-", 1)[0]
-        for other in self.path.parent.glob(f"{kind}-*.pickle*"):
-            if other not in (self.path, self.delta_path):
-                other.unlink(missing_ok=True)
 
 
 class Memo:
@@ -154,31 +159,17 @@ class Memo:
 
     def get(self, key: bytes) -> Any | None:
         """The result stored under ``key``; None when there is none or it is damaged."""
-        try:
-            with self.path.open("rb") as handle:
-                document = pickle.load(handle)
-        except Exception:  # noqa: BLE001 - any damage to a cache means "compute it again"
+        payload = _payload(self.path)
+        if payload is None or len(payload) != 2 or not isinstance(payload[0], bytes):
             return None
-        if (
-            isinstance(document, tuple)
-            and len(document) == 3
-            and document[0] == (_FORMAT, __version__)
-            and isinstance(document[1], bytes)
-        ):
-            self.stored = document[1]
-            if document[1] == key:
-                return document[2]
-        return None
+        self.stored = payload[0]
+        return payload[1] if payload[0] == key else None
 
     def put(self, key: bytes, value: Any) -> None:
         """Remember ``value`` for ``key`` (unless it is already); failures are not fatal."""
         if key == self.stored:
             return
         with contextlib.suppress(OSError):
-            write_atomic(self.path, pickle.dumps(((_FORMAT, __version__), key, value), protocol=5))
+            _dump(self.path, key, value)
             self.stored = key
-            # Memos of the same kind made for other settings or another mitrm are stale.
-            kind = self.path.name.split("-", 1)[0]
-            for other in self.path.parent.glob(f"{kind}-*.pickle"):
-                if other != self.path:
-                    other.unlink(missing_ok=True)
+            _drop_siblings(self.path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -50,22 +51,18 @@ class ItemFile(NamedTuple):
     stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode
 
 
-def discover(root: Path) -> list[ItemFile]:
-    """Every item file under the kinds' folders, subfolders included, in a stable order."""
+def walk(root: Path) -> Iterator[tuple[str, Kind, os.DirEntry[str]]]:
+    """Every item file under the kinds' folders, subfolders included, in no set order:
+    its path relative to the root, its kind and its directory entry (no stat made)."""
     from mitrm.core.models import Kind
 
-    found: list[ItemFile] = []
-    root_real = os.path.realpath(root)
     for kind in Kind:
-        base = root / kind.folder
-        if not base.is_dir():
-            continue
-        folders = [(str(base), kind.folder)]
+        folders = [(str(root / kind.folder), kind.folder)]
         while folders:
             folder, rel_dir = folders.pop()
             try:
                 entries = list(os.scandir(folder))
-            except OSError:
+            except OSError:  # a kind without its folder, or one that cannot be read
                 continue
             for entry in entries:
                 name = entry.name
@@ -73,21 +70,27 @@ def discover(root: Path) -> list[ItemFile]:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     folders.append((entry.path, f"{rel_dir}/{name}"))
-                    continue
-                if not name.endswith(_SUFFIXES):
-                    continue
-                outside = False
-                stat = None
-                if entry.is_symlink():
-                    target = os.path.realpath(entry.path)
-                    outside = os.path.commonpath([root_real, target]) != root_real
-                else:
-                    try:
-                        info = entry.stat()
-                        stat = (info.st_size, info.st_mtime_ns, info.st_ino)
-                    except OSError:
-                        pass
-                found.append(ItemFile(f"{rel_dir}/{name}", kind, outside, stat))
+                elif name.endswith(_SUFFIXES):
+                    yield f"{rel_dir}/{name}", kind, entry
+
+
+def discover(root: Path) -> list[ItemFile]:
+    """Every item file under the kinds' folders, subfolders included, in a stable order."""
+    found: list[ItemFile] = []
+    root_real = os.path.realpath(root)
+    for rel, kind, entry in walk(root):
+        outside = False
+        stat = None
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            outside = os.path.commonpath([root_real, target]) != root_real
+        else:
+            try:
+                info = entry.stat()
+                stat = (info.st_size, info.st_mtime_ns, info.st_ino)
+            except OSError:
+                pass
+        found.append(ItemFile(rel, kind, outside, stat))
     found.sort()  # by path, which is first and unique
     return found
 

@@ -16,6 +16,7 @@ from mitrm.core.models import Kind, Settings
 from mitrm.errors import UsageError
 from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
+from mitrm.io.discovery import walk
 from mitrm.io.gitrefs import names_on_branches
 from mitrm.io.yamlfile import parse_bytes
 
@@ -72,29 +73,9 @@ def _holds(path: Path, rel: str, item_id: str) -> bool:
     return not isinstance(value, str) or value.strip() == item_id
 
 
-def _item_files(root: Path) -> Iterator[tuple[str, Kind, str, bool]]:
-    """(relative path, kind, full path, is a symlink) of every item file, as ``discover``
-    finds them but without a stat call per file."""
-    for kind in Kind:
-        stack = [(str(root / kind.folder), kind.folder)]
-        while stack:
-            folder, rel_dir = stack.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, f"{rel_dir}/{entry.name}"))
-                elif entry.name.endswith((".yaml", ".yml")):
-                    yield f"{rel_dir}/{entry.name}", kind, entry.path, entry.is_symlink()
-
-
 def item_names(root: Path) -> Iterator[tuple[str, Kind]]:
     """Relative path and kind of every item file."""
-    for rel, kind, _full, _link in _item_files(root):
+    for rel, kind, _entry in walk(root):
         yield rel, kind
 
 
@@ -107,8 +88,9 @@ def files_mentioning(root: Path, *texts: str) -> Iterator[tuple[str, Kind, dict[
     """
     needles = [text.encode("utf-8") for text in texts]
     inside = os.path.realpath(root)
-    for rel, kind, full, link in _item_files(root):
-        if link and os.path.commonpath([inside, os.path.realpath(full)]) != inside:
+    for rel, kind, entry in walk(root):
+        full = entry.path
+        if entry.is_symlink() and os.path.commonpath([inside, os.path.realpath(full)]) != inside:
             continue
         try:
             with open(full, "rb") as handle:
