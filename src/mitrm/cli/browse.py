@@ -140,7 +140,13 @@ def show(
             )
         emit_json(_json(record.model, repo))
         return 0
-    text = (root / record.path).read_text(encoding="utf-8", errors="replace")
+    from mitrm.io import safefile
+    from mitrm.io.yamlfile import MAX_BYTES
+
+    try:
+        text = safefile.read_text(root / record.path, MAX_BYTES, errors="replace")
+    except OSError as exc:
+        raise UsageError(f"{record.path}: cannot read the file: {exc.strerror}") from None
     from mitrm.cli.output import stdout
 
     console = stdout()

@@ -14,11 +14,12 @@ from mitrm import __version__
 from mitrm.core.ids import file_name, format_id, highest_number, id_of_name, shard_folder
 from mitrm.core.models import Kind, Settings
 from mitrm.errors import UsageError
+from mitrm.io import safefile
 from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
 from mitrm.io.discovery import walk
 from mitrm.io.gitrefs import names_on_branches
-from mitrm.io.yamlfile import parse_bytes
+from mitrm.io.yamlfile import MAX_BYTES, parse_bytes
 
 SCHEMA_URL = "https://raw.githubusercontent.com/mitrm/mitrm/v{version}/schemas"
 # A reservation older than this is from a run that died; its id may be taken again.
@@ -66,7 +67,7 @@ def _holds(path: Path, rel: str, item_id: str) -> bool:
     """Whether the file holds ``item_id`` (a file that cannot be read as an item does:
     its name is all there is to go by)."""
     try:
-        data = parse_bytes(path.read_bytes(), rel).data
+        data = parse_bytes(safefile.read_bytes(path, MAX_BYTES), rel).data
     except OSError:
         return True
     value = data.get("id") if data else None
@@ -93,8 +94,7 @@ def files_mentioning(root: Path, *texts: str) -> Iterator[tuple[str, Kind, dict[
         if entry.is_symlink() and os.path.commonpath([inside, os.path.realpath(full)]) != inside:
             continue
         try:
-            with open(full, "rb") as handle:
-                raw = handle.read()
+            raw = safefile.read_bytes(full, MAX_BYTES)
         except OSError:
             yield rel, kind, None
             continue

@@ -29,10 +29,11 @@ from mitrm.core.rules import repo as quality
 from mitrm.core.rules.engine import quality_checks
 from mitrm.core.validation import errors_to_diagnostics, validate_item
 from mitrm.errors import SettingsError, UsageError
+from mitrm.io import safefile
 from mitrm.io.cache import Memo, ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
 from mitrm.io.keyplace import quick_place
-from mitrm.io.yamlfile import locate, parse_bytes
+from mitrm.io.yamlfile import MAX_BYTES, locate, parse_bytes
 
 # Below this many files to process, starting a worker process costs more than it saves.
 _PARALLEL_THRESHOLD = 300
@@ -50,7 +51,7 @@ def load_settings(root: Path) -> Settings:
     """Read and validate ``mitrm.yaml``; raise SettingsError with located diagnostics."""
     path = root / SETTINGS_FILE
     try:
-        raw = path.read_bytes()
+        raw = safefile.read_bytes(path, MAX_BYTES)
     except OSError as exc:
         raise SettingsError(f"cannot read {SETTINGS_FILE}: {exc.strerror}") from exc
     loaded = parse_bytes(raw, SETTINGS_FILE)
@@ -110,9 +111,10 @@ def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
             item.path, "MIT010", "symbolic link leads outside the data repo; copy the file in"
         )
     try:
-        # Unbuffered, by a plain string path: half the cost of Path.read_bytes.
-        with open(f"{root}/{item.path}", "rb", buffering=0) as handle:
-            return handle.readall()
+        # By a plain string path: half the cost of Path.read_bytes.
+        return safefile.read_bytes(f"{root}/{item.path}", MAX_BYTES)
+    except safefile.RefusedFileError as exc:
+        return Diagnostic(item.path, exc.code, str(exc.strerror))
     except OSError as exc:
         return Diagnostic(item.path, "MIT012", f"cannot read file: {exc.strerror}")
 
@@ -440,7 +442,7 @@ def _locate_from_disk(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnos
     texts: dict[str, str] = {}
     for path in {d.path for d in diagnostics if not d.line}:
         try:
-            texts[path] = (root / path).read_text(encoding="utf-8-sig")
+            texts[path] = safefile.read_text(root / path, MAX_BYTES)
         except (OSError, UnicodeDecodeError):
             continue
     return locate(diagnostics, texts)

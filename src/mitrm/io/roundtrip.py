@@ -24,8 +24,9 @@ from mitrm.core.diagnostics import Loc, format_loc
 from mitrm.core.splice import splice
 from mitrm.core.yamltext import block_ok, misread, needs_escape
 from mitrm.errors import DataError, MitrmError, UsageError
+from mitrm.io import safefile
 from mitrm.io.atomic import write_atomic
-from mitrm.io.yamlfile import parse_bytes
+from mitrm.io.yamlfile import MAX_BYTES, parse_bytes
 
 _SEQ_UNDER_KEY = re.compile(
     r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", re.M
@@ -386,7 +387,7 @@ def open_item(
     """Open ``rel`` for editing; DataError (path:line:col) if it is not valid YAML."""
     path = root / rel
     try:
-        raw = path.read_bytes()
+        raw = safefile.read_bytes(path, MAX_BYTES)
     except OSError as exc:
         raise UsageError(f"{rel}: cannot read the file: {exc.strerror}") from exc
     loaded = parse_bytes(raw, rel)
