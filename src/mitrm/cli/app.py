@@ -95,6 +95,18 @@ def _report(exc: MitrmError) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn every error into a message and an exit code (CLI.md)."""
+    from mitrm.cli import streams
+
+    old = streams.guard()
+    try:
+        _main(argv)
+    finally:
+        sys.stdout, sys.stderr = old
+
+
+def _main(argv: list[str] | None) -> None:
+    from mitrm.cli.streams import OutputError, silence_stdout
+
     debug = "--debug" in (argv if argv is not None else sys.argv)
     # A run loads thousands of items that live until it ends. At Python's default
     # thresholds the cyclic collector scans them all again and again (a third of a
@@ -102,7 +114,11 @@ def main(argv: list[str] | None = None) -> None:
     gc.set_threshold(50_000, 20, 100)
     try:
         result: Any = app(args=argv, prog_name="mitrm", standalone_mode=False)
+        # Buffered output meets a full disk here, while it can still be reported.
+        sys.stdout.flush()
     except MitrmError as exc:
+        if isinstance(exc, OutputError):
+            silence_stdout()
         _report(exc)
         sys.exit(exc.exit_code)
     except ClickException as exc:

@@ -153,8 +153,10 @@ def show(
     if console.is_terminal:
         from rich.syntax import Syntax
 
-        console.rule(f"{record.path}")
-        console.print(Syntax(text, "yaml", word_wrap=True, background_color="default"))
+        from mitrm.cli.streams import printable
+
+        console.rule(printable(record.path))
+        console.print(Syntax(printable(text), "yaml", word_wrap=True, background_color="default"))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
