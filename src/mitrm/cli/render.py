@@ -203,7 +203,10 @@ def render(
                 f"{record.path}: {item_id} is not valid and cannot be rendered",
                 hint=f"run 'mitrm validate {record.path}'",
             )
-    out_dir = (out if out is not None else root / settings.render.out).resolve()
+    from mitrm.io.repository import settings_folder
+
+    default = settings_folder(root, settings, ("render", "out")) if out is None else out
+    out_dir = default.resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is not a folder", hint="choose another --out")
     full = not ids
@@ -268,13 +271,20 @@ def rendered_documents(
         sources={r.id: r.path for r in repo.records if r.id and r.model is not None},
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
     )
-    templates = Templates(root / settings.templates)
+    from mitrm.io.generated import refuse_links
+    from mitrm.io.repository import settings_folder
+
+    templates = Templates(settings_folder(root, settings, ("templates",)))
     chosen = items(catalog, ids or None)
+    planned = [
+        *(path for item in chosen for path in document_paths(item)),
+        *([] if ids else [INDEX]),
+        *also,
+    ]
+    refuse_links(out_dir, planned, shown=_shown(out_dir, root))
     journal = None
-    if claim is not None:
-        planned = [path for item in chosen for path in document_paths(item)]
-        if claim.take([*planned, *([] if ids else [INDEX]), *also]):
-            journal = claim.journal
+    if claim is not None and claim.take(planned):
+        journal = claim.journal
 
     def inputs() -> PortfolioInputs:
         return portfolio_inputs(
@@ -387,7 +397,9 @@ def list_templates(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    templates = Templates(root / settings.templates)
+    from mitrm.io.repository import settings_folder
+
+    templates = Templates(settings_folder(root, settings, ("templates",)))
     infos = templates.available()
     rows = []
     for info in infos:
@@ -430,7 +442,9 @@ def export_template(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    target = root / settings.templates / name
+    from mitrm.io.repository import settings_folder
+
+    target = settings_folder(root, settings, ("templates",)) / name
     folder = target.parent
     if folder.exists() and not folder.is_dir():
         raise UsageError(

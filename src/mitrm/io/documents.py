@@ -9,6 +9,8 @@ documents that do not exist yet, and send back only "created".
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +47,7 @@ def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> R
     With a claim's ``journal``, a file that does not exist is written here and now.
     """
     try:
-        current = (out / rel).read_bytes()
+        current = _read_own(out / rel)
     except (FileNotFoundError, NotADirectoryError):
         if journal is None:
             return Rendered(rel, text, exists=False)
@@ -56,6 +58,22 @@ def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> R
         return Rendered(rel, text, exists=True)
     same = current == text.encode("utf-8")
     return Rendered(rel, None if same else text, exists=True)
+
+
+_NOFOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK
+
+
+def _read_own(path: Path) -> bytes:
+    """The bytes of a document in the output folder; OSError for a link (never followed)
+    or anything but a plain file, which then counts as different and is replaced."""
+    fd = os.open(path, _NOFOLLOW)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(path)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def _render_doc(templates: Templates, out: Path, doc: Document, *, journal: int | None) -> Rendered:

@@ -56,10 +56,13 @@ def _safe(rel: str) -> bool:
     return bool(rel) and not path.is_absolute() and ".." not in path.parts and "\\" not in rel
 
 
-def read_manifest(out: Path) -> set[str] | None:
-    """The paths listed in ``out``'s manifest, or None when there is none."""
+def read_manifest(out: Path, *, follow: bool = True) -> set[str] | None:
+    """The paths listed in ``out``'s manifest, or None when there is none (or, unless
+    ``follow``, when it is a symbolic link)."""
     try:
-        text = (out / MANIFEST).read_text(encoding="utf-8")
+        fd = os.open(out / MANIFEST, os.O_RDONLY | (0 if follow else _NOFOLLOW))
+        with os.fdopen(fd, "rb") as handle:
+            text = handle.read().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     return {
@@ -118,6 +121,30 @@ def compare(
 JOURNAL = MANIFEST + ".created"
 
 
+def refuse_links(out: Path, planned: Iterable[str], *, shown: str) -> None:
+    """DataError naming the first symbolic link among the folders and bookkeeping files
+    a render of ``planned`` would touch in ``out``, or that its manifest lists.
+
+    A committed ``docs/generated/requirements -> /elsewhere`` would otherwise make a
+    render write, and a later one delete, files far outside the repo. The documents
+    themselves are opened without following links (see ``documents.compared``).
+    """
+    from mitrm.errors import DataError
+
+    folders: set[str] = set()
+    for rel in [*planned, *(read_manifest(out, follow=False) or ())]:
+        parts = rel.split("/")[:-1]
+        folders.update("/".join(parts[: n + 1]) for n in range(len(parts)))
+    for rel in [*sorted(folders, key=len), MANIFEST, JOURNAL]:
+        if os.path.islink(out / rel):
+            raise DataError(
+                f"{shown}/{rel}: symbolic link in the output folder; mitrm does not "
+                "write, read or remove anything through it",
+                hint="remove the link (render makes a real folder in its place), "
+                "or choose another --out",
+            )
+
+
 class Claim:
     """Lets a render create new documents as it goes, and undoes them if it fails.
 
@@ -173,7 +200,9 @@ class Claim:
             if not fresh <= previous:
                 _write(out / MANIFEST, manifest_text(previous | fresh).encode("utf-8"))
             self.journal = os.open(
-                out / JOURNAL, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND, 0o644
+                out / JOURNAL,
+                os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | _NOFOLLOW,
+                0o644,
             )
         except OSError as exc:
             raise UsageError(
@@ -253,7 +282,8 @@ def create(out: Path, rel: str, data: bytes, journal: int) -> bool:
     return True
 
 
-_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -28,7 +28,7 @@ from mitrm.core.repository import Repository
 from mitrm.core.rules import repo as quality
 from mitrm.core.rules.engine import quality_checks
 from mitrm.core.validation import errors_to_diagnostics, validate_item
-from mitrm.errors import SettingsError, UsageError
+from mitrm.errors import DataError, SettingsError, UsageError
 from mitrm.io import safefile
 from mitrm.io.cache import Memo, ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
@@ -69,6 +69,52 @@ def load_settings(root: Path) -> Settings:
         raise SettingsError(
             f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
         ) from exc
+
+
+def settings_folder(root: Path, settings: Settings, field: tuple[str, ...]) -> Path:
+    """The folder a ``mitrm.yaml`` setting names (``("render", "out")``), which must lie
+    inside the repo, links followed: SettingsError at its line and column if not.
+
+    mitrm.yaml comes with the repo; a folder outside it would let a pull request make
+    mitrm read or write anywhere. A folder given on the command line is the user's own.
+    """
+    value: Any = settings
+    for name in field:
+        value = getattr(value, name)
+    folder = root / str(value)
+    inside = os.path.realpath(root)
+    real = os.path.realpath(folder)
+    if os.path.commonpath([inside, real]) == inside:
+        return folder
+    if os.path.commonpath([inside, os.path.normpath(folder)]) == inside:
+        raise DataError(
+            f"{_first_link(root, folder)}: symbolic link leads outside the data repo; "
+            "mitrm does not follow it",
+            hint="replace the link with a real folder",
+        )
+    also = " (an explicit --out may go anywhere)" if field == ("render", "out") else ""
+    problem = Diagnostic(
+        SETTINGS_FILE,
+        "MIT102",
+        f"field '{'.'.join(field)}' leads outside the data repo ('{value}'); "
+        f"name a folder inside it{also}",
+        loc=field,
+    )
+    try:
+        text = safefile.read_text(root / SETTINGS_FILE, MAX_BYTES)
+        placed = locate([problem], {SETTINGS_FILE: text})
+    except (OSError, UnicodeDecodeError):
+        placed = [problem]
+    raise SettingsError(f"{SETTINGS_FILE} is not valid", placed)
+
+
+def _first_link(root: Path, folder: Path) -> str:
+    """The first symbolic link on the way from ``root`` to ``folder``, repo-relative."""
+    rel = Path(os.path.normpath(folder)).relative_to(root)
+    for n in range(1, len(rel.parts) + 1):
+        if os.path.islink(root.joinpath(*rel.parts[:n])):
+            return Path(*rel.parts[:n]).as_posix()
+    return rel.as_posix()
 
 
 def _code_stamp() -> str:
