@@ -273,8 +273,12 @@ def rendered_documents(
     )
     from mitrm.io.generated import refuse_links
     from mitrm.io.repository import settings_folder
+    from mitrm.io.template_limits import Limits
 
-    templates = Templates(settings_folder(root, settings, ("templates",)))
+    limits = Limits(
+        seconds=settings.render.time_limit, chars=settings.render.size_limit * 1024 * 1024
+    )
+    templates = Templates(settings_folder(root, settings, ("templates",)), limits=limits)
     chosen = items(catalog, ids or None)
     planned = [
         *(path for item in chosen for path in document_paths(item)),

@@ -39,6 +39,7 @@ R = TypeVar("R")
 
 # The job of forked workers, inherited rather than pickled.
 _JOB: list[tuple[Catalog, Templates, str | None, Path, int | None]] = []
+_FAILED: list[_Failed] = []
 
 
 def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> Rendered:
@@ -82,6 +83,10 @@ def _render_doc(templates: Templates, out: Path, doc: Document, *, journal: int 
 
 
 def _render_item(item: Item) -> list[Rendered] | _Failed:
+    if _FAILED:
+        # One failure ends the render: the rest of this share is not worth the time
+        # (a template that runs into its time limit would do so for every item).
+        return _FAILED[0]
     catalog, templates, project, out, journal = _JOB[0]
     try:
         return [
@@ -89,7 +94,8 @@ def _render_item(item: Item) -> list[Rendered] | _Failed:
             for doc in item_documents(catalog, item, project=project)
         ]
     except DataError as exc:
-        return _Failed(exc.message, exc.hint)
+        _FAILED.append(_Failed(exc.message, exc.hint))
+        return _FAILED[0]
     except OSError as exc:
         return _Failed(
             f"cannot write {exc.filename or out}: {exc.strerror or exc}",
@@ -119,6 +125,7 @@ def render_items(
     for name in TEMPLATES:
         templates.get(name)  # syntax errors surface here, before any worker starts
     _JOB[:] = [(catalog, templates, project, out, journal)]
+    _FAILED.clear()
     side: R | None = None
     try:
         if beside is None:
