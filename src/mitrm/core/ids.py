@@ -19,6 +19,9 @@ def format_id(scheme: IdScheme, number: int) -> str:
     return f"{scheme.prefix}-{number:0{scheme.digits}d}"
 
 
+_MAX_DIGITS = 18
+
+
 @lru_cache(maxsize=32)
 def _leading_id(prefix: str) -> re.Pattern[str]:
     return re.compile(rf"({re.escape(prefix)}-([0-9]+))(?=$|[-._])")
@@ -30,7 +33,9 @@ def id_number(text: str, prefix: str) -> int | None:
     ``REQ-0012-fast-checkout.yaml`` gives 12; ``PLAN-0001`` gives None for prefix REQ.
     """
     match = _leading_id(prefix).match(text)
-    return int(match.group(2)) if match else None
+    if match is None or len(match.group(2)) > _MAX_DIGITS:
+        return None  # no id has thousands of digits; int() of them is slow or refused
+    return int(match.group(2))
 
 
 def id_of_name(name: str, prefix: str) -> str | None:

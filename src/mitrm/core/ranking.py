@@ -95,7 +95,12 @@ def id_key(item_id: str) -> tuple[str, int, str]:
     match = _NUMBER.match(item_id)
     if match is None:
         return (item_id, -1, item_id)
-    return (match.group(1), int(match.group(2)), item_id)
+    digits = match.group(2).lstrip("0")
+    if len(digits) > 18:
+        # int() of thousands of digits is refused (and slow): such ids sort after all
+        # others, by length, then as text, which is the same order for digits.
+        return (match.group(1), 10**18 + len(digits), item_id)
+    return (match.group(1), int(digits or "0"), item_id)
 
 
 def _order_key(req: Requirement, score: Score) -> tuple[object, ...]:

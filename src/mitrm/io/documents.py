@@ -9,6 +9,7 @@ documents that do not exist yet, and send back only "created".
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -55,7 +56,13 @@ def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> R
         if generated.create(out, rel, text.encode("utf-8"), journal):
             return Rendered(rel, None, exists=False, created=True)
         return compared(out, rel, text)  # something appeared since: compare with it
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise DataError(
+                f"{rel[:60]}...: the document's file name would be too long for the file "
+                "system (its item's id is far too long)",
+                hint="give the item a shorter id: mitrm validate shows it",
+            ) from None
         return Rendered(rel, text, exists=True)
     same = current == text.encode("utf-8")
     return Rendered(rel, None if same else text, exists=True)

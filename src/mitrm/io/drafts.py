@@ -17,7 +17,7 @@ from mitrm.errors import UsageError
 from mitrm.io import safefile
 from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
-from mitrm.io.discovery import walk
+from mitrm.io.discovery import utf8_name, walk
 from mitrm.io.gitrefs import names_on_branches
 from mitrm.io.yamlfile import MAX_BYTES, parse_bytes
 
@@ -77,7 +77,8 @@ def _holds(path: Path, rel: str, item_id: str) -> bool:
 def item_names(root: Path) -> Iterator[tuple[str, Kind]]:
     """Relative path and kind of every item file."""
     for rel, kind, _entry in walk(root):
-        yield rel, kind
+        if utf8_name(rel):  # others are reported by validate and never read
+            yield rel, kind
 
 
 def files_mentioning(root: Path, *texts: str) -> Iterator[tuple[str, Kind, dict[str, Any] | None]]:
@@ -90,6 +91,8 @@ def files_mentioning(root: Path, *texts: str) -> Iterator[tuple[str, Kind, dict[
     needles = [text.encode("utf-8") for text in texts]
     inside = os.path.realpath(root)
     for rel, kind, entry in walk(root):
+        if not utf8_name(rel):
+            continue
         full = entry.path
         if entry.is_symlink() and os.path.commonpath([inside, os.path.realpath(full)]) != inside:
             continue

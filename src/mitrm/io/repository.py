@@ -152,6 +152,8 @@ def _bulk() -> Iterator[None]:
 
 
 def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
+    if item.problem is not None:
+        return Diagnostic(item.path, "MIT012", item.problem)
     if item.outside:
         return Diagnostic(
             item.path, "MIT010", "symbolic link leads outside the data repo; copy the file in"

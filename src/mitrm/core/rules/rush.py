@@ -75,7 +75,10 @@ def check(item: Item, context: Context) -> list[Finding]:
     if effort and context.status in REQ_BEFORE_APPROVAL:
         rules = context.settings.rules
         need = math.ceil(effort * rules.rush_days_per_effort_day)
-        start = latest_start(item.due, need, sorted(rules.holidays))
+        try:
+            start = latest_start(item.due, need, sorted(rules.holidays))
+        except OverflowError:  # so much effort that work had to start before year 1
+            start = dt.date.min
         asked = ""
         if item.created and item.created > start:
             asked = f", and it was asked for on {item.created}"
@@ -89,6 +92,8 @@ def check(item: Item, context: Context) -> list[Finding]:
                 until=item.due,
             )
         )
+    if item.due == dt.date.max:  # 9999-12-31 never passes
+        return found
     found.append(
         Finding(
             "MIT407",
