@@ -139,3 +139,25 @@ def test_an_ascii_only_stdout_gets_what_it_can_show(
     )
     assert done.returncode == 0, done.stderr
     assert "Checkout ?? faster" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["list"],
+        ["prioritize"],
+        ["render"],
+        ["history", "REQ-0001"],
+        ["history", "--metrics"],
+    ],
+)
+def test_git_mitrm_being_a_file_does_not_break_read_commands(
+    evil_repo: DataRepo, cli: CliRun, command: list[str]
+) -> None:
+    # The caches cannot be written there: slower, never different, never an error.
+    (evil_repo.root / ".git/mitrm").write_text("not a folder\n")
+    done = cli(*command, cwd=evil_repo.root)
+    assert done.exit_code == 0, done.stderr
+    assert "internal error" not in done.stderr
+    assert (evil_repo.root / ".git/mitrm").read_text() == "not a folder\n"
