@@ -203,7 +203,12 @@ class Templates:
         limits = self.limits
         try:
             with limits.clock():
-                text = limits.output(template.generate(context))
+                # As Template.render does, without generate()'s extra generator per chunk.
+                chunks = template.root_render_func(template.new_context(dict(context)))
+                try:
+                    text = limits.output(chunks)
+                except Exception:
+                    self.env.handle_exception()  # re-raised with the template's lines
         except (
             TemplateLimitError,
             AssertionError,  # a built-in filter's argument check (truncate(-5))
