@@ -207,8 +207,8 @@ class Templates:
                 chunks = template.root_render_func(template.new_context(dict(context)))
                 try:
                     text = limits.output(chunks)
-                except Exception:
-                    self.env.handle_exception()  # re-raised with the template's lines
+                except Exception:  # noqa: BLE001 - re-raised at once, as Jinja's render does
+                    self.env.handle_exception()  # with the template's own line numbers
         except (
             TemplateLimitError,
             AssertionError,  # a built-in filter's argument check (truncate(-5))
