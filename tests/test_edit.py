@@ -332,3 +332,41 @@ def test_negative_list_numbers_are_refused() -> None:
     with pytest.raises(UsageError, match="numbered from 0"):
         parse_assignment("kpis.-1.target=2")
     assert parse_assignment("kpis.1.target=2").loc == ("kpis", 1, "target")
+
+
+def test_appending_a_tag_or_reference_already_there_writes_nothing(
+    item: Path, data_repo: DataRepo, cli: CliRun
+) -> None:
+    data_repo.requirement("REQ-0001")
+    before = item.read_text(encoding="utf-8")
+    result = cli("-C", str(data_repo.root), "set", "REQ-0007", "tags+=coupons")
+    assert result.exit_code == 0, result.stderr
+    assert "tags already holds coupons; not added again" in result.stderr
+    assert item.read_text(encoding="utf-8") == before
+    result = cli("-C", str(data_repo.root), "set", "REQ-0007", "depends_on+=REQ-0001")
+    assert result.exit_code == 0, result.stderr
+    result = cli(
+        "-C", str(data_repo.root), "set", "REQ-0007", "depends_on+=[REQ-0001]", "tags+=[新客, campaign]"
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    data = load_yaml(item.read_text(encoding="utf-8"))
+    assert data["depends_on"] == ["REQ-0001"]
+    assert data["tags"] == ["coupons", "campaign", "新客"]
+
+
+def test_a_value_twice_in_a_set_like_list_is_a_warning(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.requirement("REQ-0001")
+    data_repo.requirement("REQ-0002", "Other", tags="[mobile, Mobile]")
+    data_repo.write(
+        "requirements/REQ-0002-other.yaml",
+        (data_repo.root / "requirements/REQ-0002-other.yaml").read_text(encoding="utf-8")
+        + "depends_on:\n  - REQ-0001\n  - REQ-0001\n",
+    )
+    result = cli("-C", str(data_repo.root), "validate")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    out = result.stdout + result.stderr
+    assert "warning MIT105 'Mobile' is already in 'tags'" in out
+    assert "warning MIT105 'REQ-0001' is already in 'depends_on'" in out
+    lines = (data_repo.root / "requirements/REQ-0002-other.yaml").read_text().splitlines()
+    where = f"requirements/REQ-0002-other.yaml:{len(lines)}:5: warning MIT105 'REQ-0001'"
+    assert where in out

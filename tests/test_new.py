@@ -466,3 +466,16 @@ def test_an_id_deleted_from_the_working_tree_is_not_reused(git_repo, cli) -> Non
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "REQ-0008" in result.stdout
+
+
+def test_enter_at_the_reopen_question_takes_the_default_shown(
+    data_repo: DataRepo, cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, _BREAK_THEN_FIX))
+    args = [a for a in REQ if a != "--no-input"]
+    result = cli("-C", str(data_repo.root), *args, "--edit", "-i", input="\n" * 4 + "\n")
+    assert "[d]iscard it? [r]:" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "editor.count").read_text() == "2"
+    assert "type: data" in _only(data_repo.root / "requirements").read_text(encoding="utf-8")
+    assert "kept " not in result.stderr

@@ -144,15 +144,25 @@ def _edit(
         field_order,
         parse_assignment,
         value_for,
+        without_repeats,
     )
     from mitrm.errors import DataError, UsageError
     from mitrm.io.roundtrip import check_writable, open_item
 
     assignments = [parse_assignment(text) for text in texts]
     editable = open_item(root, found.path, order=lambda loc: field_order(found.kind, loc))
-    edits: list[tuple[Assignment, Any]] = [
-        (a, value_for(found.kind, a, _parse_value)) for a in assignments
-    ]
+    edits, present = without_repeats(
+        found.kind,
+        editable.data,
+        [(a, value_for(found.kind, a, _parse_value)) for a in assignments],
+    )
+    for assignment, values in present:
+        sys.stderr.write(
+            f"{item_id}: {format_loc(assignment.loc)} already holds {_show(values)[1:-1]}; "
+            "not added again\n"
+        )
+    if not edits and target is None:
+        return found.path
     new_data = apply(editable.data, edits)
     current = str(editable.data.get("status"))
     if target is not None:
