@@ -346,7 +346,8 @@ def test_appending_a_tag_or_reference_already_there_writes_nothing(
     result = cli("-C", str(data_repo.root), "set", "REQ-0007", "depends_on+=REQ-0001")
     assert result.exit_code == 0, result.stderr
     result = cli(
-        "-C", str(data_repo.root), "set", "REQ-0007", "depends_on+=[REQ-0001]", "tags+=[新客, campaign]"
+        "-C", str(data_repo.root), "set", "REQ-0007",
+        "depends_on+=[REQ-0001]", "tags+=[新客, campaign]",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     data = load_yaml(item.read_text(encoding="utf-8"))

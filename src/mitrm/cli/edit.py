@@ -12,7 +12,6 @@ from mitrm.cli.context import state
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
-    from mitrm.core.editing import Assignment
     from mitrm.core.models import Kind, Settings
     from mitrm.io.drafts import Found
 
