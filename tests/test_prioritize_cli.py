@@ -240,3 +240,29 @@ def test_sensitivity_as_json(backlog: DataRepo, cli: CliRun) -> None:
     assert {p["weight"] for p in document["perturbations"]} == set(document["weights"])
     rice = run(cli, backlog, "--sensitivity", "--model", "ice", "--impute", "median")
     assert rice.exit_code == 2 and "has no weights to perturb" in rice.stderr
+
+
+def test_open_is_one_definition_taken_from_the_workflow(data_repo: DataRepo, cli: CliRun) -> None:
+    write(data_repo, "REQ-0001", "Faster nicer checkout")
+    write(data_repo, "REQ-0002", "Parked")
+    parked = data_repo.root / "requirements/REQ-0002-parked.yaml"
+    parked.write_text(parked.read_text().replace("status: analysis", "status: deferred"))
+
+    def ranked() -> list[str]:
+        document = json.loads(run(cli, data_repo, "--format", "json").stdout)
+        return [e["id"] for e in document["ranked"]]
+
+    def vague() -> bool:
+        return "MIT401" in cli("-C", str(data_repo.root), "validate").stderr
+
+    # Deferred is parked for the ranking and for the rules alike.
+    assert ranked() == ["REQ-0001"]
+    assert vague()
+    # A workflow in which analysis is final: nothing there is open any more, for either.
+    data_repo.write(
+        "mitrm.yaml",
+        "project: X\nworkflows:\n  requirement:\n    transitions:\n"
+        "      draft: [analysis]\n      analysis: []\n",
+    )
+    assert ranked() == []
+    assert not vague()

@@ -151,15 +151,19 @@ def prioritize(
     everything = repo.requirements()
     wanted = Filter.build(statuses=status, types=type_, tags=tag, owner=owner)
     chosen = [req for req in everything if matches(req, wanted)]
+    from mitrm.core.models import Kind
     from mitrm.core.ranking import is_open
+    from mitrm.core.workflow import workflow_for
 
+    open_statuses = workflow_for(Kind.REQUIREMENT, settings).open
     prepared = prepare(
         chosen,
         settings=settings.scoring,
         today=day,
         model=model,
         impute=impute,
-        open_elsewhere=[req.id for req in everything if is_open(req)],
+        open_elsewhere=[req.id for req in everything if is_open(req, open_statuses)],
+        open_statuses=open_statuses,
     )
     ranking = rank_prepared(prepared, weights=what_if)
     if explain is not None:

@@ -207,7 +207,7 @@ def explain(
         score = score_item(prepared, req, weights=ranking.weights)
         why = (
             f"not ranked: status '{req.status.value}' is not open"
-            if not is_open(req)
+            if not is_open(req, prepared.open_statuses)
             else "not ranked: left out by the filters"
         )
         return _explain_score(ranking, req, score, None, why, fmt)

@@ -124,10 +124,17 @@ class Findings:
 
 def find(root: Path, settings: Settings, repo: Repository, *, when: dt.date) -> Findings:
     """Rank the backlog and check every file (history findings included) as of ``when``."""
+    from mitrm.core.models import Kind
     from mitrm.core.ranking import rank_backlog
+    from mitrm.core.workflow import workflow_for
     from mitrm.io.insights import check_with_history
 
-    ranking = rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
+    ranking = rank_backlog(
+        repo.requirements(),
+        settings=settings.scoring,
+        today=when,
+        open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
+    )
     scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
     checked = check_with_history(root, settings=settings, today=when, scores=scores)
     return Findings(ranking, checked)
@@ -254,8 +261,10 @@ def rendered_documents(
     on all cores, when the claim allows it (``also`` names the other files the
     caller will write there, for that check); the caller undoes them if it fails.
     """
+    from mitrm.core.models import Kind
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX
+    from mitrm.core.workflow import workflow_for
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates
 
@@ -267,6 +276,7 @@ def rendered_documents(
         currency=settings.currency,
         sources={r.id: r.path for r in repo.records if r.id and r.model is not None},
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
+        open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
     )
     templates = Templates(root / settings.templates)
     chosen = items(catalog, ids or None)

@@ -12,22 +12,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from mitrm.core.models import Requirement, RequirementStatus
+from mitrm.core.models import Kind, Requirement, RequirementStatus
 from mitrm.core.models.settings import ScoringSettings
 from mitrm.core.scoring import Score, get_model, make_context
 from mitrm.core.scoring.registry import Gathered, combine, gather, impute_medians
 from mitrm.core.scoring.types import Context, Model
+from mitrm.core.workflow import default_open
 from mitrm.errors import DataError, UsageError
 
 # Open means still to be decided or delivered; the rest no longer competes for a slot.
 DONE_STATUSES = frozenset({RequirementStatus.RELEASED, RequirementStatus.CLOSED})
 DROPPED_STATUSES = frozenset({RequirementStatus.REJECTED, RequirementStatus.CANCELLED})
 CLOSED_STATUSES = DONE_STATUSES | DROPPED_STATUSES
+DEFAULT_OPEN = default_open(Kind.REQUIREMENT)
 
 
-def is_open(req: Requirement) -> bool:
-    """Whether ``req`` is open: not released, closed, rejected or cancelled."""
-    return req.status not in CLOSED_STATUSES
+def is_open(req: Requirement, open_statuses: frozenset[str] = DEFAULT_OPEN) -> bool:
+    """Whether ``req`` is open: its status is among the workflow's open ones (workflow.open_of)."""
+    return req.status.value in open_statuses
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ class Prepared:
     gathered: list[Gathered]
     impute: str | None
     open_ids: frozenset[str] = frozenset()
+    open_statuses: frozenset[str] = DEFAULT_OPEN
 
 
 def prepare(
@@ -200,6 +203,7 @@ def prepare(
     model: str | None = None,
     impute: str | None = None,
     open_elsewhere: Iterable[str] | None = None,
+    open_statuses: frozenset[str] = DEFAULT_OPEN,
 ) -> Prepared:
     """Pick the open requirements, check them for cycles, and gather their inputs.
 
@@ -213,14 +217,14 @@ def prepare(
     seen: set[str] = set()
     open_reqs = []
     for req in requirements:
-        if is_open(req) and req.id not in seen:
+        if is_open(req, open_statuses) and req.id not in seen:
             seen.add(req.id)
             open_reqs.append(req)
     check_cycles(open_reqs)
     all_open = {req.id for req in open_reqs} | set(open_elsewhere or ())
     ctx = make_context(settings, model=chosen, today=today)
     gathered = gather(open_reqs, model=chosen, ctx=ctx)
-    return Prepared(chosen, settings, today, gathered, impute, frozenset(all_open))
+    return Prepared(chosen, settings, today, gathered, impute, frozenset(all_open), open_statuses)
 
 
 def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = None) -> Ranking:
@@ -301,7 +305,15 @@ def rank_backlog(
     model: str | None = None,
     weights: Mapping[str, float] | None = None,
     impute: str | None = None,
+    open_statuses: frozenset[str] = DEFAULT_OPEN,
 ) -> Ranking:
     """Score and rank the open requirements (docs/scoring.md describes the result)."""
-    prepared = prepare(requirements, settings=settings, today=today, model=model, impute=impute)
+    prepared = prepare(
+        requirements,
+        settings=settings,
+        today=today,
+        model=model,
+        impute=impute,
+        open_statuses=open_statuses,
+    )
     return rank_prepared(prepared, weights=weights)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mitrm.core.models import Item, Requirement
-from mitrm.core.rules.engine import REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import Context, Finding
 
 ENGLISH = (
     "more",
@@ -183,7 +183,7 @@ def _finding(loc: tuple[str | int, ...], where: str, terms: list[str]) -> Findin
 
 def check(item: Item, context: Context) -> list[Finding]:
     """Vague title, business goal or acceptance criterion (see docs/rules.md, MIT401)."""
-    if not isinstance(item, Requirement) or context.status not in REQ_OPEN:
+    if not isinstance(item, Requirement) or not context.open:
         return []
     terms_of = lexicon(tuple(context.settings.rules.vague_words))
     found = []
