@@ -266,3 +266,17 @@ def test_open_is_one_definition_taken_from_the_workflow(data_repo: DataRepo, cli
     )
     assert ranked() == []
     assert not vague()
+
+
+def test_mitrm_today_fixes_the_day_prioritize_ranks_on(
+    backlog: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MITRM_TODAY", "2027-01-15")
+    document = json.loads(cli("-C", str(backlog.root), "prioritize", "--format", "json").stdout)
+    assert document["today"] == "2027-01-15"
+    # --today still wins over the environment.
+    assert json.loads(run(cli, backlog, "--format", "json").stdout)["today"] == TODAY
+    monkeypatch.setenv("MITRM_TODAY", "15/01/2027")
+    result = cli("-C", str(backlog.root), "prioritize")
+    assert result.exit_code == 2
+    assert "MITRM_TODAY must be a date written YYYY-MM-DD (got '15/01/2027')" in result.stderr

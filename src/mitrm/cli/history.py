@@ -103,8 +103,14 @@ def history(
 
 
 def _now() -> int:
+    import datetime as dt
+    import os
     import time
 
+    from mitrm.io.repository import today
+
+    if os.environ.get("MITRM_TODAY"):
+        return int(dt.datetime.combine(today(), dt.time(), tzinfo=dt.timezone.utc).timestamp())
     return int(time.time())
 
 

@@ -129,9 +129,10 @@ def prioritize(
     from mitrm.core.ranking import prepare, rank_prepared
     from mitrm.errors import UsageError
     from mitrm.io.repository import load_repository
+    from mitrm.io.repository import today as today_or_fixed
 
     fmt = fmt or ListFormat.TABLE
-    day = dt.date.today()
+    day = today_or_fixed()
     if today is not None:
         try:
             day = dt.date.fromisoformat(today)

@@ -53,11 +53,12 @@ def _as_of(value: str | None) -> dt.date | None:
     import datetime as dt
 
     from mitrm.errors import UsageError
+    from mitrm.io.repository import today
 
     if value is None:
         return None
     if value == "today":
-        return dt.date.today()
+        return today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -82,17 +83,17 @@ def portfolio_inputs(
     report; flow metrics come from the git history when there is one; quality
     from the same checks as ``mitrm validate``.
     """
-    import datetime as dt
 
     from mitrm.cli.prioritize_output import num
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.render.portfolio import default_as_of
     from mitrm.io.insights import history_facts
+    from mitrm.io.repository import today
 
     if as_of is None:
         as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
     # Without any date in the items nothing depends on "today"; the real date is fine.
-    when = as_of or dt.date.today()
+    when = as_of or today()
     findings = findings or find(root, settings, repo, when=when)
     ranking = findings.ranking
     backlog = [
