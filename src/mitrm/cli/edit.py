@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,7 +12,7 @@ import typer
 from mitrm.cli.context import state
 
 if TYPE_CHECKING:
-    from mitrm.core.diagnostics import Diagnostic
+    from mitrm.core.diagnostics import Diagnostic, Loc
     from mitrm.core.models import Kind, Settings
     from mitrm.io.drafts import Found
 
@@ -139,6 +140,7 @@ def _edit(
     from mitrm.core.diagnostics import format_loc
     from mitrm.core.editing import (
         apply,
+        approval_gaps,
         check_transition,
         field_order,
         parse_assignment,
@@ -146,6 +148,7 @@ def _edit(
         without_repeats,
     )
     from mitrm.errors import DataError, UsageError
+    from mitrm.io.repository import today
     from mitrm.io.roundtrip import check_writable, open_item
 
     assignments = [parse_assignment(text) for text in texts]
@@ -164,6 +167,7 @@ def _edit(
         return found.path
     new_data = apply(editable.data, edits)
     current = str(editable.data.get("status"))
+    recorded: list[tuple[Loc, Any]] = []
     if target is not None:
         if target == current:
             sys.stderr.write(f"{item_id} is already '{target}'\n")
@@ -172,6 +176,12 @@ def _edit(
         else:
             check_transition(found.kind, settings, new_data, target, item_id=item_id)
             new_data["status"] = target
+            for part in approval_gaps(found.kind, current, target, new_data):
+                value = _approver(root, item_id, target) if part == "by" else today()
+                recorded.append((("approval", part), value))
+                approval = new_data.get("approval")
+                new_data["approval"] = {**(approval if isinstance(approval, dict) else {})}
+                new_data["approval"][part] = value
     before = {(d.code, d.message) for d in _errors(found.kind, found.path, editable.data, settings)}
     fresh = [
         d
@@ -203,6 +213,8 @@ def _edit(
             editable.set(assignment.loc, value)
     if target is not None and target != current:
         editable.set(("status",), target)
+    for loc, value in recorded:
+        editable.set(loc, value)
     editable.save(new_data)
     for assignment, value in edits:
         op = "+=" if assignment.append else "="
@@ -210,7 +222,31 @@ def _edit(
         sys.stderr.write(f"{item_id}: {format_loc(assignment.loc)} {op} {shown}\n")
     if target is not None and target != current:
         sys.stderr.write(f"{item_id}: status {current} -> {target}\n")
+    for loc, value in recorded:
+        sys.stderr.write(f"{item_id}: {format_loc(loc)} = {_show(value)} (recorded)\n")
     return found.path
+
+
+def _approver(root: Path, item_id: str, target: str) -> str:
+    """Who approves: the git user, else the answer on a terminal; a usage error otherwise."""
+    from mitrm.cli.new import _tty, read_line
+    from mitrm.errors import UsageError
+    from mitrm.io.gitrefs import user_name
+
+    name = user_name(root)
+    if name:
+        return name
+    if _tty() or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in ("1", "true", "yes", "on"):
+        sys.stderr.write(f"Who approved {item_id}? ")
+        sys.stderr.flush()
+        answer = (read_line() or "").strip()
+        if answer:
+            return answer
+    raise UsageError(
+        f"{item_id}: who approved it? git has no user.name to record in 'approval.by'; "
+        "nothing was changed",
+        hint=f"pass it: mitrm status {item_id} {target} approval.by='Your Name'",
+    )
 
 
 def _warn_unknown_references(

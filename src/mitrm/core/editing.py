@@ -319,6 +319,22 @@ def check_transition(
         )
 
 
+def approval_gaps(kind: Kind, current: str, target: str, data: Mapping[str, Any]) -> list[str]:
+    """The parts of ``approval`` (``by``, ``date``) a move into approval must record.
+
+    Moving from a status before approval into one at or after it is the approval
+    itself: who and when belong in the file, or MIT410 would warn right after.
+    """
+    from mitrm.core.rules.engine import PLAN_APPROVED, REQ_APPROVED
+
+    approved = {Kind.REQUIREMENT: REQ_APPROVED, Kind.PLAN: PLAN_APPROVED}.get(kind)
+    if approved is None or target not in approved or current in approved:
+        return []
+    given = data.get("approval")
+    given = given if isinstance(given, dict) else {}
+    return [part for part in ("by", "date") if given.get(part) in (None, "")]
+
+
 # --- renumber -------------------------------------------------------------------
 
 
