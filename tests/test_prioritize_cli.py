@@ -280,3 +280,16 @@ def test_mitrm_today_fixes_the_day_prioritize_ranks_on(
     result = cli("-C", str(backlog.root), "prioritize")
     assert result.exit_code == 2
     assert "MITRM_TODAY must be a date written YYYY-MM-DD (got '15/01/2027')" in result.stderr
+
+
+def test_prioritize_filters_refuse_unknown_values(backlog: DataRepo, cli: CliRun) -> None:
+    result = run(cli, backlog, "--status", "bogus")
+    assert result.exit_code == 2
+    assert "--status 'bogus' is not a requirement status" in result.stderr
+    result = run(cli, backlog, "--status", "analysys", "--type", "feature")
+    assert result.exit_code == 2
+    assert "did you mean 'analysis'?" in result.stderr
+    result = run(cli, backlog, "--type", "securty")
+    assert result.exit_code == 2
+    assert "did you mean 'security'?" in result.stderr
+    assert result.stdout == ""

@@ -57,10 +57,10 @@ def list_items(
     from mitrm.core.filters import Filter, matches
     from mitrm.io.repository import load_repository
 
+    wanted = Filter.build(kinds=kind, statuses=status, types=type_, tags=tag, owner=owner)
     run = state(ctx)
     root = run.root()
     repo = load_repository(root, settings=run.settings(root))
-    wanted = Filter.build(kinds=kind, statuses=status, types=type_, tags=tag, owner=owner)
     items = [item for item in repo.items() if matches(item, wanted)]
     fmt = fmt or ListFormat.TABLE
     header = ["id", "kind", "status", "type", "title", "due", "owner"]

@@ -142,6 +142,9 @@ def prioritize(
     limits = _limits(budget, capacity)
     if explain is not None and (limits or sensitivity):
         raise UsageError("--explain shows one item; leave out --budget, --capacity, --sensitivity")
+    wanted = Filter.build(
+        kinds=["requirement"], statuses=status, types=type_, tags=tag, owner=owner
+    )
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -150,7 +153,6 @@ def prioritize(
     # cyclic garbage collection would only walk the same objects again and again.
     gc.disable()
     everything = repo.requirements()
-    wanted = Filter.build(statuses=status, types=type_, tags=tag, owner=owner)
     chosen = [req for req in everything if matches(req, wanted)]
     from mitrm.core.models import Kind
     from mitrm.core.ranking import is_open
