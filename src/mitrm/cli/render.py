@@ -85,6 +85,7 @@ def portfolio_inputs(
     """
 
     from mitrm.cli.prioritize_output import num
+    from mitrm.core.ranking import why_facts
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.render.portfolio import default_as_of
     from mitrm.io.insights import history_facts
@@ -97,7 +98,13 @@ def portfolio_inputs(
     findings = findings or find(root, settings, repo, when=when)
     ranking = findings.ranking
     backlog = [
-        {"rank": entry.rank, "id": entry.id, "title": entry.title, "score": num(entry.score.value)}
+        {
+            "rank": entry.rank,
+            "id": entry.id,
+            "title": entry.title,
+            "score": num(entry.score.value),
+            "why": why_facts(entry),
+        }
         for entry in ranking.entries
     ]
     if facts is None:

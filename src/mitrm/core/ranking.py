@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from mitrm.core.models import Kind, Requirement, RequirementStatus
 from mitrm.core.models.settings import ScoringSettings
@@ -43,6 +44,12 @@ class RankedEntry:
     moved_by_dependency: str | None = None
     after: tuple[str, ...] = ()
     waiting_on: tuple[str, ...] = ()
+    moved_by_rule: str | None = None
+    """The type whose "first" rule lifted it above higher scores (e.g. 'compliance')."""
+    after_dependency: tuple[str, ...] = ()
+    """Dependencies that scored lower but are placed before it."""
+    pulled_for: tuple[str, int] | None = None
+    """The item whose dependency moved this one up, and that item's rank by score."""
     id: str = field(init=False)
     title: str = field(init=False)
 
@@ -249,6 +256,7 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
     natural_rank = {item: index + 1 for index, item in enumerate(natural)}
     deps = {req.id: list(req.depends_on) for _, req, _ in scored}
     order, pulled_by = order_by_dependencies(natural, deps)
+    lifted = _lifted_by_rule(scored)
     entries: list[RankedEntry] = []
     previous: tuple[object, ...] | None = None
     for position, item in enumerate(order, start=1):
@@ -274,7 +282,23 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         after = tuple(d for d in req.depends_on if d in by_id)
         # Open dependencies outside the ranking (unscored, filtered out) cannot order it.
         waiting = tuple(d for d in req.depends_on if d in open_ids and d not in by_id)
-        entries.append(RankedEntry(rank, natural_rank[item], req, score, moved, after, waiting))
+        behind = tuple(d for d in after if natural_rank[d] > natural_rank[item])
+        entries.append(
+            RankedEntry(
+                rank,
+                natural_rank[item],
+                req,
+                score,
+                moved,
+                after,
+                waiting,
+                moved_by_rule=req.type.value if item in lifted else None,
+                after_dependency=behind,
+                pulled_for=(
+                    (pulled_by[item], natural_rank[pulled_by[item]]) if item in pulled_by else None
+                ),
+            )
+        )
     unscored.sort(key=lambda entry: id_key(entry.id))
     return Ranking(
         model=model.name,
@@ -285,6 +309,75 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         unscored=tuple(unscored),
         imputed=medians or {},
     )
+
+
+def _lifted_by_rule(scored: Sequence[tuple[tuple[object, ...], Requirement, Score]]) -> set[str]:
+    """Ids the security-and-compliance-first rule placed above an item that scored higher."""
+    if not any(score.boosted for _, _, score in scored):
+        return set()
+
+    def without_rule(item: tuple[tuple[object, ...], Requirement, Score]) -> tuple[object, ...]:
+        key, _, score = item
+        tier = key[0]
+        assert isinstance(tier, int)
+        return (tier + 1 if score.boosted else tier, *key[1:])
+
+    plain = {req.id: index for index, (_, req, _) in enumerate(sorted(scored, key=without_rule))}
+    return {
+        req.id
+        for index, (_, req, score) in enumerate(scored)
+        if score.boosted and plain[req.id] > index
+    }
+
+
+_NOTES = {
+    "en": {
+        "rule": "moved up: {type} first",
+        "pulled": "moved up from {natural} to {rank}: {id} (natural rank {other}) depends on it",
+        "after": "after {id} (dependency)",
+    },
+    "zh": {
+        "rule": "提前：{type}优先",
+        "pulled": "从第 {natural} 位提前到第 {rank} 位：{id}（按得分排第 {other}）依赖它",
+        "after": "排在 {id} 之后（依赖）",
+    },
+}
+
+
+def note(entry: RankedEntry, *, lang: str = "en") -> str:
+    """Why an entry is not where its score alone puts it: the first rule or a dependency."""
+    return note_text(why_facts(entry), lang=lang)
+
+
+def why_facts(entry: RankedEntry) -> dict[str, Any]:
+    """The facts behind ``note`` as plain data (the portfolio report words them itself)."""
+    return {
+        "rank": entry.rank,
+        "natural_rank": entry.natural_rank,
+        "moved_by_rule": entry.moved_by_rule,
+        "pulled_for": list(entry.pulled_for) if entry.pulled_for else None,
+        "after_dependency": list(entry.after_dependency),
+    }
+
+
+def note_text(
+    facts: Mapping[str, Any], *, lang: str = "en", types: Mapping[str, str] | None = None
+) -> str:
+    """The note of ``why_facts`` in ``lang`` (en, zh); ``types`` names the types in it."""
+    text = _NOTES.get(lang, _NOTES["en"])
+    parts = []
+    rule = facts.get("moved_by_rule")
+    if rule:
+        parts.append(text["rule"].format(type=(types or {}).get(rule, rule)))
+    if facts.get("pulled_for"):
+        needer, other = facts["pulled_for"]
+        parts.append(
+            text["pulled"].format(
+                natural=facts["natural_rank"], rank=facts["rank"], id=needer, other=other
+            )
+        )
+    parts += [text["after"].format(id=dep) for dep in facts.get("after_dependency") or ()]
+    return "; ".join(parts)
 
 
 def score_item(

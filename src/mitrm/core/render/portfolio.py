@@ -13,6 +13,7 @@ from mitrm.core.models import ChangeRequest, Plan, Requirement
 from mitrm.core.models.change import ChangeStatus
 from mitrm.core.models.plan import PlanStatus
 from mitrm.core.models.requirement import RequirementStatus
+from mitrm.core.ranking import note_text
 from mitrm.core.render import checklists
 from mitrm.core.render.context import Catalog, Ctx, doc_path, money, number, percent
 from mitrm.core.rules.waivers import list_waivers
@@ -190,6 +191,9 @@ def _backlog(catalog: Catalog, backlog: Sequence[Mapping[str, Any]] | None) -> l
         item = catalog.by_id.get(item_id)
         row.setdefault("title", item.title if item else None)
         row["link"] = doc_path(item) if item else None
+        why = row.pop("why", None)
+        types = catalog.enums.get("requirement_type") if catalog.lang != "en" else None
+        row["note"] = note_text(why, lang=catalog.lang, types=types) if why else ""
         rows.append(row)
     return rows
 
