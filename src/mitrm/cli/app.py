@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
     if sys.stdout is None:
         # Python leaves None for a closed file descriptor 1; a command that only
         # reports on stderr still runs, one that prints results gets exit 2.
-        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+        sys.stdout = _ClosedStdout()
     # A run loads thousands of items that live until it ends. At Python's default
     # thresholds the cyclic collector scans them all again and again (a third of a
     # ranking's time on 10,000 items); collect far less often instead.
