@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 
 if TYPE_CHECKING:
@@ -16,7 +17,12 @@ if TYPE_CHECKING:
     from mitrm.core.models import Kind, Settings
     from mitrm.io.drafts import Found
 
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. REQ-0007.")]
+IdArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help="The item's id, e.g. REQ-0007.", autocompletion=complete.item_ids
+    ),
+]
 Assignments = Annotated[
     list[str] | None,
     typer.Argument(
@@ -58,7 +64,12 @@ def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = No
 def status(
     ctx: typer.Context,
     item_id: IdArg,
-    new_status: Annotated[str, typer.Argument(metavar="STATUS", help="The status to move to.")],
+    new_status: Annotated[
+        str,
+        typer.Argument(
+            metavar="STATUS", help="The status to move to.", autocompletion=complete.statuses
+        ),
+    ],
     assignments: Assignments = None,
 ) -> int:
     """Move an item to another status, if the workflow allows it and its fields are there.
@@ -276,7 +287,10 @@ def _show(value: Any) -> str:
 
 def renumber(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(metavar="OLD", help="The id to change.")],
+    old: Annotated[
+        str,
+        typer.Argument(metavar="OLD", help="The id to change.", autocompletion=complete.item_ids),
+    ],
     new: Annotated[
         str | None,
         typer.Argument(metavar="NEW", help="The new id (default: the next free one)."),

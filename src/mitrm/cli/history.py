@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 
 if TYPE_CHECKING:
@@ -50,7 +51,11 @@ def history(
     ctx: typer.Context,
     item_id: Annotated[
         str | None,
-        typer.Argument(metavar="ID", help="The item, e.g. REQ-0007 (omit with --metrics)."),
+        typer.Argument(
+            metavar="ID",
+            help="The item, e.g. REQ-0007 (omit with --metrics).",
+            autocompletion=complete.item_ids,
+        ),
     ] = None,
     diff: Annotated[
         bool, typer.Option("--diff", help="Show the text diff of changed text fields.")

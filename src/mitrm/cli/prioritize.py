@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.output import ListFormat
 
@@ -64,11 +65,17 @@ def prioritize(
             "-m",
             metavar="MODEL",
             help="weighted, rice, wsjf, ice or moscow (default: mitrm.yaml).",
+            autocompletion=complete.scoring_models,
         ),
     ] = None,
     explain: Annotated[
         str | None,
-        typer.Option("--explain", metavar="ID", help="Show every term of one item's score."),
+        typer.Option(
+            "--explain",
+            metavar="ID",
+            help="Show every term of one item's score.",
+            autocompletion=complete.requirement_ids,
+        ),
     ] = None,
     budget: Annotated[
         str | None,
@@ -94,11 +101,23 @@ def prioritize(
     ] = None,
     status: Annotated[
         list[str] | None,
-        typer.Option("--status", "-s", metavar="STATUS", help="Open status (repeatable)."),
+        typer.Option(
+            "--status",
+            "-s",
+            metavar="STATUS",
+            help="Open status (repeatable).",
+            autocompletion=complete.statuses,
+        ),
     ] = None,
     type_: Annotated[
         list[str] | None,
-        typer.Option("--type", "-t", metavar="TYPE", help="Requirement type (repeatable)."),
+        typer.Option(
+            "--type",
+            "-t",
+            metavar="TYPE",
+            help="Requirement type (repeatable).",
+            autocompletion=complete.requirement_types,
+        ),
     ] = None,
     tag: Annotated[
         list[str] | None,
