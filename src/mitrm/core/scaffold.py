@@ -36,6 +36,8 @@ scoring:
 
 _PRE_COMMIT = """\
 # Validate requirement files before every commit: pip install pre-commit && pre-commit install
+# Until mitrm v{version} is released, use a commit instead: set rev: main, then run
+# pre-commit autoupdate --bleeding-edge --freeze (it writes the commit id here).
 repos:
   - repo: https://github.com/mitrm/mitrm
     rev: v{version}
