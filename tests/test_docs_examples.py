@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
+import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import CliRun
 
 ROOT = Path(__file__).resolve().parent.parent
 ACME = ROOT / "examples" / "acme"
@@ -39,7 +40,7 @@ def _git(root: Path, *args: str) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, cli: CliRun) -> Path:
     """A checkout of this project as far as its examples go: the bundled example as a
     git repo whose generated documents are committed (as its CI expects them)."""
     root = tmp_path / "project"
@@ -52,9 +53,7 @@ def project(tmp_path: Path) -> Path:
     _git(example, "add", "-A")
     _git(example, "commit", "-q", "-m", "the example")
     _git(example, "update-ref", "refs/remotes/origin/main", "HEAD")
-    subprocess.run(
-        [sys.executable, "-m", "mitrm", "render"], cwd=example, check=True, capture_output=True
-    )
+    assert cli("-C", str(example), "render").exit_code == 0
     _git(example, "add", "-A")
     _git(example, "commit", "-q", "-m", "rendered documents")
     return root
@@ -65,37 +64,33 @@ def test_the_documents_have_shell_examples() -> None:
     assert counts["README.md"] >= 10 and counts["editing.md"] >= 5, counts
 
 
-@pytest.mark.parametrize("document", _documents(), ids=lambda p: p.name)
-def test_every_shell_example_runs_as_written(document: Path, project: Path) -> None:
-    commands = shell_examples(document)
-    if not commands:
-        pytest.skip("no shell example")
-    bin_dir = Path(sys.executable).parent
-    env = {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "MITRM_FORCE_PROMPT": "1",
-        "MITRM_TODAY": "2026-11-23",
-    }
+@pytest.mark.parametrize(
+    "document", [p for p in _documents() if shell_examples(p)], ids=lambda p: p.name
+)
+def test_every_shell_example_runs_as_written(
+    document: Path, project: Path, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In-process, as the shell would split each line: dozens of processes would make
+    # this test the slowest of the suite (tests/test_exit_codes.py runs real ones).
+    monkeypatch.setenv("MITRM_FORCE_PROMPT", "1")
+    monkeypatch.setenv("MITRM_TODAY", "2026-11-23")
     # README.md speaks from the root of a checkout; docs/ from inside a data repo.
     cwd = project if document.name == "README.md" else project / "examples" / "acme"
-    for command in commands:
-        if command.startswith("cd "):
-            cwd = (cwd / command.split()[1]).resolve()
+    for command in shell_examples(document):
+        words = shlex.split(command, comments=True)
+        if words[0] == "cd":
+            cwd = (cwd / words[1]).resolve()
             assert cwd.is_dir(), f"{document.name}: {command}"
             continue
-        done = subprocess.run(
-            ["bash", "-c", command],
-            cwd=cwd,
-            env=env,
-            input=ANSWERS + "\n" * 30,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-        )
-        assert done.returncode == 0, f"{document.name}: {command}\n{done.stderr}"
-        assert "internal error" not in done.stderr
+        target = None
+        if ">" in words:
+            words, target = words[: words.index(">")], words[words.index(">") + 1]
+        result = cli(*words[1:], cwd=cwd, input=ANSWERS + "\n" * 30)
+        assert result.exit_code == 0, f"{document.name}: {command}\n{result.stderr}"
+        assert "internal error" not in result.stderr
+        if target is not None:
+            (cwd / target).write_text(result.stdout, encoding="utf-8")
+            assert result.stdout, f"{document.name}: {command} wrote nothing"
 
 
 def _pip_specs(text: str) -> list[str]:
