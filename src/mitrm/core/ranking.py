@@ -21,10 +21,10 @@ from mitrm.core.scoring.types import Context, Model
 from mitrm.core.workflow import default_open
 from mitrm.errors import DataError, UsageError
 
-# Open means still to be decided or delivered; the rest no longer competes for a slot.
+# What a dependency in these statuses means for selection: done ones are satisfied,
+# dropped ones can never be. Which statuses are open comes from the workflow.
 DONE_STATUSES = frozenset({RequirementStatus.RELEASED, RequirementStatus.CLOSED})
 DROPPED_STATUSES = frozenset({RequirementStatus.REJECTED, RequirementStatus.CANCELLED})
-CLOSED_STATUSES = DONE_STATUSES | DROPPED_STATUSES
 DEFAULT_OPEN = default_open(Kind.REQUIREMENT)
 
 
