@@ -109,6 +109,8 @@ def validate(
     files = len(only) if only is not None else result.files
     errors, warnings = count(diagnostics)
     _print(fmt, diagnostics, files, errors, warnings)
+    for note in result.notes:
+        sys.stderr.write(f"note: {note}\n")
     return 1 if errors else 0
 
 

@@ -15,7 +15,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -206,6 +206,7 @@ class CheckResult:
 
     diagnostics: list[Diagnostic]
     files: int
+    notes: list[str] = field(default_factory=list)
 
 
 _SETTINGS: list[Settings] = []
