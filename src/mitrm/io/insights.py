@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,6 +82,7 @@ def check_with_history(
     scores: Mapping[str, float] | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    within: AbstractSet[str] | None = None,
 ) -> CheckResult:
     """``check_files`` plus the history findings (MIT419, MIT601) for HEAD.
 
@@ -100,6 +102,7 @@ def check_with_history(
         today=today,
         churn=digest.churn if digest else None,
         scores=scores,
+        within=within,
     )
     if digest is not None and digest.unapproved:
         result.diagnostics = sorted(

@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,12 +299,15 @@ def check_files(
     today: dt.date | None = None,
     churn: Mapping[str, int] | None = None,
     scores: Mapping[str, float] | None = None,
+    within: AbstractSet[str] | None = None,
 ) -> CheckResult:
     """Check every item file: per-file verdicts (cached) then the rules across files.
 
     ``today`` (default: the real date) decides which dated quality findings
     hold; ``churn`` (id -> changes after approval, from git history) and
     ``scores`` (id -> score) feed the repo-level quality rules when known.
+    ``within`` (repo-relative paths) leaves out every item file not in it: the
+    repo as a commit will hold it, without files git does not track.
 
     A file whose size, mtime and inode match the cache's record is not read
     again; any other file is read and checked again, in parallel when there are
@@ -311,6 +315,8 @@ def check_files(
     inputs changed.
     """
     files = discover(root)
+    if within is not None:
+        files = [item for item in files if item.path in within]
     fingerprint = settings_fingerprint(settings)
     cache = ParseCache(root, name=f"verdicts-{fingerprint}.pickle")
     with _bulk():
