@@ -62,13 +62,26 @@ def load_settings(root: Path) -> Settings:
     from pydantic import ValidationError
 
     try:
-        return Settings.model_validate(loaded.data)
+        settings = Settings.model_validate(loaded.data)
     except ValidationError as exc:
         found = errors_to_diagnostics(exc, Settings, SETTINGS_FILE, None)
         assert loaded.text is not None
         raise SettingsError(
             f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
         ) from exc
+    from mitrm.core.workflow import override_problems
+
+    problems = override_problems(settings)
+    if problems:
+        assert loaded.text is not None
+        found = [
+            Diagnostic(SETTINGS_FILE, "MIT102", text, loc=loc, key=key)
+            for loc, text, key in problems
+        ]
+        raise SettingsError(
+            f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
+        )
+    return settings
 
 
 def _code_stamp() -> str:
