@@ -124,3 +124,12 @@ def test_no_data_repo_is_a_usage_error(tmp_path: Path, cli: CliRun) -> None:
     repo.run_git("init", "-q", "-b", "main")
     result = cli("validate", "--hook", cwd=repo.root)
     assert result.exit_code == 2 and "no mitrm.yaml found" in result.stderr
+
+
+def test_only_item_files_and_settings_count_as_unstaged(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.requirement("REQ-0001", "Base")
+    git_repo.commit({"README.md": "# Requirements\n"}, "start")
+    git_repo.write("README.md", "# Our requirements\n")
+    result = cli("validate", "--hook", cwd=git_repo.root)
+    assert result.exit_code == 0
+    assert "note:" not in result.stderr

@@ -194,6 +194,7 @@ def _root_for(run: State, paths: list[Path] | None, *, hook: bool = False) -> Pa
 
 def _staged(root: Path) -> set[str]:
     """The item paths the commit will hold; a note when the working tree differs from them."""
+    from mitrm.core.models import Kind
     from mitrm.errors import NotAGitRepoError
     from mitrm.io.gitchanges import staged, unstaged
 
@@ -204,7 +205,10 @@ def _staged(root: Path) -> set[str]:
             f"{root} is not in a git repository; --hook checks what git will commit",
             hint="leave out --hook to check the files as they are",
         ) from exc
-    differ = sorted(path for path in unstaged(root) if path in kept)
+    folders = tuple(f"{kind.folder}/" for kind in Kind)
+    differ = sorted(
+        path for path in unstaged(root) if path.startswith(folders) or path == "mitrm.yaml"
+    )
     if differ:
         # pre-commit sets unstaged changes aside before running the hook; a plain run does not
         sys.stderr.write(
