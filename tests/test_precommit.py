@@ -189,3 +189,22 @@ def test_unrelated_good_commit_passes_and_warnings_stay_with_its_files(
     assert touched.returncode == 1
     name = path.relative_to(git_repo.root).as_posix()
     assert f"{name}:" in touched.stdout and "MIT401" in touched.stdout
+
+
+def test_the_hook_judges_what_is_staged_not_the_working_tree(
+    git_repo: DataRepo, hook_source: HookSource
+) -> None:
+    base = git_repo.requirement("REQ-0001", "Base")
+    git_repo.requirement("REQ-0002", "Uses base", depends_on="[REQ-0001]")
+    _install(git_repo, hook_source)
+    before = _head(git_repo)
+    text = base.read_text(encoding="utf-8")
+    git_repo.run_git("rm", "-q", "requirements/REQ-0001-base.yaml")
+    # an untracked copy on disk (pre-commit leaves untracked files in place) rescues nothing
+    git_repo.write("requirements/REQ-0001-local-copy.yaml", text)
+    blocked = _commit(git_repo, hook_source, "drop REQ-0001")
+    assert blocked.returncode == 1, blocked.stdout
+    assert "requirements/REQ-0002-uses-base.yaml:" in blocked.stdout
+    assert "MIT203" in blocked.stdout
+    assert _head(git_repo) == before
+    assert (git_repo.root / "requirements/REQ-0001-local-copy.yaml").read_text("utf-8") == text
