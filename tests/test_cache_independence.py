@@ -59,6 +59,9 @@ def _outputs(cli: CliRun, root: Path, run: str) -> dict[str, object]:
         "prioritize json": ("prioritize", "--format", "json"),
         "list": ("list", "--format", "json"),
         "show": ("show", "REQ-0012", "--format", "json"),
+        "history": ("history", "REQ-0012"),
+        "history --metrics": ("history", "--metrics", "--format", "json"),
+        "changelog": ("changelog", "v1..HEAD", "--format", "markdown"),
     }
     seen: dict[str, object] = {}
     for name, args in commands.items():
