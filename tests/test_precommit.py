@@ -101,11 +101,13 @@ def _install(repo: DataRepo, source: HookSource, *args: str) -> None:
     assert installed.returncode == 0, installed.stdout + installed.stderr
 
 
-def _commit(repo: DataRepo, source: HookSource, message: str) -> subprocess.CompletedProcess[str]:
+def _commit(
+    repo: DataRepo, source: HookSource, message: str, *args: str
+) -> subprocess.CompletedProcess[str]:
     """`git commit` of what is staged, through the installed hook; output merged."""
     env = dict(os.environ, PRE_COMMIT_HOME=str(source.home), PIP_CACHE_DIR=_PIP_CACHE)
     return subprocess.run(
-        ["git", "commit", "-q", "-m", message],
+        ["git", "commit", "-q", *args, "-m", message],
         cwd=repo.root,
         env=env,
         stdout=subprocess.PIPE,
@@ -208,3 +210,23 @@ def test_the_hook_judges_what_is_staged_not_the_working_tree(
     assert "MIT203" in blocked.stdout
     assert _head(git_repo) == before
     assert (git_repo.root / "requirements/REQ-0001-local-copy.yaml").read_text("utf-8") == text
+
+
+def test_commit_all_is_judged_by_what_it_commits(
+    git_repo: DataRepo, hook_source: HookSource
+) -> None:
+    # `git commit -a` stages into a temporary index that the hook must read
+    git_repo.requirement("REQ-0001", "Base")
+    git_repo.requirement("REQ-0002", "Uses base", depends_on="[REQ-0001]")
+    _install(git_repo, hook_source)
+    before = _head(git_repo)
+    git_repo.requirement("REQ-0002", "Uses base", depends_on="[REQ-0404]")
+    blocked = _commit(git_repo, hook_source, "depend on nothing", "-a")
+    assert blocked.returncode == 1, blocked.stdout
+    line = next(x for x in blocked.stdout.splitlines() if " MIT203 " in x)
+    assert line.startswith("requirements/REQ-0002-uses-base.yaml:") and "REQ-0404" in line
+    assert _head(git_repo) == before
+    git_repo.requirement("REQ-0002", "Uses base", depends_on="[REQ-0001]", tags="[x]")
+    done = _commit(git_repo, hook_source, "tag it", "-a")
+    assert done.returncode == 0, done.stdout
+    assert _head(git_repo) != before
