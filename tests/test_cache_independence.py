@@ -44,8 +44,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _outputs(cli: CliRun, root: Path, run: str) -> dict[str, object]:
-    """What each report-producing command shows a user, by command."""
+def _outputs(cli: CliRun, root: Path, run: str, *, cold: bool) -> dict[str, object]:
+    """What each report-producing command shows a user, by command (``cold``: each one
+    starts from an empty cache, as in a fresh clone)."""
     out, public = root / f"out-{run}", root / f"public-{run}"
     commands = {
         "validate": ("validate",),
@@ -65,6 +66,8 @@ def _outputs(cli: CliRun, root: Path, run: str) -> dict[str, object]:
     }
     seen: dict[str, object] = {}
     for name, args in commands.items():
+        if cold:
+            shutil.rmtree(root / ".git" / "mitrm", ignore_errors=True)
         result = cli("-C", str(root), *args)
         shown = result.stdout + "\n" + result.stderr
         if name in ("render", "report"):  # the folders written differ by name only
@@ -81,8 +84,9 @@ def test_fresh_clone_and_warm_cache_give_the_same_bytes(
     _history(git_repo)
     clone = _clone(git_repo.root, tmp_path / "clone")
     assert not (clone / ".git" / "mitrm").exists()
-    cold = _outputs(cli, clone, "cold")
-    warm = _outputs(cli, clone, "warm")
+    cold = _outputs(cli, clone, "cold", cold=True)
+    warm = _outputs(cli, clone, "warm", cold=False)
+    assert (clone / ".git" / "mitrm" / "history.pickle").is_file()
     for name in cold:
         assert warm[name] == cold[name], name
     # the history findings are there on the first run of a fresh clone
