@@ -58,6 +58,8 @@ class WorkCalendar:
     # Weekdays off and weekend days worked, sorted, for the years loaded so far.
     _off: list[dt.date] = field(default_factory=list)
     _on: list[dt.date] = field(default_factory=list)
+    _off_set: frozenset[dt.date] = frozenset()
+    _on_set: frozenset[dt.date] = frozenset()
     estimated: set[int] = field(default_factory=set)
     """Years of ``CN`` that chinese-calendar does not cover: counted without make-up days."""
 
@@ -85,6 +87,8 @@ class WorkCalendar:
         on -= set(self.own)
         self._off = sorted(off)
         self._on = sorted(on)
+        self._off_set = frozenset(off)
+        self._on_set = frozenset(on)
 
     def _public(self, year: int) -> tuple[set[dt.date], set[dt.date]]:
         """Public holidays and make-up working days of ``year``."""
@@ -113,7 +117,11 @@ class WorkCalendar:
 
     def is_working(self, day: dt.date) -> bool:
         """Whether ``day`` is a working day."""
-        return self.working_days(day, day) == 1
+        if day.year not in self._years:
+            self._load(day.year, day.year)
+        if day.weekday() < 5:
+            return day not in self._off_set
+        return day in self._on_set
 
     def working_days(self, start: dt.date, end: dt.date) -> int:
         """Working days in [start, end] (0 if ``end`` is before ``start``)."""
@@ -133,19 +141,25 @@ class WorkCalendar:
         """
         if need <= 0:
             return due
-        # Widen the window until it holds enough working days, then bisect inside it.
-        span = need * 7 // 5 + 14
-        while self.working_days(due - dt.timedelta(days=span), due) < need:
-            span *= 2
-        low, high = due - dt.timedelta(days=span), due
-        # Invariant: working_days(low, due) >= need; find the largest such day.
-        while low < high:
-            middle = low + dt.timedelta(days=(high - low).days // 2 + 1)
-            if self.working_days(middle, due) >= need:
-                low = middle
-            else:
-                high = middle - _DAY
-        return low
+        # Weekdays alone first (arithmetic, fast), then step over what the calendar changes.
+        day = due
+        while day.weekday() >= 5:
+            day -= _DAY
+        weeks, rest = divmod(need - 1, 5)
+        day -= dt.timedelta(weeks=weeks)
+        for _ in range(rest):
+            day -= _DAY
+            while day.weekday() >= 5:
+                day -= _DAY
+        count = self.working_days(day, due)
+        while count < need:
+            day -= _DAY
+            count += self.is_working(day)
+        # Too many (make-up days inside) or a day off at the start: move the start later.
+        while not self.is_working(day) or count > need:
+            count -= self.is_working(day)
+            day += _DAY
+        return day
 
     def note(self, start: dt.date, end: dt.date) -> str:
         """Which calendar counted the days between ``start`` and ``end``, with any caveat."""
