@@ -321,3 +321,14 @@ def test_says_what_a_bit_more_would_buy() -> None:
     assert result.notes == (
         "with 20 CNY more budget, REQ-0002 (score 71) would fit beside the chosen items",
     )
+
+
+def test_nothing_that_fits_leaves_the_solver_nothing_to_do() -> None:
+    items = [full("REQ-0001", cost=10), full("REQ-0002", cost=20, depends_on=["REQ-0001"])]
+    result = choose(items, 5)
+    assert chosen(result) == [] and result.optimal and result.total_score == 0
+    assert [o.reason for o in result.left_out] == [
+        "costs 10 CNY, more than the budget of 5",
+        "costs 30 CNY with its dependencies, more than the budget of 5",
+    ]
+    assert result.notes == ()
