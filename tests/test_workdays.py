@@ -4,6 +4,7 @@ years chinese-calendar does not cover yet, and MIT406 saying which calendar coun
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -181,3 +182,16 @@ def test_a_new_calendar_release_starts_a_new_verdict_cache(
     assert settings_fingerprint(settings) != before
     # Without a calendar the libraries play no part.
     assert settings_fingerprint(Settings()) == plain_before
+
+
+def test_the_calendar_line_mitrm_init_writes_works_once_uncommented(
+    tmp_path: Path, cli: CliRun
+) -> None:
+    target = tmp_path / "new"
+    assert cli("init", str(target)).exit_code == 0
+    settings = target / "mitrm.yaml"
+    text = settings.read_text("utf-8")
+    assert "# calendar: CN " in text
+    settings.write_text(text.replace("# calendar: CN ", "calendar: CN   "), "utf-8")
+    checked = cli("-C", str(target), "validate")
+    assert checked.exit_code == 0, checked.stderr
