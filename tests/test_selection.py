@@ -238,15 +238,17 @@ def test_a_time_limit_before_any_answer_keeps_greedy() -> None:
     assert result.total_score == result.greedy_score
 
 
-def test_an_answer_that_breaks_a_limit_by_rounding_is_not_taken() -> None:
+@pytest.mark.parametrize("check", ["_fits", "_closed"])
+def test_an_answer_that_rounding_made_wrong_is_not_taken(check: str) -> None:
     from unittest import mock
 
     from mitrm.core import solver
 
     items = [full("REQ-0001", cost=60, value=5), full("REQ-0002", cost=50, value=2)]
-    with mock.patch.object(solver, "_fits", return_value=False):
+    with mock.patch.object(solver, check, return_value=False):
         result = choose(items, 100)
     assert not result.optimal
+    assert result.stopped_by == "a check of its answer (rounding broke a limit or a dependency)"
     # Greedy's choice: REQ-0002 has the better score per cost, then REQ-0001 does not fit.
     assert chosen(result) == ["REQ-0002"]
     assert result.total_score == result.greedy_score

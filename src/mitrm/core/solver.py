@@ -34,7 +34,7 @@ _EPS = 1e-9
 _STOPS = {
     "kSolutionLimit": "the node limit",
     "kTimeLimit": "the time limit",
-    "kOptimal": "a check of its answer (rounding broke a limit)",
+    "kOptimal": "a check of its answer (rounding broke a limit or a dependency)",
 }
 
 
@@ -103,8 +103,9 @@ def solve(
                 weights += [1.0, -1.0]
                 starts.append(len(columns))
                 uppers.append(0.0)
+    fixed_set = frozenset(fixed)
     lower = [0.0] * n
-    for item in fixed:
+    for item in fixed_set:
         lower[index[item]] = 1.0
     lp = highspy.HighsLp()
     lp.num_col_ = n
@@ -147,10 +148,13 @@ def solve(
         found = frozenset(
             item for item, x in zip(items, solver.getSolution().col_value, strict=True) if x > 0.5
         )
-        # Rounding could in theory break a limit by a hair: such an answer is not taken.
-        if _fits(found, costs, caps) and sum(
-            values[item] for item in found
-        ) >= start_total - _EPS * max(1.0, start_total):
+        # HiGHS works in floating point with tolerances: an answer that rounding made
+        # break a limit or a dependency, or drop a fixed item, is not taken.
+        if (
+            _fits(found, costs, caps)
+            and _closed(found, deps, index, fixed_set)
+            and sum(values[item] for item in found) >= start_total - _EPS * max(1.0, start_total)
+        ):
             chosen = found
         else:
             proven = False
@@ -179,6 +183,17 @@ def _fits(
     picked = list(chosen)
     return all(
         sum((costs[item][k] for item in picked), Decimal(0)) <= cap for k, cap in enumerate(caps)
+    )
+
+
+def _closed(
+    chosen: frozenset[str],
+    deps: Mapping[str, Iterable[str]],
+    index: Mapping[str, int],
+    fixed: frozenset[str],
+) -> bool:
+    return fixed <= chosen and all(
+        dep in chosen for item in chosen for dep in deps.get(item, ()) if dep in index
     )
 
 
