@@ -293,3 +293,22 @@ def test_a_selection_not_proven_says_what_stopped_it_and_the_gap() -> None:
         "program, HiGHS stopped at the node limit, after 20,000 nodes; the best possible is "
         "at most 410, 2.50% higher); greedy by score per cost would reach 380"
     )
+
+
+def test_work_under_way_over_the_budget_is_said_plainly(backlog: DataRepo, cli: CliRun) -> None:
+    backlog.write(
+        "requirements/REQ-0006-building.yaml",
+        "id: REQ-0006\ntitle: Building\ntype: feature\nstatus: in_progress\n"
+        "estimate:\n  cost: 100\n  benefit: 250\n  effort_days: 10\n"
+        "scoring:\n  value: 1\n  urgency: 1\n  difficulty: 3\n  risk_reduction: 1\n",
+    )
+    result = run(cli, backlog, "--budget", "50")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "1 chosen, total score 34: only the work already under way (see the note)" in out
+    assert "budget 50 CNY: used 100, over by 50" in out
+    assert "note: already under way, so chosen whatever they cost: REQ-0006" in out
+    assert (
+        "note: work already under way needs 100 CNY, more than the budget of 50: nothing else fits"
+        in out
+    )

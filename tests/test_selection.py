@@ -310,6 +310,7 @@ def test_work_under_way_beyond_the_budget_is_said_and_nothing_else_fits() -> Non
         in result.notes
     )
     assert result.left_out[0].reason == "needs 10 CNY; 0 left after the chosen items"
+    assert result.status == "Not run"
 
 
 def test_says_what_a_bit_more_would_buy() -> None:

@@ -443,7 +443,9 @@ def _summary(chosen: Selection) -> str:
             else f"over by {num(used - limit.amount)}"
         )
         parts.append(f"{limit.name} {num(limit.amount)} {limit.unit}: used {num(used)}, {rest}")
-    if chosen.optimal:
+    if any(used > limit.amount for limit, used in zip(chosen.limits, chosen.used, strict=True)):
+        proof = "only the work already under way (see the note)"
+    elif chosen.optimal:
         proof = f"the best possible total ({chosen.method}: proven optimal)"
     else:
         gap = (

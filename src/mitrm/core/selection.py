@@ -217,7 +217,8 @@ def select_within(
         )
         chosen_ids: set[str] = set(forced)
         greedy = sum(values[item] for item in forced)
-        result = solver.Solution(frozenset(forced), True, "Optimal", 0.0, greedy, 0)
+        # Nothing to choose: the solver is not run.
+        result = solver.Solution(frozenset(forced), True, "Not run", 0.0, greedy, 0)
     else:
         greedy_ids = solver.greedy(candidates, values, costs, closure, caps, fixed=forced)
         greedy = sum(values[item] for item in greedy_ids)
