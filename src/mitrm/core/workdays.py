@@ -170,7 +170,7 @@ class WorkCalendar:
         listed = ", ".join(str(year) for year in years)
         return (
             f"{self.label}; {listed} estimated: chinese-calendar has no official schedule for "
-            "it yet, so its make-up working days are missing"
+            "it, so its make-up working days are missing"
         )
 
 
