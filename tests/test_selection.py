@@ -96,8 +96,11 @@ def test_capacity_reads_effort_days_and_limits_combine() -> None:
     assert chosen(both) == [] and both.optimal
 
 
-def random_instance(seed: int) -> tuple[list[Requirement], int]:
-    """A small random backlog where dependencies are common and the budget is tight."""
+def random_instance(seed: int, *, under_way: bool = False) -> tuple[list[Requirement], int]:
+    """A small random backlog where dependencies are common and the budget is tight.
+
+    ``under_way`` makes some items ``in_progress`` (committed: they must be chosen).
+    """
     rng = random.Random(seed)
     count = rng.randint(2, 8)
     items = []
@@ -111,19 +114,39 @@ def random_instance(seed: int) -> tuple[list[Requirement], int]:
                 cost=rng.randint(0, 40) * rng.choice([1, 5, 1000]) / 2,
                 effort_days=rng.randint(1, 30),
                 depends_on=[f"REQ-{d:04d}" for d in deps],
+                status="in_progress" if under_way and rng.random() < 0.2 else "analysis",
             )
         )
     return items, rng.randint(0, 60)
 
 
+def committed(items: list[Requirement]) -> set[str]:
+    """Items under way and everything they need, transitively."""
+    by_id = {item.id: item for item in items}
+    todo = [item.id for item in items if item.status.value == "in_progress"]
+    found: set[str] = set()
+    while todo:
+        item_id = todo.pop()
+        if item_id not in found:
+            found.add(item_id)
+            todo.extend(by_id[item_id].depends_on)
+    return found
+
+
 def brute_force(items: list[Requirement], limits: list[Limit]) -> float:
     ranking = rank_backlog(items, settings=settings(), today=TODAY)
     score = {e.id: e.score.value or 0.0 for e in ranking.entries}
+    forced = committed(items)
+    if any(
+        sum((lim.cost_of(i) or 0 for i in items if i.id in forced), Decimal(0)) > lim.amount
+        for lim in limits
+    ):
+        return sum(score[i] for i in forced)
     best = 0.0
     for size in range(len(items) + 1):
         for subset in itertools.combinations(items, size):
             ids = {item.id for item in subset}
-            if any(d not in ids for item in subset for d in item.depends_on):
+            if not forced <= ids or any(d not in ids for item in subset for d in item.depends_on):
                 continue
             if all(
                 sum((lim.cost_of(i) or 0 for i in subset), Decimal(0)) <= lim.amount
@@ -139,11 +162,13 @@ def check_against_brute_force(items: list[Requirement], limits: list[Limit]) -> 
     assert result.total_score == pytest.approx(brute_force(items, limits))
     assert result.total_score >= result.greedy_score - 1e-9
     ids = {c.id for c in result.chosen}
+    forced = committed(items)
+    assert forced <= ids
     for item in items:
         if item.id in ids:
             assert set(item.depends_on) <= ids
-    for limit, used in zip(limits, result.used, strict=True):
-        assert used <= limit.amount
+    overspent = any(used > limit.amount for limit, used in zip(limits, result.used, strict=True))
+    assert not overspent or ids == forced
     assert len(result.chosen) + len(result.left_out) == len(items)
 
 
@@ -153,6 +178,16 @@ def test_exact_against_brute_force_on_many_small_backlogs(two_limits: bool) -> N
     # dependencies or a limit fails here every time, not by luck.
     for seed in range(300):
         items, budget = random_instance(seed)
+        limits = [Limit("budget", Decimal(budget * 250), "CNY")]
+        if two_limits:
+            limits.append(Limit("capacity", Decimal(budget), "days"))
+        check_against_brute_force(items, limits)
+
+
+@pytest.mark.parametrize("two_limits", [False, True], ids=["budget", "budget+capacity"])
+def test_exact_with_work_under_way_against_brute_force(two_limits: bool) -> None:
+    for seed in range(300):
+        items, budget = random_instance(seed, under_way=True)
         limits = [Limit("budget", Decimal(budget * 250), "CNY")]
         if two_limits:
             limits.append(Limit("capacity", Decimal(budget), "days"))
@@ -283,12 +318,14 @@ def test_a_filtered_out_dependency_under_way_is_taken_as_paid_for() -> None:
 
 def test_work_under_way_stays_chosen_with_its_dependencies() -> None:
     # REQ-0002 is being built: it stays in, and so does REQ-0001 it needs, though
-    # REQ-0003 would score more for the same money.
+    # REQ-0003 alone would score more (81) than both together (29 + 29).
+    low = {"value": 1, "risk_reduction": 1, "urgency": 1, "benefit": 10, "cost": 40}
     items = [
-        full("REQ-0001", cost=40, value=1, risk_reduction=1),
-        full("REQ-0002", status="in_progress", cost=40, value=1, depends_on=["REQ-0001"]),
+        full("REQ-0001", **low),
+        full("REQ-0002", **low, status="in_progress", depends_on=["REQ-0001"]),
         full("REQ-0003", cost=80, value=5),
     ]
+    assert chosen(choose([*items[:1], full("REQ-0002", **low), items[2]], 100)) == ["REQ-0003"]
     result = choose(items, 100)
     assert chosen(result) == ["REQ-0001", "REQ-0002"]
     assert result.optimal
