@@ -46,7 +46,7 @@ def item_ids(ctx: typer.Context, incomplete: str) -> list[str]:
         match = _ID_IN_NAME.match(rel.rsplit("/", 1)[-1])
         if match:
             found.add(match.group(1))
-    from mitrm.core.ranking import id_key
+    from mitrm.core.ids import id_key
 
     return _matching(sorted(found, key=id_key), incomplete)
 
@@ -64,7 +64,7 @@ def requirement_ids(ctx: typer.Context, incomplete: str) -> list[str]:
         match = _ID_IN_NAME.match(rel.rsplit("/", 1)[-1])
         if match and kind is Kind.REQUIREMENT:
             found.add(match.group(1))
-    from mitrm.core.ranking import id_key
+    from mitrm.core.ids import id_key
 
     return _matching(sorted(found, key=id_key), incomplete)
 

@@ -386,6 +386,11 @@ def selection(ranking: Ranking, chosen: Selection, fmt: ListFormat, top: int | N
                     "greedy_score": round(chosen.greedy_score, 6),
                     "optimal": chosen.optimal,
                     "method": chosen.method,
+                    "solver_status": chosen.status,
+                    "stopped_by": chosen.stopped_by,
+                    "gap": None if chosen.gap is None else round(chosen.gap, 6),
+                    "bound": round(chosen.bound, 6),
+                    "notes": list(chosen.notes),
                     "chosen": [
                         {
                             "rank": c.rank,
@@ -437,17 +442,29 @@ def selection(ranking: Ranking, chosen: Selection, fmt: ListFormat, top: int | N
 def _summary(chosen: Selection) -> str:
     parts = []
     for limit, used in zip(chosen.limits, chosen.used, strict=True):
-        parts.append(
-            f"{limit.name} {num(limit.amount)} {limit.unit}: used {num(used)}, "
+        rest = (
             f"{num(limit.amount - used)} left"
+            if used <= limit.amount
+            else f"over by {num(used - limit.amount)}"
         )
-    proof = (
-        f"the best possible total ({chosen.method})"
-        if chosen.optimal
-        else f"the best found ({chosen.method} stopped after {chosen.nodes:,} steps; "
-        "not proven the best)"
-    )
+        parts.append(f"{limit.name} {num(limit.amount)} {limit.unit}: used {num(used)}, {rest}")
+    if any(used > limit.amount for limit, used in zip(chosen.limits, chosen.used, strict=True)):
+        proof = "only the work already under way (see the note)"
+    elif chosen.optimal:
+        proof = f"the best possible total ({chosen.method}: proven optimal)"
+    else:
+        gap = (
+            "how far from the best it is, unknown"
+            if chosen.gap is None
+            else f"the best possible is at most {num(chosen.bound)}, {chosen.gap:.2%} higher"
+        )
+        proof = (
+            f"the best found, not proven the best ({chosen.method} stopped at "
+            f"{chosen.stopped_by}, after {chosen.nodes:,} nodes; {gap})"
+        )
     return (
         f"{len(chosen.chosen)} chosen, total score {num(chosen.total_score)}: {proof}; "
-        f"greedy by score per cost would reach {num(chosen.greedy_score)}\n" + "; ".join(parts)
+        f"greedy by score per cost would reach {num(chosen.greedy_score)}\n"
+        + "; ".join(parts)
+        + "".join(f"\nnote: {note}" for note in chosen.notes)
     )
