@@ -259,3 +259,14 @@ def test_plan_risks() -> None:
     safe = {**risky, "mitigation": "Backup first; 回滚脚本", "owner": "Wang Fang"}
     assert codes(plan(phases=[migration], risks=[safe])) == []
     assert "MIT416" in codes(req(risks=[risky]))
+
+
+def test_rush_follows_the_workflow_overrides_of_open() -> None:
+    # A team whose workflow ends at 'submitted' (nothing moves on from it): such an
+    # item is closed, and a closed request is never a rush.
+    closed = Settings.model_validate(
+        {"workflows": {"requirement": {"transitions": {"draft": ["submitted"], "submitted": []}}}}
+    )
+    item = req(status="submitted", due="2026-03-13", estimate={"effort_days": 20})
+    assert "MIT406" in codes(item)
+    assert "MIT406" not in codes(item, closed)

@@ -13,9 +13,6 @@ from mitrm.core.rules.policy import Policy, policy_for, waiver_window
 from mitrm.core.rules.registry import RULES, hint
 from mitrm.core.workflow import default_open, workflow_for
 
-# The built-in workflow's open statuses; rules prefer ``Context.open``, which
-# follows the workflow overrides in mitrm.yaml.
-REQ_OPEN = default_open(Kind.REQUIREMENT)
 REQ_NOT_STARTED = frozenset({"draft", "submitted", "analysis", "approved", "planned"})
 REQ_BEFORE_APPROVAL = frozenset({"draft", "submitted", "analysis"})
 REQ_APPROVED = frozenset({"approved", "planned", "in_progress", "testing", "released", "closed"})
