@@ -113,7 +113,7 @@ def test_a_full_disk_on_stdout_is_exit_2_with_a_plain_message(
 def test_a_closed_stdout_is_exit_2_with_a_plain_message(evil_repo: DataRepo) -> None:
     done = _mitrm(evil_repo.root, "list", stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
     assert done.returncode == 2
-    assert done.stderr == "error: cannot write the output: stdout is closed\n"
+    assert done.stderr == "error: standard output is closed; the results cannot be written\n"
 
 
 def test_a_closed_stdout_does_not_stop_a_command_that_prints_nothing_there(

@@ -14,11 +14,6 @@ from mitrm import __version__
 from mitrm.cli.context import State
 from mitrm.errors import MitrmError
 
-try:  # typer >= 0.24 vendors click
-    from typer._click.exceptions import ClickException
-except ImportError:  # pragma: no cover - older typer with click installed
-    from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef]
-
 app = typer.Typer(
     name="mitrm",
     help="Marketing-IT requirements management over plain YAML files in git.",
@@ -121,8 +116,14 @@ def _main(argv: list[str] | None) -> None:
             silence_stdout()
         _report(exc)
         sys.exit(exc.exit_code)
-    except ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:
+        # Typer's usage errors (click's, vendored) print their usage line and hint themselves;
+        # the public base class is all we need to name.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            sys.stderr.write(f"error: {exc.format_message()}\n")
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\ninterrupted\n")
@@ -140,4 +141,7 @@ def _main(argv: list[str] | None) -> None:
             "this is a bug in mitrm; run again with --debug for the traceback\n"
         )
         sys.exit(3)
+    if result == 130:
+        # typer turns Ctrl-C inside a command into a plain return of 130.
+        sys.stderr.write("\ninterrupted\n")
     sys.exit(result if isinstance(result, int) else 0)

@@ -59,7 +59,10 @@ class GuardedStream:
         if self._raw is None:
             if not text:
                 return 0
-            raise OutputError(f"cannot write the output: {self._name} is closed")
+            # Python leaves None for a closed descriptor (``mitrm list >&-``): a command
+            # that only reports on stderr still runs, one that prints results is exit 2.
+            what = "standard output" if self._name == "stdout" else "standard error"
+            raise OutputError(f"{what} is closed; the results cannot be written")
         try:
             return self._raw.write(text)
         except BrokenPipeError:

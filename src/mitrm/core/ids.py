@@ -12,14 +12,27 @@ from mitrm.core.models.settings import IdScheme, Shard
 
 _SLUG_DROP = re.compile(r"[^\w]+", re.UNICODE)
 SLUG_MAX = 48
+_NUMBER = re.compile(r"^(.*?)(\d+)$")
+_MAX_DIGITS = 18  # no real id has more; int() of thousands of digits is slow or refused
+
+
+@lru_cache(maxsize=1 << 16)
+def id_key(item_id: str) -> tuple[str, int, str]:
+    """Sort ids by prefix then number, so REQ-9 comes before REQ-10 whatever the padding."""
+    match = _NUMBER.match(item_id)
+    if match is None:
+        return (item_id, -1, item_id)
+    digits = match.group(2).lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        # int() of thousands of digits is refused (and slow): such ids sort after all
+        # others, by length, then as text, which is the same order for digits.
+        return (match.group(1), 10**_MAX_DIGITS + len(digits), item_id)
+    return (match.group(1), int(digits or "0"), item_id)
 
 
 def format_id(scheme: IdScheme, number: int) -> str:
     """``REQ-0007`` for number 7 in a 4-digit REQ scheme."""
     return f"{scheme.prefix}-{number:0{scheme.digits}d}"
-
-
-_MAX_DIGITS = 18
 
 
 @lru_cache(maxsize=32)
@@ -34,7 +47,7 @@ def id_number(text: str, prefix: str) -> int | None:
     """
     match = _leading_id(prefix).match(text)
     if match is None or len(match.group(2)) > _MAX_DIGITS:
-        return None  # no id has thousands of digits; int() of them is slow or refused
+        return None
     return int(match.group(2))
 
 

@@ -14,8 +14,9 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -62,13 +63,26 @@ def load_settings(root: Path) -> Settings:
     from pydantic import ValidationError
 
     try:
-        return Settings.model_validate(loaded.data)
+        settings = Settings.model_validate(loaded.data)
     except ValidationError as exc:
         found = errors_to_diagnostics(exc, Settings, SETTINGS_FILE, None)
         assert loaded.text is not None
         raise SettingsError(
             f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
         ) from exc
+    from mitrm.core.workflow import override_problems
+
+    problems = override_problems(settings)
+    if problems:
+        assert loaded.text is not None
+        found = [
+            Diagnostic(SETTINGS_FILE, "MIT102", text, loc=loc, key=key)
+            for loc, text, key in problems
+        ]
+        raise SettingsError(
+            f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
+        )
+    return settings
 
 
 def settings_folder(root: Path, settings: Settings, field: tuple[str, ...]) -> Path:
@@ -133,9 +147,28 @@ def _stamp_hash() -> str:
     return hashlib.blake2b(_code_stamp().encode("utf-8"), digest_size=12).hexdigest()
 
 
+def _calendar_stamp(settings: Settings) -> str:
+    """The versions of the calendar libraries, when a calendar counts working days.
+
+    A new release of chinese-calendar or holidays may move a holiday: verdicts
+    cached under the old one must not be served.
+    """
+    if settings.calendar is None:
+        return ""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for name in ("chinesecalendar", "holidays"):
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=none")
+    return "|" + "|".join(parts)
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """Identifies everything a per-file verdict depends on besides the file itself."""
-    text = settings.model_dump_json() + _code_stamp()
+    text = settings.model_dump_json() + _code_stamp() + _calendar_stamp(settings)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -256,6 +289,7 @@ class CheckResult:
 
     diagnostics: list[Diagnostic]
     files: int
+    notes: list[str] = field(default_factory=list)
 
 
 _SETTINGS: list[Settings] = []
@@ -297,8 +331,11 @@ def _check_one(item: ItemFile) -> Checked:
 _ROOT: list[Path] = []
 
 
-def _today() -> dt.date:
-    """Today's date, or ``MITRM_TODAY`` (YYYY-MM-DD) for tests and reproducible reports."""
+def today() -> dt.date:
+    """Today's date, or ``MITRM_TODAY`` (YYYY-MM-DD) for tests and reproducible reports.
+
+    Every command takes "today" from here, so that one setting fixes it everywhere.
+    """
     fixed = os.environ.get("MITRM_TODAY")
     if fixed:
         try:
@@ -308,6 +345,9 @@ def _today() -> dt.date:
                 f"MITRM_TODAY must be a date written YYYY-MM-DD (got {fixed!r})"
             ) from exc
     return dt.date.today()
+
+
+_today = today  # for functions whose ``today`` parameter hides the name
 
 
 def _place(diagnostics: list[Diagnostic], path: str, text: str) -> list[Diagnostic]:
@@ -347,12 +387,15 @@ def check_files(
     today: dt.date | None = None,
     churn: Mapping[str, int] | None = None,
     scores: Mapping[str, float] | None = None,
+    within: AbstractSet[str] | None = None,
 ) -> CheckResult:
     """Check every item file: per-file verdicts (cached) then the rules across files.
 
     ``today`` (default: the real date) decides which dated quality findings
     hold; ``churn`` (id -> changes after approval, from git history) and
     ``scores`` (id -> score) feed the repo-level quality rules when known.
+    ``within`` (repo-relative paths) leaves out every item file not in it: the
+    repo as a commit will hold it, without files git does not track.
 
     A file whose size, mtime and inode match the cache's record is not read
     again; any other file is read and checked again, in parallel when there are
@@ -360,6 +403,8 @@ def check_files(
     inputs changed.
     """
     files = discover(root)
+    if within is not None:
+        files = [item for item in files if item.path in within]
     fingerprint = settings_fingerprint(settings)
     cache = ParseCache(root, name=f"verdicts-{fingerprint}.pickle")
     with _bulk():
