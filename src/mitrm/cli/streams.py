@@ -121,22 +121,25 @@ def _hold_fd(fd: int) -> None:
     would get it, and output meant for stdout could land in that file."""
     try:
         os.fstat(fd)
+        return  # open after all
     except OSError:
-        try:
-            held = os.open(os.devnull, os.O_WRONLY)
-            if held != fd:
-                os.dup2(held, fd)
-                os.close(held)
-        except OSError:
-            pass
-    else:
-        return
+        pass
+    with contextlib.suppress(OSError):
+        held = os.open(os.devnull, os.O_WRONLY)
+        if held != fd:
+            os.dup2(held, fd)
+            os.close(held)
 
 
 def silence_stdout() -> None:
     """Point stdout at the null device, so that nothing more fails at exit."""
     try:
-        fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else 1
+        # The stream's own descriptor: under a test runner's captured stdout there is
+        # none, and the test process's real stdout must not be touched.
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, fd)
         os.close(devnull)
