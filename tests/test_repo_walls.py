@@ -125,3 +125,26 @@ def test_a_templates_folder_outside_the_repo_is_a_settings_error(
     assert "mitrm.yaml:2:12: error MIT102 field 'templates' leads outside the data repo" in (
         done.stderr
     )
+
+
+@pytest.mark.parametrize("name", [".mitrm-manifest", "requirements/REQ-0001.md"])
+def test_a_fifo_in_the_output_folder_is_not_waited_on(
+    data_repo: DataRepo, cli: CliRun, name: str
+) -> None:
+    data_repo.requirement("REQ-0001")
+    out = data_repo.root / "docs/generated"
+    (out / "requirements").mkdir(parents=True)
+    os.mkfifo(out / name)
+    done = cli("render", "--force", cwd=data_repo.root)
+    assert done.exit_code == 0, done.stderr
+    assert (out / name).is_file()
+
+
+def test_a_fifo_as_the_render_journal_fails_at_once(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.requirement("REQ-0001")
+    out = data_repo.root / "docs/generated"
+    out.mkdir(parents=True)
+    os.mkfifo(out / ".mitrm-manifest.created")
+    done = cli("render", cwd=data_repo.root)
+    assert done.exit_code == 2
+    assert "docs/generated/.mitrm-manifest.created: No such device or address" in done.stderr

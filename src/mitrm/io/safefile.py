@@ -24,10 +24,11 @@ def too_large(size: int, limit: int) -> str:
     return f"file is {size // 1024} KiB; item files must be under {limit // (1024 * 1024)} MiB"
 
 
-def read_bytes(path: str | os.PathLike[str], limit: int) -> bytes:
-    """The bytes of the plain file at ``path`` (links followed); RefusedFileError for a FIFO,
-    socket or device, or a file over ``limit`` bytes (found from its size, not read whole)."""
-    fd = os.open(path, _FLAGS)
+def read_bytes(path: str | os.PathLike[str], limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of the plain file at ``path`` (links followed unless not ``follow``: then a
+    link is an OSError); RefusedFileError for a FIFO, socket or device, or a file over
+    ``limit`` bytes (found from its size, not read whole)."""
+    fd = os.open(path, _FLAGS if follow else _FLAGS | getattr(os, "O_NOFOLLOW", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
