@@ -148,3 +148,16 @@ def test_a_fifo_as_the_render_journal_fails_at_once(data_repo: DataRepo, cli: Cl
     done = cli("render", cwd=data_repo.root)
     assert done.exit_code == 2
     assert "docs/generated/.mitrm-manifest.created: No such device or address" in done.stderr
+
+
+def test_mitrm_yaml_linked_from_outside_the_repo_is_not_read(
+    data_repo: DataRepo, cli: CliRun, outside: Path
+) -> None:
+    (data_repo.root / "mitrm.yaml").unlink()
+    os.symlink(outside / "precious.txt", data_repo.root / "mitrm.yaml")
+    done = cli("list", cwd=data_repo.root)
+    assert done.exit_code == 2
+    assert done.stderr.startswith(
+        "error: mitrm.yaml is a symbolic link that leads outside the data repo; it is not read"
+    )
+    assert "keep me" not in done.stderr

@@ -51,6 +51,12 @@ its summary, pickled (by the worker, on its core; the summary cache keeps it so)
 def load_settings(root: Path) -> Settings:
     """Read and validate ``mitrm.yaml``; raise SettingsError with located diagnostics."""
     path = root / SETTINGS_FILE
+    inside = os.path.realpath(root)
+    if os.path.commonpath([inside, os.path.realpath(path)]) != inside:
+        raise SettingsError(
+            f"{SETTINGS_FILE} is a symbolic link that leads outside the data repo; "
+            "it is not read (copy the file in)"
+        )
     try:
         raw = safefile.read_bytes(path, MAX_BYTES)
     except OSError as exc:
