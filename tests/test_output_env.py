@@ -161,3 +161,19 @@ def test_git_mitrm_being_a_file_does_not_break_read_commands(
     assert done.exit_code == 0, done.stderr
     assert "internal error" not in done.stderr
     assert (evil_repo.root / ".git/mitrm").read_text() == "not a folder\n"
+
+
+def test_validate_warns_on_a_control_character_at_its_place(
+    data_repo: DataRepo, cli: CliRun
+) -> None:
+    path = data_repo.requirement("REQ-0001")
+    path.write_text(path.read_text() + f'background: {EVIL_YAML}\nfeatures: [ok, "a\\tb"]\n')
+    lines = path.read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("background:"))
+    done = cli("validate", cwd=data_repo.root)
+    assert done.exit_code == 0, done.stderr
+    assert (
+        f"requirements/REQ-0001-faster-checkout.yaml:{line}:13: warning MIT013 'background' "
+        "holds the control character U+001B; remove it (terminals may act on it)\n"
+    ) in done.stderr
+    assert "checked 1 file: 0 errors, 1 warning" in done.stderr  # a tab is fine

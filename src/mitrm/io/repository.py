@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from mitrm import __version__
 from mitrm.core import crossref
+from mitrm.core.checks import control_characters
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
 from mitrm.core.record import Record, Summary
@@ -318,6 +319,9 @@ def _check_one(item: ItemFile) -> Checked:
     record = Record(path=item.path, kind=item.kind, data=loaded.data)
     record.diagnostics = list(loaded.diagnostics)
     validate_item(record, settings=_SETTINGS[0])
+    if loaded.text is not None and "\\" in loaded.text:
+        # YAML refuses raw control characters; only a double-quoted escape makes one.
+        record.diagnostics += control_characters(item.path, loaded.data)
     if record.model is not None:
         # Quality rules run here, not in FILE_CHECKS: only validate's cached verdicts
         # need them, and commands that merely load the models should not pay for them.
