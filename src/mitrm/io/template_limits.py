@@ -14,6 +14,7 @@ import math
 import os
 import re
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sized
 from itertools import islice
 from typing import Any
@@ -146,6 +147,8 @@ def _arm() -> bool:
     """Install the SIGALRM handler once per process (forked workers inherit it)."""
     if not hasattr(signal, "setitimer"):
         return False
+    if threading.current_thread() is not threading.main_thread():
+        return False  # the alarm would interrupt the main thread, not this one
     if _ARMED and _ARMED[0] == os.getpid():
         return True
     try:
