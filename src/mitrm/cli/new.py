@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.context import state
+from mitrm.i18n import _
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -115,11 +116,12 @@ def new(
 
     from mitrm.core.drafting import QUESTIONS
     from mitrm.core.models import Kind
+    from mitrm.core.vocabulary import shown
     from mitrm.errors import UsageError
 
     kind = Kind(kind_arg.value)
     if fmt not in ("text", "json"):
-        raise UsageError(f"--format must be text or json, not '{fmt}'")
+        raise UsageError(_("--format must be text or json, not '{fmt}'").format(fmt=fmt))
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -145,8 +147,10 @@ def new(
     stray = [name for name, value in given.items() if value is not None and name not in names]
     if stray:
         raise UsageError(
-            f"{', '.join(_flag(n) for n in stray)} does not apply to a {kind.label}",
-            hint=f"see 'mitrm new {kind.value} --help'",
+            _("{options} does not apply to a {kind}").format(
+                options=", ".join(_flag(n) for n in stray), kind=shown("kind", kind.value)
+            ),
+            hint=_("see 'mitrm new {kind} --help'").format(kind=kind.value),
         )
     today = dt.date.today()
     asking = not no_input and (
@@ -213,8 +217,10 @@ def _answers(
     gaps = missing(kind, values)
     if gaps:
         raise UsageError(
-            f"missing {', '.join(_flag(q.name) for q in gaps)}; nothing was created",
-            hint="pass them as options, or run on a terminal without --no-input to be asked",
+            _("missing {options}; nothing was created").format(
+                options=", ".join(_flag(q.name) for q in gaps)
+            ),
+            hint=_("pass them as options, or run on a terminal without --no-input to be asked"),
         )
     return values
 
@@ -270,22 +276,27 @@ def _ask(
 
     err = sys.stderr
     if q.choices:
-        err.write(f"{q.label}: {menu(q)}\n")
+        err.write(_("{question}: {choices}").format(question=_(q.label), choices=menu(q)) + "\n")
     while True:
-        shown = f" [{default}]" if default else ("" if q.required else " (optional)")
-        err.write(f"{q.label if not q.choices else 'Choose'}{shown}: ")
+        shown = f" [{default}]" if default else ("" if q.required else _(" (optional)"))
+        asked = _(q.label) if not q.choices else _("Choose")
+        err.write(_("{question}: ").format(question=asked + shown))
         err.flush()
         line = read_line()
         if line is None:
             err.write("\n")
-            raise UsageError(f"input ended before '{q.name}' was answered; nothing was created")
+            raise UsageError(
+                _("input ended before '{field}' was answered; nothing was created").format(
+                    field=q.name
+                )
+            )
         text = line.rstrip("\r\n")
         if not text.strip() and default:
             text = default
         try:
             return parse_answer(q, text, known_ids=known_ids, today=today, values=values)
         except ValueError as exc:
-            err.write(f"  {exc}; please try again\n")
+            err.write(_("  {problem}; please try again").format(problem=exc) + "\n")
 
 
 def _create(
@@ -327,7 +338,11 @@ def _create(
     else:
         sys.stdout.write(_shown(path) + "\n")
         if code == 0:
-            sys.stderr.write(f"created {kind.label} {item_id}\n")
+            from mitrm.core.vocabulary import shown
+
+            sys.stderr.write(
+                _("created {kind} {id}").format(kind=shown("kind", kind.value), id=item_id) + "\n"
+            )
     return code
 
 

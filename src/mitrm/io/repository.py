@@ -88,7 +88,10 @@ def _stamp_hash() -> str:
 
 def settings_fingerprint(settings: Settings) -> str:
     """Identifies everything a per-file verdict depends on besides the file itself."""
-    text = settings.model_dump_json() + _code_stamp()
+    from mitrm.i18n import language
+
+    # Messages are cached in the language they were made in.
+    text = settings.model_dump_json() + _code_stamp() + language()
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 

@@ -1,0 +1,176 @@
+"""The interface language: how it is chosen, and what a user sees in Chinese and in English."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CliRun, DataRepo
+from mitrm import i18n
+from mitrm.core.vocabulary import canonical
+from mitrm.io.yamlfile import load_yaml
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+LOCALE_VARS = ("MITRM_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+
+
+@pytest.fixture
+def no_language(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No MITRM_LANG and no locale: what a test sets is all there is."""
+    for name in LOCALE_VARS:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def _zh_repo(repo: DataRepo) -> DataRepo:
+    (repo.root / "mitrm.yaml").write_text("project: T\nlanguage: zh\ncurrency: CNY\n", "utf-8")
+    return repo
+
+
+@pytest.mark.parametrize(
+    ("env", "repo", "expected"),
+    [
+        ({}, None, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, None, "zh"),
+        ({"LANG": "zh_CN.UTF-8", "LC_MESSAGES": "en_US.UTF-8"}, None, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}, None, "zh"),
+        ({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}, None, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "en", "en"),
+        ({"LANG": "en_US.UTF-8"}, "zh", "zh"),
+        ({"MITRM_LANG": "en", "LANG": "zh_CN.UTF-8"}, "zh", "en"),
+        ({"MITRM_LANG": "zh"}, "en", "zh"),
+        ({"MITRM_LANG": "fr"}, "zh", "zh"),  # a language mitrm does not speak is passed over
+        ({"LANG": "de_DE.UTF-8"}, None, "en"),
+    ],
+)
+def test_the_language_is_mitrm_lang_then_the_repo_then_the_locale_then_english(
+    no_language: pytest.MonkeyPatch, env: dict[str, str], repo: str | None, expected: str
+) -> None:
+    for name, value in env.items():
+        no_language.setenv(name, value)
+    assert i18n.resolve(repo) == expected
+
+
+def test_chinese_answers_and_synonyms_name_canonical_values() -> None:
+    assert canonical("requirement_type", "活动") == "campaign"
+    assert canonical("requirement_type", "新功能") == "feature"
+    assert canonical("requirement_type", "功能") == "feature"
+    assert canonical("requirement_type", "优化") == "improvement"
+    assert canonical("requirement_type", "故障") == "defect"
+    assert canonical("requirement_type", "对接") == "integration"
+    assert canonical("requirement_type", "Ｆｅａｔｕｒｅ") == "feature"  # full-width letters
+    assert canonical("channel", "问卷") == "survey"
+    assert canonical("requirement_status", "已提交") == "submitted"
+    assert canonical("requirement_status", "上线") == "released"
+    assert canonical("requirement_type", "双11") is None
+    # a repo's own vocabulary narrows what is accepted
+    assert canonical("requirement_status", "上线", ["draft", "submitted"]) is None
+
+
+def test_init_in_chinese_writes_chinese_comments_and_messages(
+    no_language: pytest.MonkeyPatch, tmp_path: Path, cli: CliRun
+) -> None:
+    result = cli("init", str(tmp_path / "zh"), "--language", "zh")
+    assert result.exit_code == 0, result.stderr
+    assert "已在" in result.stdout and "下一步：mitrm new requirement" in result.stdout
+    text = (tmp_path / "zh" / "mitrm.yaml").read_text(encoding="utf-8")
+    assert "# mitrm 设置：此文件标记数据仓库的根目录。" in text
+    assert load_yaml(text)["language"] == "zh"
+    # the same repo for an English-speaking contractor
+    no_language.setenv("MITRM_LANG", "en")
+    i18n.use(i18n.resolve())
+    result = cli("init", str(tmp_path / "en"), "--language", "zh")
+    assert "created a mitrm data repo in" in result.stdout
+    text = (tmp_path / "en" / "mitrm.yaml").read_text(encoding="utf-8")
+    assert "# mitrm settings: this file marks the root of the data repo." in text
+    refused = cli("init", str(tmp_path / "en"), "--language", "zh")
+    assert refused.exit_code == 2
+    assert "nothing was written" in refused.stderr
+
+
+def test_init_refusals_in_chinese(no_language: pytest.MonkeyPatch, tmp_path: Path, cli: CliRun):  # type: ignore[no-untyped-def]
+    assert cli("init", str(tmp_path), "--language", "zh").exit_code == 0
+    refused = cli("init", str(tmp_path), "--language", "zh")
+    assert refused.exit_code == 2
+    assert "未写入任何文件" in refused.stderr
+    assert "hint: mitrm init 从不覆盖文件" in refused.stderr
+
+
+def test_new_asks_in_chinese_and_takes_chinese_answers(
+    no_language: pytest.MonkeyPatch, git_repo: DataRepo, cli: CliRun
+) -> None:
+    _zh_repo(git_repo)
+    answers = "双11大促落地页\n推广\n活动\n问卷\n市场部\n\n需要一个大促落地页\n\n2020-01-01\n\n"
+    result = cli("-C", str(git_repo.root), "new", "requirement", "-i", input=answers)
+    assert result.exit_code == 0, result.stderr
+    err = result.stderr
+    assert "标题（需求的简短名称）：" in err
+    assert "1) 新功能（feature）" in err and "10) 营销活动（campaign）" in err
+    assert "“推广”不是可选项之一" in err and "请重新输入" in err
+    assert "提出人（谁提的需求） [Test User]：" in err
+    assert "2020-01-01 已经过去；截止日期必须是今天或以后" in err
+    assert "已创建需求 REQ-0001" in err
+    path = next((git_repo.root / "requirements").glob("REQ-0001-*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    data = load_yaml(text)
+    assert (data["type"], data["source"]["channel"]) == ("campaign", "survey")  # files stay English
+    assert "# --- 随着需求逐步成熟，还需补充以下内容" in text
+    assert "#   - name: 移动端转化率" in text
+    assert cli("-C", str(git_repo.root), "validate").exit_code == 0
+
+
+def test_new_options_take_chinese_values_and_english_users_see_english(
+    no_language: pytest.MonkeyPatch, data_repo: DataRepo, cli: CliRun
+) -> None:
+    _zh_repo(data_repo)
+    no_language.setenv("MITRM_LANG", "en")
+    args = ["--title", "Fix", "--type", "缺陷", "--channel", "客服热线", "--description", "x y"]
+    result = cli("-C", str(data_repo.root), "new", "requirement", "--no-input", *args)
+    assert result.exit_code == 0, result.stderr
+    assert "created requirement REQ-0001" in result.stderr
+    path = next((data_repo.root / "requirements").glob("REQ-0001-*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    data = load_yaml(text)
+    assert (data["type"], data["source"]["channel"]) == ("defect", "hotline")
+    assert "# --- Still to fill in as the requirement matures" in text
+    bad = cli("-C", str(data_repo.root), "new", "requirement", "--no-input", "--type", "x")
+    assert bad.exit_code == 2
+    assert "--type: 'x' is not one of: feature, improvement" in bad.stderr
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in LOCALE_VARS}
+    return subprocess.run(
+        [sys.executable, "-m", "mitrm", *args],
+        cwd=cwd,
+        env={**clean, "PYTHONPATH": str(SRC), **env},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+
+
+def test_help_outside_a_repo_follows_mitrm_lang_and_the_locale(tmp_path: Path) -> None:
+    zh = _run(["init", "--help"], {"LANG": "zh_CN.UTF-8"}, tmp_path)
+    assert zh.returncode == 0, zh.stderr
+    assert "创建 mitrm.yaml、条目文件夹和 pre-commit 配置" in zh.stdout
+    en = _run(["init", "--help"], {"LANG": "zh_CN.UTF-8", "MITRM_LANG": "en"}, tmp_path)
+    assert "Create mitrm.yaml, the item folders" in en.stdout
+    plain = _run(["init", "--help"], {}, tmp_path)
+    assert "Create mitrm.yaml, the item folders" in plain.stdout
+
+
+def test_help_inside_a_zh_repo_is_chinese(tmp_path: Path) -> None:
+    (tmp_path / "mitrm.yaml").write_text("project: T\nlanguage: zh\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    inside = _run(["init", "--help"], {}, tmp_path / "sub")
+    assert "创建 mitrm.yaml" in inside.stdout
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-other"
+    elsewhere.mkdir()
+    pointed = _run(["-C", str(tmp_path), "init", "--help"], {}, elsewhere)
+    assert "创建 mitrm.yaml" in pointed.stdout
