@@ -174,3 +174,83 @@ def test_help_inside_a_zh_repo_is_chinese(tmp_path: Path) -> None:
     elsewhere.mkdir()
     pointed = _run(["-C", str(tmp_path), "init", "--help"], {}, elsewhere)
     assert "创建 mitrm.yaml" in pointed.stdout
+
+
+# --- Chinese keyboards: full-width punctuation -------------------------------------------
+
+FULL_WIDTH = {
+    "requirements/REQ-0001-a.yaml": "id: REQ-0001\ntitle：双11大促\ntype: campaign\n",
+    "requirements/REQ-0002-b.yaml": "id: REQ-0002\ntitle: 注意: 这里\n",
+    "requirements/REQ-0003-c.yaml": 'id: REQ-0003\ntitle: t\ntags: [营销，活动, "a，b"]\n',
+    "requirements/REQ-0004-d.yaml": "id: REQ-0004\ntitle: t\nsource:\n\u3000\u3000channel: x\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "zh",
+            [
+                "requirements/REQ-0001-a.yaml:2:6: error MIT013 键“title”后面用了全角冒号“：”；"
+                "YAML 需要半角冒号加空格：'title: '",
+                "requirements/REQ-0002-b.yaml:2:10: error MIT001 YAML 无效：mapping values are "
+                "not allowed in this context；值中含有 ': '，请加引号：title: \"注意: 这里\"",
+                "requirements/REQ-0003-c.yaml:3:10: error MIT013 [...] 列表中用了全角逗号“，”："
+                "YAML 把“营销，活动”读作一个条目；请用半角逗号 ',' 分隔条目"
+                "（如果逗号本来就是文字的一部分，请给该条目加引号）",
+                "requirements/REQ-0004-d.yaml:4:1: error MIT013 用全角空格（U+3000）缩进了；"
+                "请用半角空格缩进（把输入法切换到半角）",
+                "已检查 4 个文件：4 个错误，0 个警告",
+            ],
+        ),
+        (
+            "en",
+            [
+                "requirements/REQ-0001-a.yaml:2:6: error MIT013 full-width colon '：' after the "
+                "key 'title'; YAML needs an ASCII colon and a space: 'title: '",
+                "requirements/REQ-0002-b.yaml:2:10: error MIT001 invalid YAML: mapping values "
+                "are not allowed in this context; the value holds ': ', so quote it: "
+                'title: "注意: 这里"',
+                "requirements/REQ-0003-c.yaml:3:10: error MIT013 full-width comma '，' in a [...] "
+                "list: YAML reads '营销，活动' as one entry; separate entries with an ASCII comma "
+                "',' (or quote the entry if the comma belongs to the text)",
+                "requirements/REQ-0004-d.yaml:4:1: error MIT013 full-width space (U+3000) used "
+                "for indentation; indent with ASCII spaces (switch the input method to "
+                "half-width)",
+                "checked 4 files: 4 errors, 0 warnings",
+            ],
+        ),
+    ],
+)
+def test_full_width_punctuation_is_named_with_what_to_type(
+    no_language: pytest.MonkeyPatch,
+    data_repo: DataRepo,
+    cli: CliRun,
+    lang: str,
+    expected: list[str],
+) -> None:
+    _zh_repo(data_repo)
+    no_language.setenv("MITRM_LANG", lang)
+    for rel, text in FULL_WIDTH.items():
+        data_repo.write(rel, text)
+    result = cli("-C", str(data_repo.root), "validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == expected
+
+
+def test_full_width_text_inside_values_is_fine(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.requirement("REQ-0001", business_goal="目标：转化率从 2% 到 3%，2026 年底前")
+    data_repo.write(
+        "requirements/REQ-0002-b.yaml",
+        "id: REQ-0002\ntitle: 说明\ntype: feature\nstatus: draft\nsource:\n  channel: internal\n"
+        'description: |\n  　　第一段：说明，\n  note： x\ntags: ["支付成功后，显示订单号"]\n',
+    )
+    result = cli("-C", str(data_repo.root), "validate")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_value_given_to_set_may_hold_a_full_width_comma(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.requirement("REQ-0001")
+    result = cli("-C", str(data_repo.root), "set", "REQ-0001", "tags=[营销，活动]")
+    assert result.exit_code == 0, result.stderr

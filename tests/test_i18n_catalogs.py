@@ -33,9 +33,7 @@ def _key(context: str | None, message: str | tuple[str, ...]) -> tuple[str | Non
 
 
 def _in_code() -> set[tuple[str | None, str]]:
-    found = extract_from_dir(
-        str(ROOT / "src"), method_map=[("**.py", "python")], keywords=KEYWORDS
-    )
+    found = extract_from_dir(str(ROOT / "src"), method_map=[("**.py", "python")], keywords=KEYWORDS)
     return {_key(context, message) for _file, _line, message, _comments, context in found}
 
 

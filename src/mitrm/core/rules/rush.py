@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from mitrm.core.models import Item, Requirement
 from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, REQ_OPEN, Context, Finding
+from mitrm.i18n import _
 
 _DAY = dt.timedelta(days=1)
 
@@ -37,7 +38,7 @@ def latest_start(due: dt.date, need: int, holidays: Sequence[dt.date] = ()) -> d
         day -= _DAY
     weeks, rest = divmod(need - 1, 5)
     day -= dt.timedelta(weeks=weeks)
-    for _ in range(rest):
+    for _week_day in range(rest):
         day -= _DAY
         while day.weekday() >= 5:
             day -= _DAY
@@ -78,13 +79,15 @@ def check(item: Item, context: Context) -> list[Finding]:
         start = latest_start(item.due, need, sorted(rules.holidays))
         asked = ""
         if item.created and item.created > start:
-            asked = f", and it was asked for on {item.created}"
+            asked = _(", and it was asked for on {date}").format(date=item.created)
         found.append(
             Finding(
                 "MIT406",
                 ("due",),
-                f"due {item.due} leaves fewer than the {need} working days that "
-                f"{effort:g} effort days need (work had to start by {start}{asked})",
+                _(
+                    "due {due} leaves fewer than the {need} working days that "
+                    "{effort:g} effort days need (work had to start by {start}{asked})"
+                ).format(due=item.due, need=need, effort=effort, start=start, asked=asked),
                 since=start + _DAY,
                 until=item.due,
             )
@@ -93,7 +96,9 @@ def check(item: Item, context: Context) -> list[Finding]:
         Finding(
             "MIT407",
             ("due",),
-            f"due date {item.due} has passed and the requirement is still '{context.status}'",
+            _("due date {due} has passed and the requirement is still '{status}'").format(
+                due=item.due, status=context.status
+            ),
             since=item.due + _DAY,
         )
     )

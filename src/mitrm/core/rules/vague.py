@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from mitrm.core.models import Item, Requirement
 from mitrm.core.rules.engine import REQ_OPEN, Context, Finding
+from mitrm.i18n import _
 
 ENGLISH = (
     "more",
@@ -151,7 +152,13 @@ def vague_terms(text: str, lexicon: Lexicon) -> list[str]:
 
 def _finding(loc: tuple[str | int, ...], where: str, terms: list[str]) -> Finding:
     quoted = ", ".join(f"'{t}'" for t in terms)
-    return Finding("MIT401", loc, f"vague wording in {where} ({quoted}) with no number or unit")
+    return Finding(
+        "MIT401",
+        loc,
+        _("vague wording in {where} ({terms}) with no number or unit").format(
+            where=where, terms=quoted
+        ),
+    )
 
 
 def check(item: Item, context: Context) -> list[Finding]:
@@ -169,7 +176,7 @@ def check(item: Item, context: Context) -> list[Finding]:
     if not (item.business_goal or measured) and item.description:
         extra = [t for t in vague_terms(item.description, terms_of) if t not in terms]
         if extra:
-            terms, where = terms + extra, "'title' and 'description'"
+            terms, where = terms + extra, _("'title' and 'description'")
     if len(terms) >= 2:
         found.append(_finding(("title",), where, terms))
     if item.business_goal and not measured:
