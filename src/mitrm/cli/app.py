@@ -13,6 +13,7 @@ import typer
 from mitrm import __version__
 from mitrm.cli.context import State
 from mitrm.errors import MitrmError
+from mitrm.i18n import _
 
 try:  # typer >= 0.24 vendors click
     from typer._click.exceptions import ClickException
@@ -21,7 +22,7 @@ except ImportError:  # pragma: no cover - older typer with click installed
 
 app = typer.Typer(
     name="mitrm",
-    help="Marketing-IT requirements management over plain YAML files in git.",
+    help=_("Marketing-IT requirements management over plain YAML files in git."),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -44,17 +45,17 @@ def _root(
         typer.Option(
             "-C",
             "--repo",
-            help="The data repo to work on (default: the nearest folder above with mitrm.yaml).",
+            help=_("The data repo to work on (default: the nearest folder above with mitrm.yaml)."),
             file_okay=False,
         ),
     ] = None,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
+        bool, typer.Option("--debug", help=_("Show the traceback of internal errors."))
     ] = False,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
         ),
     ] = False,
 ) -> None:

@@ -9,35 +9,47 @@ import typer
 
 from mitrm.cli.context import state
 from mitrm.cli.formats import ListFormat
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     from mitrm.core.models import Item
     from mitrm.core.repository import Repository
 
 
+_HELP_LIST = N_("""List items, filtered by kind, status, type, tag and owner.""")
+
+
+_HELP_SHOW = N_("""Show one item: its file as written, or its fields as JSON.""")
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("list")(list_items)
-    app.command("show")(show)
+    app.command("list", help=_(_HELP_LIST))(list_items)
+    app.command("show", help=_(_HELP_SHOW))(show)
 
 
 KindOpt = Annotated[
     list[str] | None,
-    typer.Option("--kind", "-k", metavar="KIND", help="requirement, plan or change (repeatable)."),
+    typer.Option(
+        "--kind", "-k", metavar="KIND", help=_("requirement, plan or change (repeatable).")
+    ),
 ]
 StatusOpt = Annotated[
-    list[str] | None, typer.Option("--status", "-s", metavar="STATUS", help="Repeatable.")
+    list[str] | None, typer.Option("--status", "-s", metavar="STATUS", help=_("Repeatable."))
 ]
 TypeOpt = Annotated[
     list[str] | None,
-    typer.Option("--type", "-t", metavar="TYPE", help="Requirement type (repeatable)."),
+    typer.Option("--type", "-t", metavar="TYPE", help=_("Requirement type (repeatable).")),
 ]
 TagOpt = Annotated[
-    list[str] | None, typer.Option("--tag", metavar="TAG", help="Has this tag (repeatable: all).")
+    list[str] | None,
+    typer.Option("--tag", metavar="TAG", help=_("Has this tag (repeatable: all).")),
 ]
 OwnerOpt = Annotated[
     str | None,
-    typer.Option("--owner", metavar="NAME", help="Business or IT owner, requester or plan owner."),
+    typer.Option(
+        "--owner", metavar="NAME", help=_("Business or IT owner, requester or plan owner.")
+    ),
 ]
 
 
@@ -50,7 +62,9 @@ def list_items(
     owner: OwnerOpt = None,
     fmt: Annotated[
         ListFormat | None,
-        typer.Option("--format", "-f", help="table (default on a terminal), json, csv, markdown."),
+        typer.Option(
+            "--format", "-f", help=_("table (default on a terminal), json, csv, markdown.")
+        ),
     ] = None,
 ) -> int:
     """List items, filtered by kind, status, type, tag and owner."""
@@ -114,9 +128,9 @@ def _json(item: Item, repo: Repository) -> dict[str, Any]:
 
 def show(
     ctx: typer.Context,
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. REQ-0007.")],
+    item_id: Annotated[str, typer.Argument(metavar="ID", help=_("The item's id, e.g. REQ-0007."))],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text (the file as written) or json.")
+        str, typer.Option("--format", "-f", help=_("text (the file as written) or json."))
     ] = "text",
 ) -> int:
     """Show one item: its file as written, or its fields as JSON."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.context import state
-from mitrm.i18n import _
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
@@ -17,32 +17,57 @@ if TYPE_CHECKING:
     from mitrm.core.models import Kind, Settings
     from mitrm.io.drafts import Found
 
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. REQ-0007.")]
+IdArg = Annotated[str, typer.Argument(metavar="ID", help=_("The item's id, e.g. REQ-0007."))]
 Assignments = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="FIELD=VALUE...",
-        help="Fields to set: due=2026-03-31, owners.it=Daniel, kpis.0.target=2.5; "
-        "append to a list with +=: tags+=mobile; an empty value removes the field.",
+        help=_(
+            "Fields to set: due=2026-03-31, owners.it=Daniel, kpis.0.target=2.5; "
+            "append to a list with +=: tags+=mobile; an empty value removes the field."
+        ),
         show_default=False,
     ),
 ]
 
 
+_HELP_SET = N_(
+    """Set fields of an item in place, keeping its comments, key order and layout.
+
+Values are read as YAML (numbers, dates, [lists], {mappings}) except for
+text fields, which take the text as written. The result must validate, or
+nothing is written."""
+)
+
+
+_HELP_STATUS = N_(
+    """Move an item to another status, if the workflow allows it and its fields are there.
+
+FIELD=VALUE pairs after the status are set in the same step (for the fields
+the new status requires). Refused (exit 1, nothing written) when the move
+is not allowed or a required field is missing."""
+)
+
+
+_HELP_RENUMBER = N_(
+    """Change an item's id: rename its file (keeping the slug) and update every reference.
+
+References in depends_on, plan requirements, phases, milestones and change
+targets follow. When OLD is used by two files (common after merging two
+branches), pick one with --file; references are then left alone, since
+they may mean either item."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("set")(set_fields)
-    app.command("status")(status)
-    app.command("renumber")(renumber)
+    app.command("set", help=_(_HELP_SET))(set_fields)
+    app.command("status", help=_(_HELP_STATUS))(status)
+    app.command("renumber", help=_(_HELP_RENUMBER))(renumber)
 
 
 def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = None) -> int:
-    """Set fields of an item in place, keeping its comments, key order and layout.
-
-    Values are read as YAML (numbers, dates, [lists], {mappings}) except for
-    text fields, which take the text as written. The result must validate, or
-    nothing is written.
-    """
+    """Set fields of an item in place, keeping its comments, key order and layout."""
     from mitrm.errors import UsageError
 
     if not assignments:
@@ -61,15 +86,10 @@ def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = No
 def status(
     ctx: typer.Context,
     item_id: IdArg,
-    new_status: Annotated[str, typer.Argument(metavar="STATUS", help="The status to move to.")],
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help=_("The status to move to."))],
     assignments: Assignments = None,
 ) -> int:
-    """Move an item to another status, if the workflow allows it and its fields are there.
-
-    FIELD=VALUE pairs after the status are set in the same step (for the fields
-    the new status requires). Refused (exit 1, nothing written) when the move
-    is not allowed or a required field is missing.
-    """
+    """Move an item to another status, if the workflow allows it and its fields are there."""
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -248,28 +268,22 @@ def _show(value: Any) -> str:
 
 def renumber(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(metavar="OLD", help="The id to change.")],
+    old: Annotated[str, typer.Argument(metavar="OLD", help=_("The id to change."))],
     new: Annotated[
         str | None,
-        typer.Argument(metavar="NEW", help="The new id (default: the next free one)."),
+        typer.Argument(metavar="NEW", help=_("The new id (default: the next free one).")),
     ] = None,
     file: Annotated[
         Path | None,
         typer.Option(
             "--file",
-            help="Which file to renumber when OLD is used by several (after a merge).",
+            help=_("Which file to renumber when OLD is used by several (after a merge)."),
             dir_okay=False,
             metavar="PATH",
         ),
     ] = None,
 ) -> int:
-    """Change an item's id: rename its file (keeping the slug) and update every reference.
-
-    References in depends_on, plan requirements, phases, milestones and change
-    targets follow. When OLD is used by two files (common after merging two
-    branches), pick one with --file; references are then left alone, since
-    they may mean either item.
-    """
+    """Change an item's id: rename its file (keeping the slug) and update every reference."""
     import os
 
     from mitrm.core.editing import reference_locs

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.context import state
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     from mitrm.core.history import Event, History
@@ -30,10 +31,18 @@ class ChangelogFormat(str, Enum):
     TEXT = "text"
 
 
+_HELP_HISTORY = N_("""Show an item's change log from git: commits and field-level changes.""")
+
+
+_HELP_CHANGELOG = N_(
+    """What changed in the items between two revisions, grouped by kind and change type."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("history")(history)
-    app.command("changelog")(changelog)
+    app.command("history", help=_(_HELP_HISTORY))(history)
+    app.command("changelog", help=_(_HELP_CHANGELOG))(changelog)
 
 
 def _warn_shallow(history: History) -> None:
@@ -50,19 +59,20 @@ def history(
     ctx: typer.Context,
     item_id: Annotated[
         str | None,
-        typer.Argument(metavar="ID", help="The item, e.g. REQ-0007 (omit with --metrics)."),
+        typer.Argument(metavar="ID", help=_("The item, e.g. REQ-0007 (omit with --metrics).")),
     ] = None,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Show the text diff of changed text fields.")
+        bool, typer.Option("--diff", help=_("Show the text diff of changed text fields."))
     ] = False,
     metrics: Annotated[
         bool,
         typer.Option(
-            "--metrics", help="Flow metrics: time in each status, lead time, churn after approval."
+            "--metrics",
+            help=_("Flow metrics: time in each status, lead time, churn after approval."),
         ),
     ] = False,
     fmt: Annotated[
-        HistoryFormat, typer.Option("--format", "-f", help="text or json.")
+        HistoryFormat, typer.Option("--format", "-f", help=_("text or json."))
     ] = HistoryFormat.TEXT,
 ) -> int:
     """Show an item's change log from git: commits and field-level changes."""
@@ -292,10 +302,10 @@ def changelog(
     ctx: typer.Context,
     revisions: Annotated[
         str | None,
-        typer.Argument(metavar="REV..REV", help="The range (default: the latest tag to HEAD)."),
+        typer.Argument(metavar="REV..REV", help=_("The range (default: the latest tag to HEAD).")),
     ] = None,
     fmt: Annotated[
-        ChangelogFormat, typer.Option("--format", "-f", help="markdown, json or text.")
+        ChangelogFormat, typer.Option("--format", "-f", help=_("markdown, json or text."))
     ] = ChangelogFormat.MARKDOWN,
 ) -> int:
     """What changed in the items between two revisions, grouped by kind and change type."""

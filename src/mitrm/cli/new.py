@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.context import state
-from mitrm.i18n import _
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -33,11 +33,19 @@ _FLAGS = {"targets": "--target", "requirements": "--requirement"}
 _TRUE = ("1", "true", "yes", "on")
 
 
+_HELP_NEW = N_(
+    """Draft a new item: asks on a terminal, takes every field as an option, prints the path.
+
+The file gets the next free id (after the highest in the working tree and
+on every local and remote branch) and is created exclusively."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``new`` and the editing commands (``set``, ``status``, ``renumber``) to ``app``."""
     from mitrm.cli import edit
 
-    app.command("new")(new)
+    app.command("new", help=_(_HELP_NEW))(new)
     edit.register(app)
 
 
@@ -49,69 +57,65 @@ def new(
     ctx: typer.Context,
     kind_arg: Annotated[
         KindArg,
-        typer.Argument(metavar="KIND", help="What to draft: requirement, plan or change."),
+        typer.Argument(metavar="KIND", help=_("What to draft: requirement, plan or change.")),
     ],
-    title: Annotated[str | None, _opt("Title (all kinds).")] = None,
+    title: Annotated[str | None, _opt(_("Title (all kinds)."))] = None,
     type_: Annotated[
         str | None,
         typer.Option(
             "--type",
-            help="Requirement type: feature, improvement, defect, security...",
+            help=_("Requirement type: feature, improvement, defect, security..."),
             show_default=False,
             metavar="TYPE",
         ),
     ] = None,
     channel: Annotated[
-        str | None, _opt("Requirement source channel: internal, customer, partner...", "CHANNEL")
+        str | None, _opt(_("Requirement source channel: internal, customer, partner..."), "CHANNEL")
     ] = None,
-    department: Annotated[str | None, _opt("Requesting department.")] = None,
-    requester: Annotated[str | None, _opt("Who asked (default: git config user.name).")] = None,
-    description: Annotated[str | None, _opt("Description (all kinds).")] = None,
-    business_goal: Annotated[str | None, _opt("Requirement business goal.")] = None,
-    due: Annotated[str | None, _opt("Requirement due date.", "YYYY-MM-DD")] = None,
-    owner: Annotated[str | None, _opt("Plan owner (default: git config user.name).")] = None,
+    department: Annotated[str | None, _opt(_("Requesting department."))] = None,
+    requester: Annotated[str | None, _opt(_("Who asked (default: git config user.name)."))] = None,
+    description: Annotated[str | None, _opt(_("Description (all kinds)."))] = None,
+    business_goal: Annotated[str | None, _opt(_("Requirement business goal."))] = None,
+    due: Annotated[str | None, _opt(_("Requirement due date."), "YYYY-MM-DD")] = None,
+    owner: Annotated[str | None, _opt(_("Plan owner (default: git config user.name)."))] = None,
     requirement: Annotated[
-        list[str] | None, _opt("Plan: a requirement in scope (repeatable).", "ID")
+        list[str] | None, _opt(_("Plan: a requirement in scope (repeatable)."), "ID")
     ] = None,
-    start: Annotated[str | None, _opt("Plan start date.", "YYYY-MM-DD")] = None,
-    end: Annotated[str | None, _opt("Plan end date.", "YYYY-MM-DD")] = None,
+    start: Annotated[str | None, _opt(_("Plan start date."), "YYYY-MM-DD")] = None,
+    end: Annotated[str | None, _opt(_("Plan end date."), "YYYY-MM-DD")] = None,
     target: Annotated[
-        list[str] | None, _opt("Change: a requirement or plan it changes (repeatable).", "ID")
+        list[str] | None, _opt(_("Change: a requirement or plan it changes (repeatable)."), "ID")
     ] = None,
     reason: Annotated[
-        str | None, _opt("Change reason: market, competitor, regulation, business...", "REASON")
+        str | None, _opt(_("Change reason: market, competitor, regulation, business..."), "REASON")
     ] = None,
-    proposed_change: Annotated[str | None, _opt("Change: the proposed change.")] = None,
+    proposed_change: Annotated[str | None, _opt(_("Change: the proposed change."))] = None,
     requested_by: Annotated[
-        str | None, _opt("Change: who asks (default: git config user.name).")
+        str | None, _opt(_("Change: who asks (default: git config user.name)."))
     ] = None,
-    tag: Annotated[list[str] | None, _opt("A tag (repeatable).", "TAG")] = None,
+    tag: Annotated[list[str] | None, _opt(_("A tag (repeatable)."), "TAG")] = None,
     slug: Annotated[
-        str | None, _opt("File name after the id (default: from the title).", "SLUG")
+        str | None, _opt(_("File name after the id (default: from the title)."), "SLUG")
     ] = None,
     no_input: Annotated[
-        bool, typer.Option("--no-input", help="Never ask; fail (exit 2) if a field is missing.")
+        bool, typer.Option("--no-input", help=_("Never ask; fail (exit 2) if a field is missing."))
     ] = False,
     interactive: Annotated[
         bool,
         typer.Option(
             "--interactive",
             "-i",
-            help="Ask even when stdin is not a terminal (also MITRM_FORCE_PROMPT=1).",
+            help=_("Ask even when stdin is not a terminal (also MITRM_FORCE_PROMPT=1)."),
         ),
     ] = False,
     edit: Annotated[
-        bool, typer.Option("--edit", help="Open the new file in $EDITOR, then validate it.")
+        bool, typer.Option("--edit", help=_("Open the new file in $EDITOR, then validate it."))
     ] = False,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text (the path) or json.", metavar="FORMAT")
+        str, typer.Option("--format", "-f", help=_("text (the path) or json."), metavar="FORMAT")
     ] = "text",
 ) -> int:
-    """Draft a new item: asks on a terminal, takes every field as an option, prints the path.
-
-    The file gets the next free id (after the highest in the working tree and
-    on every local and remote branch) and is created exclusively.
-    """
+    """Draft a new item: asks on a terminal, takes every field as an option, prints the path."""
     import datetime as dt
 
     from mitrm.core.drafting import QUESTIONS

@@ -10,15 +10,21 @@ import typer
 
 from mitrm.cli.context import state
 from mitrm.cli.output import ListFormat
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     from mitrm.core.repository import Repository
     from mitrm.core.selection import Limit
 
 
+_HELP_PRIORITIZE = N_(
+    """Score and rank the open requirements (docs/scoring.md explains every model)."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("prioritize")(prioritize)
+    app.command("prioritize", help=_(_HELP_PRIORITIZE))(prioritize)
 
 
 def _amount(text: str, option: str) -> Decimal:
@@ -63,62 +69,66 @@ def prioritize(
             "--model",
             "-m",
             metavar="MODEL",
-            help="weighted, rice, wsjf, ice or moscow (default: mitrm.yaml).",
+            help=_("weighted, rice, wsjf, ice or moscow (default: mitrm.yaml)."),
         ),
     ] = None,
     explain: Annotated[
         str | None,
-        typer.Option("--explain", metavar="ID", help="Show every term of one item's score."),
+        typer.Option("--explain", metavar="ID", help=_("Show every term of one item's score.")),
     ] = None,
     budget: Annotated[
         str | None,
-        typer.Option("--budget", metavar="AMOUNT", help="Choose the best set whose cost fits."),
+        typer.Option("--budget", metavar="AMOUNT", help=_("Choose the best set whose cost fits.")),
     ] = None,
     capacity: Annotated[
         str | None,
-        typer.Option("--capacity", metavar="DAYS", help="Choose the best set whose effort fits."),
+        typer.Option(
+            "--capacity", metavar="DAYS", help=_("Choose the best set whose effort fits.")
+        ),
     ] = None,
     weight: Annotated[
         list[str] | None,
-        typer.Option("--weight", "-w", metavar="NAME=VALUE", help="What-if weight (repeatable)."),
+        typer.Option(
+            "--weight", "-w", metavar="NAME=VALUE", help=_("What-if weight (repeatable).")
+        ),
     ] = None,
     sensitivity: Annotated[
         bool,
         typer.Option(
-            "--sensitivity", help="How stable the top 10 is when each weight moves +/-20 %."
+            "--sensitivity", help=_("How stable the top 10 is when each weight moves +/-20 %.")
         ),
     ] = False,
     impute: Annotated[
         str | None,
-        typer.Option("--impute", metavar="median", help="Fill missing inputs with the median."),
+        typer.Option("--impute", metavar="median", help=_("Fill missing inputs with the median.")),
     ] = None,
     status: Annotated[
         list[str] | None,
-        typer.Option("--status", "-s", metavar="STATUS", help="Open status (repeatable)."),
+        typer.Option("--status", "-s", metavar="STATUS", help=_("Open status (repeatable).")),
     ] = None,
     type_: Annotated[
         list[str] | None,
-        typer.Option("--type", "-t", metavar="TYPE", help="Requirement type (repeatable)."),
+        typer.Option("--type", "-t", metavar="TYPE", help=_("Requirement type (repeatable).")),
     ] = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", metavar="TAG", help="Has this tag (repeatable: all)."),
+        typer.Option("--tag", metavar="TAG", help=_("Has this tag (repeatable: all).")),
     ] = None,
     owner: Annotated[
         str | None,
-        typer.Option("--owner", metavar="NAME", help="Business or IT owner, or requester."),
+        typer.Option("--owner", metavar="NAME", help=_("Business or IT owner, or requester.")),
     ] = None,
     top: Annotated[
         int | None,
-        typer.Option("--top", "-n", min=1, metavar="N", help="Show only the first N ranked."),
+        typer.Option("--top", "-n", min=1, metavar="N", help=_("Show only the first N ranked.")),
     ] = None,
     today: Annotated[
         str | None,
-        typer.Option("--today", metavar="YYYY-MM-DD", help="Date for due-date urgency."),
+        typer.Option("--today", metavar="YYYY-MM-DD", help=_("Date for due-date urgency.")),
     ] = None,
     fmt: Annotated[
         ListFormat | None,
-        typer.Option("--format", "-f", help="table (default), json, csv, markdown."),
+        typer.Option("--format", "-f", help=_("table (default), json, csv, markdown.")),
     ] = None,
 ) -> int:
     """Score and rank the open requirements (docs/scoring.md explains every model)."""

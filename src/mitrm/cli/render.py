@@ -12,6 +12,7 @@ import typer
 
 from mitrm.cli.context import state
 from mitrm.cli.output import ListFormat
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -26,12 +27,17 @@ if TYPE_CHECKING:
     from mitrm.io.repository import CheckResult
 
 
+_HELP_RENDER = N_(
+    """Write Markdown documents, checklists and the portfolio report from the templates."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``render`` and the ``templates`` group to ``app``."""
-    app.command("render")(render)
+    app.command("render", help=_(_HELP_RENDER))(render)
     templates = typer.Typer(
         name="templates",
-        help="List the document templates, or export one to start a custom template.",
+        help=_("List the document templates, or export one to start a custom template."),
         no_args_is_help=True,
     )
     templates.command("list")(list_templates)
@@ -146,7 +152,9 @@ def render(
     ids: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ID", show_default=False, help="Render only these items (no portfolio report)."
+            metavar="ID",
+            show_default=False,
+            help=_("Render only these items (no portfolio report)."),
         ),
     ] = None,
     out: Annotated[
@@ -154,18 +162,20 @@ def render(
         typer.Option(
             "--out",
             "-o",
-            help="Output folder (default: render.out in mitrm.yaml).",
+            help=_("Output folder (default: render.out in mitrm.yaml)."),
             file_okay=False,
         ),
     ] = None,
     check: Annotated[
         bool,
-        typer.Option("--check", help="Write nothing; exit 1 listing files that would change."),
+        typer.Option("--check", help=_("Write nothing; exit 1 listing files that would change.")),
     ] = False,
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", metavar="en|zh", help="Document language (default: language in mitrm.yaml)."
+            "--lang",
+            metavar="en|zh",
+            help=_("Document language (default: language in mitrm.yaml)."),
         ),
     ] = None,
     as_of: Annotated[
@@ -173,13 +183,17 @@ def render(
         typer.Option(
             "--as-of",
             metavar="DATE",
-            help="Date the portfolio's due-date windows count from: YYYY-MM-DD or 'today' "
-            "(default: the latest date recorded in the items, so output stays reproducible).",
+            help=_(
+                "Date the portfolio's due-date windows count from: YYYY-MM-DD or 'today' "
+                "(default: the latest date recorded in the items, so output stays reproducible)."
+            ),
         ),
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Overwrite files in the output folder mitrm did not write."),
+        typer.Option(
+            "--force", help=_("Overwrite files in the output folder mitrm did not write.")
+        ),
     ] = False,
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
@@ -377,7 +391,7 @@ def list_templates(
     ctx: typer.Context,
     fmt: Annotated[
         ListFormat | None,
-        typer.Option("--format", "-f", help="table (default), json, csv, markdown."),
+        typer.Option("--format", "-f", help=_("table (default), json, csv, markdown.")),
     ] = None,
 ) -> int:
     """List the templates: built-in ones, and which the data repo overrides."""
@@ -407,13 +421,13 @@ def list_templates(
 def export_template(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(help="A built-in template's name, e.g. requirement.md.j2.")
+        str, typer.Argument(help=_("A built-in template's name, e.g. requirement.md.j2."))
     ],
     to_stdout: Annotated[
-        bool, typer.Option("--stdout", help="Print the template instead of writing it.")
+        bool, typer.Option("--stdout", help=_("Print the template instead of writing it."))
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the repo's template of that name.")
+        bool, typer.Option("--force", help=_("Overwrite the repo's template of that name."))
     ] = False,
 ) -> int:
     """Copy a built-in template into the repo's templates folder, to customise it."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mitrm.cli.context import State, state
-from mitrm.i18n import _, ngettext
+from mitrm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
@@ -31,11 +31,13 @@ def register(app: typer.Typer) -> None:
     app.command("validate", help=_(_HELP))(validate)
 
 
-_HELP = """Check item files against the models, the workflow, the rules across files and the
+_HELP = N_(
+    """Check item files against the models, the workflow, the rules across files and the
 quality rules (MIT4xx: vague wording, rush requests, missing tests...).
 
 Never writes a file. Exit 0 when clean, 1 when there are errors (or
 warnings with --strict), 2 on a usage error."""
+)
 
 
 def validate(
