@@ -13,6 +13,8 @@ import gettext
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -60,6 +62,18 @@ def use(language: str) -> None:
 def use_repo_language(repo_language: str | None) -> None:
     """Speak the language the resolution order gives for a repo whose ``language:`` is this."""
     use(resolve(repo_language))
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Speak ``lang`` inside the block: a document's texts follow its language, not the user's."""
+    global _current
+    before = _current
+    _current = lang if lang in LANGUAGES else "en"
+    try:
+        yield
+    finally:
+        _current = before
 
 
 def language() -> str:

@@ -9,7 +9,7 @@ import typer
 
 from mitrm.cli.context import state
 from mitrm.cli.formats import ListFormat
-from mitrm.i18n import N_, _
+from mitrm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from mitrm.core.models import Item
@@ -69,7 +69,13 @@ def list_items(
 ) -> int:
     """List items, filtered by kind, status, type, tag and owner."""
     from mitrm.core.filters import Filter, matches
+    from mitrm.core.vocabulary import named_value
     from mitrm.io.repository import load_repository
+
+    # Chinese names and synonyms select the canonical values the files hold.
+    statuses = ("requirement_status", "plan_status", "change_status")
+    status = [named_value(statuses, s) for s in status] if status else status
+    type_ = [named_value(["requirement_type"], t) for t in type_] if type_ else type_
 
     run = state(ctx)
     root = run.root()
@@ -89,10 +95,13 @@ def list_items(
         emit(fmt, header, rows)
     broken = sum(1 for record in repo.records if record.model is None)
     if broken:
-        verb = "is" if broken == 1 else "are"
         sys.stderr.write(
-            f"note: {broken} file{'s' * (broken != 1)} {verb} not valid and not listed; "
-            "run 'mitrm validate'\n"
+            ngettext(
+                "note: {n} file is not valid and not listed; run 'mitrm validate'",
+                "note: {n} files are not valid and not listed; run 'mitrm validate'",
+                broken,
+            ).format(n=broken)
+            + "\n"
         )
     return 0
 
@@ -138,19 +147,22 @@ def show(
     from mitrm.io.repository import load_repository
 
     if fmt not in ("text", "json"):
-        raise UsageError(f"--format must be text or json, not '{fmt}'")
+        raise UsageError(_("--format must be text or json, not '{fmt}'").format(fmt=fmt))
     run = state(ctx)
     root = run.root()
     repo = load_repository(root, settings=run.settings(root))
     record = repo.get(item_id)
     if record is None:
-        raise UnknownIdError(f"no item has the id '{item_id}'", hint="see 'mitrm list'")
+        raise UnknownIdError(
+            _("no item has the id '{id}'").format(id=item_id), hint=_("see 'mitrm list'")
+        )
     if fmt == "json":
         from mitrm.cli.output import emit_json
 
         if record.model is None:
             raise UsageError(
-                f"{record.path} is not a valid item", hint=f"run 'mitrm validate {record.path}'"
+                _("{path} is not a valid item").format(path=record.path),
+                hint=_("run 'mitrm validate {path}'").format(path=record.path),
             )
         emit_json(_json(record.model, repo))
         return 0

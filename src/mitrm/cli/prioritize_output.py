@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from mitrm.cli.output import ListFormat, emit_csv, emit_json, emit_markdown, stdout
+from mitrm.cli.output import ListFormat, column, emit_csv, emit_json, emit_markdown, stdout
 from mitrm.core.models import Requirement
 from mitrm.core.ranking import Prepared, RankedEntry, Ranking, UnscoredEntry, is_open
 from mitrm.core.scoring import Score, Term
 from mitrm.core.selection import Selection
 from mitrm.core.sensitivity import Sensitivity
 from mitrm.errors import UnknownIdError
+from mitrm.i18n import _
 
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
@@ -47,7 +48,7 @@ def _table(
 
         table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for name in header:
-            table.add_column(name, overflow="fold")
+            table.add_column(column(name), overflow="fold")
         for row in cells:
             table.add_row(*row)
         console.print(table)
@@ -58,7 +59,7 @@ def _table(
         # ten thousand rows where rich's per-character measure is not.
         return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
-    everything = [list(header), *cells]
+    everything = [[column(name) for name in header], *cells]
     sizes = [[cell_len(cell) for cell in row] for row in everything]
     widths = [max(column) for column in zip(*sizes, strict=True)]
     lines = [] if title is None else [title]
@@ -177,10 +178,14 @@ def ranking(ranking: Ranking, fmt: ListFormat, top: int | None) -> None:
         return
     title = f"{ranking.model}: {ranking.formula}"
     if ranking.imputed:
-        title += " (missing inputs imputed as the median)"
+        title += _(" (missing inputs imputed as the median)")
     _table(HEADER, rows, title=title)
     if ranking.unscored:
-        sys.stdout.write(f"\nunscored: {len(ranking.unscored)} open requirements lack inputs\n")
+        sys.stdout.write(
+            "\n"
+            + _("unscored: {n} open requirements lack inputs").format(n=len(ranking.unscored))
+            + "\n"
+        )
         _table(["id", "title", "status", "missing"], _unscored_rows(ranking))
 
 
@@ -201,14 +206,16 @@ def explain(
     found = ranking.find(item_id)
     req = next((r for r in everything if r.id == item_id), None)
     if req is None:
-        raise UnknownIdError(f"no requirement has the id '{item_id}'", hint="see 'mitrm list'")
+        raise UnknownIdError(
+            _("no requirement has the id '{id}'").format(id=item_id), hint=_("see 'mitrm list'")
+        )
     if found is None:
         # Closed or filtered out: score it anyway, but say it is not ranked.
         score = score_item(prepared, req, weights=ranking.weights)
         why = (
-            f"not ranked: status '{req.status.value}' is not open"
+            _("not ranked: status '{status}' is not open").format(status=req.status.value)
             if not is_open(req)
-            else "not ranked: left out by the filters"
+            else _("not ranked: left out by the filters")
         )
         return _explain_score(ranking, req, score, None, why, fmt)
     if isinstance(found, UnscoredEntry):
@@ -247,14 +254,25 @@ def _explain_score(
         }
         emit_json(document)
         return 0
-    lines = [f"{req.id}  {req.title}", f"model: {ranking.model}: {ranking.formula}"]
+    lines = [
+        f"{req.id}  {req.title}",
+        _("model: {model}: {formula}").format(model=ranking.model, formula=ranking.formula),
+    ]
     if score.value is None:
-        lines.append(f"unscored: missing {', '.join(score.missing)} (never scored as zero)")
+        lines.append(
+            _("unscored: missing {inputs} (never scored as zero)").format(
+                inputs=", ".join(score.missing)
+            )
+        )
     else:
-        rank = f"rank {entry.rank} of {len(ranking.entries)}" if entry else (why or "")
-        lines.append(f"score: {num(score.value)}   {rank}")
+        rank = (
+            _("rank {rank} of {n}").format(rank=entry.rank, n=len(ranking.entries))
+            if entry
+            else (why or "")
+        )
+        lines.append(_("score: {score}   {rank}").format(score=num(score.value), rank=rank))
         if entry and entry.natural_rank != entry.rank:
-            lines.append(f"rank by score alone: {entry.natural_rank}")
+            lines.append(_("rank by score alone: {rank}").format(rank=entry.natural_rank))
     write = sys.stdout.write
     write("\n".join(lines) + "\n")
     if score.terms:
@@ -273,22 +291,28 @@ def _explain_score(
         ]
         _table(["op", "term", "input", "points", "weight", "contribution", "source"], rows)
     if score.rules:
-        write("\nrules applied:\n" + "".join(f"  - {rule}\n" for rule in score.rules))
+        write("\n" + _("rules applied:") + "\n" + "".join(f"  - {rule}\n" for rule in score.rules))
     notes = []
     if entry and entry.moved_by_dependency:
         notes.append(entry.moved_by_dependency)
     if entry and entry.after:
-        notes.append(f"ranks after what it depends on: {', '.join(entry.after)}")
+        notes.append(_("ranks after what it depends on: {ids}").format(ids=", ".join(entry.after)))
     if entry and entry.waiting_on:
         notes.append(
-            f"also depends on {', '.join(entry.waiting_on)}, open but not ranked here "
-            "(unscored or filtered out), so they cannot order it"
+            _(
+                "also depends on {ids}, open but not ranked here "
+                "(unscored or filtered out), so they cannot order it"
+            ).format(ids=", ".join(entry.waiting_on))
         )
     if notes:
-        write("\ndependencies:\n" + "".join(f"  - {note}\n" for note in notes))
+        write("\n" + _("dependencies:") + "\n" + "".join(f"  - {note}\n" for note in notes))
     write(
-        "\nties are broken by score, then due date, then effort, then id; "
-        "equal scores share a rank\n"
+        "\n"
+        + _(
+            "ties are broken by score, then due date, then effort, then id; "
+            "equal scores share a rank"
+        )
+        + "\n"
     )
     return 0
 

@@ -90,6 +90,7 @@ def report(
         rendered_documents,
     )
     from mitrm.core.render.portfolio import default_as_of
+    from mitrm.i18n import speaking
     from mitrm.io.generated import Claim
     from mitrm.io.insights import history_facts
     from mitrm.io.repository import load_repository
@@ -110,7 +111,8 @@ def report(
     notes = [facts.note] if facts.note else []
     if facts.shallow and facts.note:
         sys.stderr.write(f"warning: {facts.note}\n")
-    findings = find(root, settings, repo, when=when)
+    with speaking(language):  # the report's quality findings are in its language
+        findings = find(root, settings, repo, when=when)
     # Everything written goes through the claim: a failure anywhere undoes it.
     with Claim(out_dir) as claim:
         rendered = rendered_documents(
@@ -138,7 +140,7 @@ def report(
             full=True,
             check=check,
             force=force,
-            verb="wrote",
+            verb=N_("wrote"),
             noun="file",
             before=claim.before,
         )

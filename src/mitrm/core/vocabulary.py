@@ -188,6 +188,15 @@ def answers(group: str) -> dict[str, str]:
     return found
 
 
+def named_value(groups: Iterable[str], text: str) -> str:
+    """The value ``text`` names in the first of ``groups`` that knows it, else ``text``."""
+    for group in groups:
+        value = canonical(group, text)
+        if value is not None:
+            return value
+    return text
+
+
 def canonical(group: str, text: str, values: Iterable[str] | None = None) -> str | None:
     """The canonical value that ``text`` names in ``group``, or None.
 
