@@ -254,3 +254,135 @@ def test_a_value_given_to_set_may_hold_a_full_width_comma(data_repo: DataRepo, c
     data_repo.requirement("REQ-0001")
     result = cli("-C", str(data_repo.root), "set", "REQ-0001", "tags=[营销，活动]")
     assert result.exit_code == 0, result.stderr
+
+
+# --- the main journeys, in both languages ------------------------------------------------
+
+JOURNEY = {
+    "zh": {
+        "init": "已在 {root} 创建 mitrm 数据仓库",
+        "asked": "类型：1) 新功能（feature）",
+        "retry": "“推广”不是可选项之一",
+        "created": "已创建需求 REQ-0001",
+        "comment": "# --- 随着需求逐步成熟，还需补充以下内容",
+        "validate": [
+            "requirements/REQ-0002-x.yaml:2:6: error MIT013 键“title”后面用了全角冒号“：”；"
+            "YAML 需要半角冒号加空格：'title: '",
+            "requirements/REQ-0003-y.yaml:8:16: warning MIT401 'business_goal' 中有含糊的措辞"
+            "（'提升', '用户体验'），没有数字或单位；写明提升多少、何时达成，"
+            "例如“从2.1%提升到3%，2026-09-30前”",
+            "requirements/REQ-0003-y.yaml:8:16: warning MIT404 没有 KPI 衡量该业务目标；"
+            "在 'kpis' 下补充衡量该业务目标的KPI（名称、基线、目标、单位）",
+            "已检查 3 个文件：1 个错误，2 个警告",
+        ],
+        "set": ["error: 未知字段“titel”", "hint: 是不是想写“title”？"],
+        "status": [
+            "error: REQ-0001 不能从“draft”转到“approved”；未做任何修改",
+            "hint: 从“draft”可以转到：submitted, cancelled",
+        ],
+        "explain": [
+            "模型：weighted：",
+            "得分：67   第 1 名（共 1 名）",
+            "贡献",
+            "同分时依次按得分",
+        ],
+        "render": "已生成 5 个文档到 docs/generated：写入 5 个，未变 0 个，删除 0 个",
+    },
+    "en": {
+        "init": "created a mitrm data repo in {root}",
+        "asked": "Type: 1) feature",
+        "retry": "'推广' is not one of: feature, improvement",
+        "created": "created requirement REQ-0001",
+        "comment": "# --- Still to fill in as the requirement matures",
+        "validate": [
+            "requirements/REQ-0002-x.yaml:2:6: error MIT013 full-width colon '：' after the key "
+            "'title'; YAML needs an ASCII colon and a space: 'title: '",
+            "requirements/REQ-0003-y.yaml:8:16: warning MIT401 vague wording in 'business_goal' "
+            "('提升', '用户体验') with no number or unit; say how much and by when, e.g. "
+            "'from 2.1% to 3% by 2026-09-30'",
+            "requirements/REQ-0003-y.yaml:8:16: warning MIT404 no KPI measures the business goal; "
+            "add a KPI under 'kpis' that measures the goal (name, baseline, target, unit)",
+            "checked 3 files: 1 error, 2 warnings",
+        ],
+        "set": ["error: unknown field 'titel'", "hint: did you mean 'title'?"],
+        "status": [
+            "error: REQ-0001 cannot go from 'draft' to 'approved'; nothing was changed",
+            "hint: from 'draft' it can go to: submitted, cancelled",
+        ],
+        "explain": [
+            "model: weighted:",
+            "score: 67   rank 1 of 1",
+            "contribution",
+            "ties are broken",
+        ],
+        "render": "rendered 5 documents into docs/generated: 5 written, 0 unchanged, 0 removed",
+    },
+}
+
+SCORED = """\
+id: REQ-0003
+title: 结账提速
+type: improvement
+status: draft
+source:
+  channel: customer
+description: 结账页加载太慢
+business_goal: 提升用户体验
+estimate:
+  cost: 100
+  benefit: 400
+scoring:
+  value: 4
+  urgency: 3
+  difficulty: 2
+  risk_reduction: 1
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_main_journeys_speak_the_users_language(
+    no_language: pytest.MonkeyPatch, tmp_path: Path, cli: CliRun, lang: str
+) -> None:
+    """A zh repo: what a Chinese marketer sees, and the same repo with MITRM_LANG=en."""
+    said = JOURNEY[lang]
+    no_language.setenv("MITRM_LANG", lang)
+    root = tmp_path / "r"
+    made = cli("init", str(root), "--language", "zh")
+    assert said["init"].format(root=root) in made.stdout
+    repo = DataRepo(root)
+    for args in (["init", "-q", "-b", "main"], ["config", "user.name", "张三"]):
+        repo.run_git(*args)
+    answers = "双11大促落地页\n推广\n活动\n问卷\n市场部\n\n需要一个大促落地页\n\n\n"
+    drafted = cli("-C", str(root), "new", "requirement", "-i", input=answers)
+    assert drafted.exit_code == 0, drafted.stderr
+    for key in ("asked", "retry", "created"):
+        assert said[key] in drafted.stderr
+    new_file = next((root / "requirements").glob("REQ-0001-*.yaml"))
+    assert said["comment"] in new_file.read_text(encoding="utf-8")
+    assert load_yaml(new_file.read_text(encoding="utf-8"))["type"] == "campaign"
+
+    repo.write("requirements/REQ-0002-x.yaml", "id: REQ-0002\ntitle：会员积分\n")
+    repo.write("requirements/REQ-0003-y.yaml", SCORED)
+    checked = cli("-C", str(root), "validate")
+    assert checked.exit_code == 1
+    assert checked.stderr.splitlines() == said["validate"]
+
+    refused = cli("-C", str(root), "set", "REQ-0001", "titel=x")
+    assert (refused.exit_code, refused.stderr.splitlines()) == (2, said["set"])
+    refused = cli("-C", str(root), "status", "REQ-0001", "已批准")  # a Chinese status name
+    assert (refused.exit_code, refused.stderr.splitlines()) == (1, said["status"])
+
+    (root / "requirements/REQ-0002-x.yaml").unlink()
+    explained = cli("-C", str(root), "prioritize", "--explain", "REQ-0003")
+    assert explained.exit_code == 0, explained.stderr
+    for part in said["explain"]:
+        assert part in explained.stdout
+
+    rendered = cli("-C", str(root), "render")
+    assert rendered.exit_code == 0, rendered.stderr
+    assert said["render"] in rendered.stderr
+    portfolio = (root / "docs/generated/index.md").read_text(encoding="utf-8")
+    # The repo's documents are Chinese whoever renders them: the same bytes either way.
+    assert "没有 KPI 衡量该业务目标" in portfolio
+    no_language.setenv("MITRM_LANG", "zh" if lang == "en" else "en")
+    assert cli("-C", str(root), "render", "--check").exit_code == 0
