@@ -18,9 +18,23 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-LANGUAGES = ("en", "zh")
 DOMAIN = "mitrm"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def _shipped() -> tuple[str, ...]:
+    # A language is spoken when its compiled catalog ships: adding one needs no Python.
+    try:
+        with os.scandir(LOCALE_DIR) as entries:
+            found = [
+                e.name for e in entries if (Path(e.path) / "LC_MESSAGES" / "mitrm.mo").is_file()
+            ]
+    except OSError:  # pragma: no cover - a broken install
+        found = []
+    return ("en", *sorted(found))
+
+
+LANGUAGES = _shipped()
 
 _current: str | None = None
 _REPO_LANGUAGE = re.compile(r"^language:[ \t]*[\"']?([A-Za-z_-]+)", re.MULTILINE)
