@@ -194,8 +194,8 @@ FULL_WIDTH = {
             [
                 "requirements/REQ-0001-a.yaml:2:6: error MIT013 键“title”后面用了全角冒号“：”；"
                 "YAML 需要半角冒号加空格：'title: '",
-                "requirements/REQ-0002-b.yaml:2:10: error MIT001 YAML 无效：mapping values are "
-                "not allowed in this context；值中含有 ': '，请加引号：title: \"注意: 这里\"",
+                "requirements/REQ-0002-b.yaml:2:10: error MIT001 YAML 无效：此处不允许出现映射值"
+                "（多了一个 ': '？）；值中含有 ': '，请加引号：title: \"注意: 这里\"",
                 "requirements/REQ-0003-c.yaml:3:10: error MIT013 [...] 列表中用了全角逗号“，”："
                 "YAML 把“营销，活动”读作一个条目；请用半角逗号 ',' 分隔条目"
                 "（如果逗号本来就是文字的一部分，请给该条目加引号）",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from mitrm.core.history import ABSENT, WORKTREE, Event, History, diff_values
 from mitrm.errors import UnknownIdError, UsageError
+from mitrm.i18n import _
 from mitrm.io import git
 from mitrm.io.history_build import FOLDERS, build_history, kind_of, text_of
 from mitrm.io.yamlfile import parse_bytes
@@ -141,8 +142,8 @@ def item_history(
     pending = working_changes(root, history, item, info=info)
     if not timeline and pending is None:
         raise UnknownIdError(
-            f"no item '{item}' in the history or the working tree",
-            hint="ids are case-sensitive; 'mitrm list' shows the items",
+            _("no item '{id}' in the history or the working tree").format(id=item),
+            hint=_("ids are case-sensitive; 'mitrm list' shows the items"),
         )
     return history, timeline, pending
 
@@ -153,7 +154,7 @@ def parse_range(root: Path, text: str | None) -> tuple[str | None, str]:
         return git.latest_tag(root, "HEAD") if git.repo_info(root).head else None, "HEAD"
     if "..." in text:
         raise UsageError(
-            f"'{text}' is a symmetric range; give REV..REV",
+            _("'{text}' is a symmetric range; give REV..REV").format(text=text),
             hint="mitrm changelog v1.0..v1.1",
         )
     if ".." in text:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from mitrm.core.diagnostics import Diagnostic, Loc
-from mitrm.i18n import _
+from mitrm.i18n import N_, _
 
 MAX_BYTES = 1024 * 1024
 
@@ -404,6 +404,44 @@ def _ideographic_indent(text: str, path: str, match: re.Match[str]) -> Loaded:
     )
 
 
+# PyYAML's words for the commonest syntax errors, so that they read in the user's language.
+_YAML_PROBLEMS = frozenset(
+    {
+        N_("syntax error"),
+        N_("mapping values are not allowed here"),
+        N_("mapping values are not allowed in this context"),
+        N_("could not find expected ':'"),
+        N_("did not find expected key"),
+        N_("did not find expected '-' indicator"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected ',' or '}'"),
+        N_("did not find expected node content"),
+        N_("found character that cannot start any token"),
+        N_("found unexpected end of stream"),
+        N_("found unknown escape character"),
+        N_("found undefined alias"),
+        N_("expected <block end>, but found '<block mapping start>'"),
+        N_("expected <block end>, but found '<block sequence start>'"),
+        N_("expected <block end>, but found '-'"),
+        N_("expected <block end>, but found '<scalar>'"),
+        N_("while scanning a simple key"),
+        N_("while scanning a quoted scalar"),
+        N_("while scanning a plain scalar"),
+        N_("while scanning a block scalar"),
+        N_("while parsing a block mapping"),
+        N_("while parsing a block collection"),
+        N_("while parsing a flow sequence"),
+        N_("while parsing a flow mapping"),
+        N_("while parsing a flow node"),
+        N_("while parsing a block node"),
+    }
+)
+
+
+def _yaml_words(text: str) -> str:
+    return _(text) if text in _YAML_PROBLEMS else text
+
+
 def _quote_hint(text: str, mark: Any) -> str:
     """For ``title: 注意: 这里``: the value holds ': ' and needs quotes."""
     lines = text.splitlines()
@@ -443,8 +481,8 @@ def _syntax_problem(text: str, path: str, exc: yaml.MarkedYAMLError) -> Loaded:
     colon = _full_width_colon(text, path)
     if colon is not None:
         return colon
-    problem = (exc.problem or "syntax error").strip()
-    context = f" {exc.context.strip()}" if exc.context else ""
+    problem = _yaml_words((exc.problem or "syntax error").strip())
+    context = f" {_yaml_words(exc.context.strip())}" if exc.context else ""
     hint = _quote_hint(text, exc.problem_mark) if "mapping values" in problem else ""
     message = _("invalid YAML: {problem}").format(problem=problem + context) + hint
     return _problem(path, "MIT001", message, line, column)
