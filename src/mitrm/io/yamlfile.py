@@ -483,7 +483,7 @@ def _syntax_problem(text: str, path: str, exc: yaml.MarkedYAMLError) -> Loaded:
         return colon
     problem = _yaml_words((exc.problem or "syntax error").strip())
     context = f" {_yaml_words(exc.context.strip())}" if exc.context else ""
-    hint = _quote_hint(text, exc.problem_mark) if "mapping values" in problem else ""
+    hint = _quote_hint(text, exc.problem_mark) if "mapping values" in (exc.problem or "") else ""
     message = _("invalid YAML: {problem}").format(problem=problem + context) + hint
     return _problem(path, "MIT001", message, line, column)
 
