@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        sys.stderr.write("\ninterrupted\n")
+        sys.stderr.write("\n" + _("interrupted") + "\n")
         sys.exit(130)
     except BrokenPipeError:
         # The reader went away (``mitrm list | head``): not an error of ours.
@@ -121,8 +121,10 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         sys.stderr.write(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "this is a bug in mitrm; run again with --debug for the traceback\n"
+            _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}")
+            + "\n"
+            + _("this is a bug in mitrm; run again with --debug for the traceback")
+            + "\n"
         )
         sys.exit(3)
     sys.exit(result if isinstance(result, int) else 0)

@@ -10,7 +10,7 @@ import typer
 
 from mitrm.cli.context import state
 from mitrm.cli.output import ListFormat
-from mitrm.i18n import N_, _
+from mitrm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from mitrm.core.repository import Repository
@@ -36,7 +36,11 @@ def _amount(text: str, option: str) -> Decimal:
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite() or value < 0 or value > Decimal("1e15"):
-        raise UsageError(f"{option} must be a number from 0 to 10^15 (got '{text}')")
+        raise UsageError(
+            _("{option} must be a number from 0 to 10^15 (got '{value}')").format(
+                option=option, value=text
+            )
+        )
     return value
 
 
@@ -55,8 +59,10 @@ def _weights(pairs: list[str] | None) -> dict[str, float]:
             found[name.strip()] = weight
         except ValueError:
             raise UsageError(
-                f"--weight must be NAME=NUMBER with a number from 0 to 1000, "
-                f"e.g. --weight roi=3 (got '{pair}')"
+                _(
+                    "--weight must be NAME=NUMBER with a number from 0 to 1000, "
+                    "e.g. --weight roi=3 (got '{value}')"
+                ).format(value=pair)
             ) from None
     return found
 
@@ -146,11 +152,15 @@ def prioritize(
         try:
             day = dt.date.fromisoformat(today)
         except ValueError:
-            raise UsageError(f"--today must be a date written YYYY-MM-DD (got '{today}')") from None
+            raise UsageError(
+                _("--today must be a date written YYYY-MM-DD (got '{value}')").format(value=today)
+            ) from None
     what_if = _weights(weight)
     limits = _limits(budget, capacity)
     if explain is not None and (limits or sensitivity):
-        raise UsageError("--explain shows one item; leave out --budget, --capacity, --sensitivity")
+        raise UsageError(
+            _("--explain shows one item; leave out --budget, --capacity, --sensitivity")
+        )
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -219,8 +229,11 @@ def _note_invalid(repo: Repository) -> None:
         1 for record in repo.records if record.model is None and record.kind.value == "requirement"
     )
     if broken:
-        verb = "is" if broken == 1 else "are"
         sys.stderr.write(
-            f"note: {broken} requirement file{'s' * (broken != 1)} {verb} not valid and not "
-            "ranked; run 'mitrm validate'\n"
+            ngettext(
+                "note: {n} requirement file is not valid and not ranked; run 'mitrm validate'",
+                "note: {n} requirement files are not valid and not ranked; run 'mitrm validate'",
+                broken,
+            ).format(n=broken)
+            + "\n"
         )

@@ -372,7 +372,11 @@ def sensitivity(ranking: Ranking, result: Sensitivity, fmt: ListFormat) -> None:
         sys.stdout.write("\n")
         emit_markdown(mover_header, movers)
         return
-    _table(header, rows, title=f"each weight of {ranking.model} at -20 % and +20 %")
+    _table(
+        header,
+        rows,
+        title=_("each weight of {model} at -20 % and +20 %").format(model=ranking.model),
+    )
     sys.stdout.write(
         f"\nstable: {len(result.stable)} of the top {result.top} stay in it under every change"
         + (f" ({', '.join(result.stable)})" if result.stable else "")
@@ -446,10 +450,10 @@ def selection(ranking: Ranking, chosen: Selection, fmt: ListFormat, top: int | N
         sys.stdout.write(summary + "\n\n")
         emit_markdown(header, rows + rows_out)
         return
-    _table(header[:-2], [row[:-2] for row in rows], title="chosen")
+    _table(header[:-2], [row[:-2] for row in rows], title=_("chosen"))
     sys.stdout.write("\n" + summary + "\n")
     if rows_out:
-        sys.stdout.write("\nleft out:\n")
+        sys.stdout.write("\n" + _("left out:") + "\n")
         _table(["rank", "id", "title", "score", "reason"], [[*r[:4], r[-1]] for r in rows_out])
 
 
@@ -457,16 +461,31 @@ def _summary(chosen: Selection) -> str:
     parts = []
     for limit, used in zip(chosen.limits, chosen.used, strict=True):
         parts.append(
-            f"{limit.name} {num(limit.amount)} {limit.unit}: used {num(used)}, "
-            f"{num(limit.amount - used)} left"
+            _("{limit} {amount} {unit}: used {used}, {left} left").format(
+                limit=limit.name,
+                amount=num(limit.amount),
+                unit=limit.unit,
+                used=num(used),
+                left=num(limit.amount - used),
+            )
         )
     proof = (
-        f"the best possible total ({chosen.method})"
+        _("the best possible total ({method})").format(method=chosen.method)
         if chosen.optimal
-        else f"the best found ({chosen.method} stopped after {chosen.nodes:,} steps; "
-        "not proven the best)"
+        else _(
+            "the best found ({method} stopped after {steps:,} steps; not proven the best)"
+        ).format(method=chosen.method, steps=chosen.nodes)
     )
     return (
-        f"{len(chosen.chosen)} chosen, total score {num(chosen.total_score)}: {proof}; "
-        f"greedy by score per cost would reach {num(chosen.greedy_score)}\n" + "; ".join(parts)
+        _(
+            "{n} chosen, total score {total}: {proof}; "
+            "greedy by score per cost would reach {greedy}"
+        ).format(
+            n=len(chosen.chosen),
+            total=num(chosen.total_score),
+            proof=proof,
+            greedy=num(chosen.greedy_score),
+        )
+        + "\n"
+        + _("; ").join(parts)
     )
