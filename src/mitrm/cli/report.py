@@ -129,9 +129,10 @@ def report(
             claim=None if check else claim,
             also=EXTRA_FILES,
         )
-        rendered += _extra_pages(
-            root, settings, repo, out_dir, language=language, git=facts, findings=findings
-        )
+        with speaking(language):  # the change log page is in the report's language too
+            rendered += _extra_pages(
+                root, settings, repo, out_dir, language=language, git=facts, findings=findings
+            )
         _note_invalid(repo, full=True)
         return publish(
             root,
