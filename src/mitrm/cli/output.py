@@ -42,6 +42,14 @@ _COLUMNS = (
     NP_("column", "reason"),
     NP_("column", "name"),
     NP_("column", "path"),
+    NP_("column", "change"),
+    NP_("column", "same order"),
+    NP_("column", "entered"),
+    NP_("column", "left"),
+    NP_("column", "best rank"),
+    NP_("column", "worst rank"),
+    NP_("column", "moves"),
+    NP_("column", "chosen"),
 )
 
 

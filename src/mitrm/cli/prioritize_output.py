@@ -324,7 +324,7 @@ def sensitivity(ranking: Ranking, result: Sensitivity, fmt: ListFormat) -> None:
             p.weight,
             f"{p.change:+.0%}",
             f"{p.kept}/{result.top}",
-            "yes" if p.same_order else "no",
+            _("yes") if p.same_order else _("no"),
             " ".join(p.entered),
             " ".join(p.left),
         ]

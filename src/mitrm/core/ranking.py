@@ -18,6 +18,7 @@ from mitrm.core.scoring import Score, get_model, make_context
 from mitrm.core.scoring.registry import Gathered, combine, gather, impute_medians
 from mitrm.core.scoring.types import Context, Model
 from mitrm.errors import DataError, UsageError
+from mitrm.i18n import _
 
 # Open means still to be decided or delivered; the rest no longer competes for a slot.
 DONE_STATUSES = frozenset({RequirementStatus.RELEASED, RequirementStatus.CLOSED})
@@ -141,8 +142,8 @@ def check_cycles(reqs: Iterable[Requirement]) -> None:
     cycle = find_cycle(graph)
     if cycle is not None:
         raise DataError(
-            f"dependency cycle among open requirements: {' -> '.join(cycle)}",
-            hint="remove one of these depends_on entries ('mitrm validate' shows where)",
+            _("dependency cycle among open requirements: {cycle}").format(cycle=" -> ".join(cycle)),
+            hint=_("remove one of these depends_on entries ('mitrm validate' shows where)"),
         )
 
 
@@ -208,7 +209,9 @@ def prepare(
     """
     chosen = get_model(model or settings.model)
     if impute is not None and impute != "median":
-        raise UsageError(f"unknown --impute method '{impute}'; use: median")
+        raise UsageError(
+            _("unknown --impute method '{name}'; use: {names}").format(name=impute, names="median")
+        )
     # An id used twice (MIT201) is ranked once, as the first file has it.
     seen: set[str] = set()
     open_reqs = []
@@ -252,10 +255,9 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         moved = None
         if item in pulled_by:
             needer = pulled_by[item]
-            moved = (
-                f"moved up from {natural_rank[item]} to {position}: "
-                f"{needer} (natural rank {natural_rank[needer]}) depends on it"
-            )
+            moved = _(
+                "moved up from {natural} to {rank}: {id} (natural rank {its}) depends on it"
+            ).format(natural=natural_rank[item], rank=position, id=needer, its=natural_rank[needer])
         # Equal tier and score share a rank, unless a dependency moved one of them.
         tie = key[:2]
         rank = position
