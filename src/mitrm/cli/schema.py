@@ -50,11 +50,14 @@ def schema(
             from mitrm.errors import UsageError
 
             raise UsageError(
-                f"cannot write {target}: {exc.strerror or exc}", hint="check --out"
+                _("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc),
+                hint=_("check --out"),
             ) from None
-        sys.stdout.write(f"wrote {target}\n")
+        sys.stdout.write(_("wrote {path}").format(path=target) + "\n")
     if stale:
         for path in stale:
-            sys.stderr.write(f"{path}: stale; run 'mitrm schema' to update it\n")
+            sys.stderr.write(
+                _("{path}: stale; run 'mitrm schema' to update it").format(path=path) + "\n"
+            )
         return 1
     return 0
