@@ -200,7 +200,6 @@ def render(
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
     from mitrm.errors import DataError, UnknownIdError, UsageError
-    from mitrm.i18n import speaking
     from mitrm.io.generated import Claim
     from mitrm.io.repository import load_repository
 
@@ -232,18 +231,16 @@ def render(
     full = not ids
     # Everything written goes through the claim: a failure anywhere undoes it.
     with Claim(out_dir) as claim:
-        # Texts from code in the documents (quality warnings) are in their language.
-        with speaking(language):
-            rendered = rendered_documents(
-                root,
-                settings,
-                repo,
-                out_dir=out_dir,
-                language=language,
-                ids=ids,
-                as_of=when,
-                claim=None if check else claim,
-            )
+        rendered = rendered_documents(
+            root,
+            settings,
+            repo,
+            out_dir=out_dir,
+            language=language,
+            ids=ids,
+            as_of=when,
+            claim=None if check else claim,
+        )
         _note_invalid(repo, full=full)
         return publish(
             root,
@@ -281,6 +278,7 @@ def rendered_documents(
     """
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX
+    from mitrm.i18n import speaking
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates
 
@@ -302,16 +300,18 @@ def rendered_documents(
             journal = claim.journal
 
     def inputs() -> PortfolioInputs:
-        return portfolio_inputs(
-            root,
-            settings,
-            repo,
-            as_of=as_of,
-            facts=facts,
-            findings=findings,
-            pages=pages,
-            notes=notes,
-        )
+        # The quality warnings in the report are in its language, not the user's.
+        with speaking(language):
+            return portfolio_inputs(
+                root,
+                settings,
+                repo,
+                as_of=as_of,
+                facts=facts,
+                findings=findings,
+                pages=pages,
+                notes=notes,
+            )
 
     # The portfolio's inputs (ranking, checks, history) are gathered while the
     # workers render the items' documents.
