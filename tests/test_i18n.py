@@ -386,3 +386,16 @@ def test_main_journeys_speak_the_users_language(
     assert "没有 KPI 衡量该业务目标" in portfolio
     no_language.setenv("MITRM_LANG", "zh" if lang == "en" else "en")
     assert cli("-C", str(root), "render", "--check").exit_code == 0
+
+
+def test_a_zh_render_reports_its_errors_in_the_users_language(
+    no_language: pytest.MonkeyPatch, data_repo: DataRepo, cli: CliRun
+) -> None:
+    _zh_repo(data_repo)
+    no_language.setenv("MITRM_LANG", "en")
+    data_repo.requirement("REQ-0001")
+    data_repo.write("templates/requirement.md.j2", "{% if %}\n")
+    result = cli("-C", str(data_repo.root), "render")
+    assert result.exit_code == 1
+    assert "template syntax error" in result.stderr
+    assert "hint: fix the template, or delete it to use the built-in one" in result.stderr
