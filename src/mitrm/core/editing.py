@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from mitrm.core.diagnostics import Loc, format_loc
 from mitrm.core.models import MODELS, Kind, Settings
 from mitrm.core.vocabulary import canonical, shown
-from mitrm.core.workflow import missing_fields, workflow_for
+from mitrm.core.workflow import missing_fields, statuses, workflow_for
 from mitrm.errors import DataError, UsageError
 from mitrm.i18n import _, ngettext
 
@@ -258,7 +258,7 @@ def _step(node: Any, part: str | int, loc: Loc, *, create: bool) -> Any:
 
 def status_named(kind: Kind, settings: Settings, text: str) -> str:
     """The workflow status ``text`` names: the value, or its name or a synonym in any language."""
-    known = list(workflow_for(kind, settings).transitions)
+    known = statuses(kind)
     if text in known:
         return text
     return canonical(f"{kind.value}_status", text, known) or text
@@ -269,7 +269,8 @@ def check_transition(
 ) -> None:
     """Refuse an unknown status (UsageError), an illegal move or missing fields (DataError)."""
     workflow = workflow_for(kind, settings)
-    known = list(workflow.transitions)
+    # every status of the kind: an override's table may name some only as targets
+    known = statuses(kind)
     if target not in known:
         close = difflib.get_close_matches(target, known, n=1, cutoff=0.6)
         raise UsageError(
