@@ -104,9 +104,11 @@ def validate(
         bool,
         typer.Option(
             "--hook",
-            help="Check the repo as the commit will hold it (the pre-commit hook's mode): "
-            "files git does not track are left out, errors from every file are reported, "
-            "warnings only for the PATHs given (none without PATHs). Needs git.",
+            help=_(
+                "Check the repo as the commit will hold it (the pre-commit hook's mode): "
+                "files git does not track are left out, errors from every file are reported, "
+                "warnings only for the PATHs given (none without PATHs). Needs git."
+            ),
         ),
     ] = False,
 ) -> int:
@@ -207,8 +209,8 @@ def _root_for(run: State, paths: list[Path] | None, *, hook: bool = False) -> Pa
             return roots[0]
         if len(roots) > 1:
             raise UsageError(
-                f"{len(roots)} data repos in this git repository; say which to check",
-                hint="in .pre-commit-config.yaml: args: [-C, path/to/data-repo]",
+                _("{n} data repos in this git repository; say which to check").format(n=len(roots)),
+                hint=_("in .pre-commit-config.yaml: args: [-C, path/to/data-repo]"),
             ) from None
         raise missing from None
 
@@ -223,8 +225,10 @@ def _staged(root: Path) -> set[str]:
         kept = staged(root)
     except NotAGitRepoError as exc:
         raise NotAGitRepoError(
-            f"{root} is not in a git repository; --hook checks what git will commit",
-            hint="leave out --hook to check the files as they are",
+            _("{folder} is not in a git repository; --hook checks what git will commit").format(
+                folder=root
+            ),
+            hint=_("leave out --hook to check the files as they are"),
         ) from exc
     folders = tuple(f"{kind.folder}/" for kind in Kind)
     differ = sorted(
@@ -232,10 +236,13 @@ def _staged(root: Path) -> set[str]:
     )
     if differ:
         # pre-commit sets unstaged changes aside before running the hook; a plain run does not
+        shown = ", ".join(differ[:3]) + (", ..." if len(differ) > 3 else "")
         sys.stderr.write(
-            f"note: {len(differ)} file(s) differ from what is staged "
-            f"({', '.join(differ[:3])}{', ...' if len(differ) > 3 else ''}); "
-            "checked as they are in the working tree\n"
+            _(
+                "note: {n} file(s) differ from what is staged ({paths}); "
+                "checked as they are in the working tree"
+            ).format(n=len(differ), paths=shown)
+            + "\n"
         )
     return kept
 
