@@ -399,3 +399,17 @@ def test_a_zh_render_reports_its_errors_in_the_users_language(
     assert result.exit_code == 1
     assert "template syntax error" in result.stderr
     assert "hint: fix the template, or delete it to use the built-in one" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("project: x\nlanguage: zh\n", "zh"),
+        ("language: 'zh'   # documents and messages\n", "zh"),
+        ('project: x\nlanguage: "en"\n', "en"),
+        ("project: x\n  language: zh\n", None),  # nested, not the repo's setting
+        ("project: x\n", None),
+    ],
+)
+def test_help_finds_the_repo_language_without_parsing_yaml(text: str, expected: str | None) -> None:
+    assert i18n._language_line(text) == expected

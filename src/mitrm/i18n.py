@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gettext
 import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,14 +36,15 @@ def _shipped() -> tuple[str, ...]:
 LANGUAGES = _shipped()
 
 _current: str | None = None
-_REPO_LANGUAGE = re.compile(r"^language:[ \t]*[\"']?([A-Za-z_-]+)", re.MULTILINE)
 
 
 def normalize(value: str | None) -> str | None:
     """``zh_CN.UTF-8`` -> ``zh``; None for an empty value or a language mitrm does not speak."""
     if not value:
         return None
-    code = re.split(r"[_.@-]", value.strip(), maxsplit=1)[0].lower()
+    code = value.strip().lower()
+    for separator in "_.@-":  # str methods: a regex costs milliseconds at start-up
+        code = code.split(separator, 1)[0]
     return code if code in LANGUAGES else None
 
 
@@ -137,6 +137,15 @@ def translate(lang: str, message: str, context: str | None = None) -> str:
     return found.pgettext(context, message) if context else found.gettext(message)
 
 
+def _language_line(text: str) -> str | None:
+    """The value of a top-level ``language:`` line (``language: zh  # comment``)."""
+    for line in text.splitlines():
+        if line.startswith("language:"):
+            value = line[len("language:") :].split("#", 1)[0].strip().strip("'\"")
+            return value or None
+    return None
+
+
 def _peek_repo_language() -> str | None:
     """The ``language:`` of the repo this run works on, found cheaply.
 
@@ -164,8 +173,7 @@ def _peek_repo_language() -> str | None:
             if settings.is_file():
                 with settings.open("rb") as handle:
                     head = handle.read(65536).decode("utf-8", "replace")
-                match = _REPO_LANGUAGE.search(head)
-                return match.group(1) if match else None
+                return _language_line(head)
     except OSError:
         return None
     return None
