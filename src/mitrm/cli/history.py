@@ -94,8 +94,8 @@ def history(
     if item_id is None:
         if not metrics:
             raise UsageError(
-                "name an item, or ask for --metrics of the whole repository",
-                hint="mitrm history REQ-0001, or mitrm history --metrics",
+                _("name an item, or ask for --metrics of the whole repository"),
+                hint=_("mitrm history REQ-0001, or mitrm history --metrics"),
             )
         hist = load_history(root, settings)
         _warn_shallow(hist)

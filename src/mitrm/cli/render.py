@@ -488,8 +488,10 @@ def export_template(
     folder = target.parent
     if folder.exists() and not folder.is_dir():
         raise UsageError(
-            f"{_shown(folder, root)} is a file; the templates folder must be a folder",
-            hint="rename it, or set 'templates' in mitrm.yaml to another folder",
+            _("{path} is a file; the templates folder must be a folder").format(
+                path=_shown(folder, root)
+            ),
+            hint=_("rename it, or set 'templates' in mitrm.yaml to another folder"),
         )
     try:
         if force:
@@ -498,9 +500,14 @@ def export_template(
             create_exclusive(target, text)
     except FileExistsError:
         raise UsageError(
-            f"{_shown(target, root)} already exists", hint="pass --force to replace it"
+            _("{path} already exists").format(path=_shown(target, root)),
+            hint=_("pass --force to replace it"),
         ) from None
     except OSError as exc:
-        raise UsageError(f"cannot write {_shown(target, root)}: {exc.strerror or exc}") from None
+        raise UsageError(
+            _("cannot write {path}: {reason}").format(
+                path=_shown(target, root), reason=exc.strerror or exc
+            )
+        ) from None
     sys.stdout.write(f"{_shown(target, root)}\n")
     return 0

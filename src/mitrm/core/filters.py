@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from mitrm.core.models import Item, Kind
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,9 @@ class Filter:
             try:
                 chosen.add(Kind(value))
             except ValueError as exc:
-                raise UsageError(f"unknown kind '{name}'; use requirement, plan or change") from exc
+                raise UsageError(
+                    _("unknown kind '{name}'; use requirement, plan or change").format(name=name)
+                ) from exc
         return cls(
             kinds=frozenset(chosen),
             statuses=frozenset(s.lower() for s in statuses or ()),

@@ -146,7 +146,9 @@ def resolve(root: Path, rev: str) -> str:
         raise UsageError(f"'{rev}' is not a revision")
     done = run(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False)
     if done.returncode != 0:
-        raise UsageError(f"unknown revision '{rev}'", hint="name a commit, tag or branch")
+        raise UsageError(
+            _("unknown revision '{ref}'").format(ref=rev), hint=_("name a commit, tag or branch")
+        )
     return done.stdout.decode().strip()
 
 

@@ -135,7 +135,9 @@ def item_history(
 ) -> tuple[History, list[Event], Event | None]:
     """The history, one item's timeline and its uncommitted change; UnknownIdError if none."""
     if not _ID.match(item):
-        raise UnknownIdError(f"'{item}' is not an item id", hint="ids look like REQ-0007")
+        raise UnknownIdError(
+            _("'{id}' is not an item id").format(id=item), hint=_("ids look like REQ-0007")
+        )
     info = git.repo_info(root)
     history = load_history(root, settings, info=info)
     timeline = history.lineage(item)
@@ -171,7 +173,7 @@ def changelog_for(
 
     info = git.repo_info(root)
     if info.head is None:
-        raise UsageError("the repository has no commits yet", hint="commit the items first")
+        raise UsageError(_("the repository has no commits yet"), hint=_("commit the items first"))
     until_sha = git.resolve(root, until)
     since_sha = git.resolve(root, since) if since is not None else None
     if until_sha == info.head or git.is_ancestor(root, until_sha, info.head):

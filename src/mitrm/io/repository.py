@@ -53,7 +53,9 @@ def load_settings(root: Path) -> Settings:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SettingsError(f"cannot read {SETTINGS_FILE}: {exc.strerror}") from exc
+        raise SettingsError(
+            i18n._("cannot read {path}: {reason}").format(path=SETTINGS_FILE, reason=exc.strerror)
+        ) from exc
     loaded = parse_bytes(raw, SETTINGS_FILE)
     if loaded.diagnostics and loaded.diagnostics[0].code == "MIT005":
         return Settings()

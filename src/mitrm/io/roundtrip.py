@@ -184,7 +184,11 @@ class Editable:
         if isinstance(parent, list):
             assert isinstance(key, int)
             if not -len(parent) <= key < len(parent):
-                raise UsageError(f"entry {key} does not exist (the list has {len(parent)})")
+                raise UsageError(
+                    _("entry {n} does not exist (the list has {size})").format(
+                        n=key, size=len(parent)
+                    )
+                )
             node = _keep_style(parent[key], node)
             parent[key] = node
             return
@@ -247,7 +251,7 @@ def _nest(path: Loc, value: Any) -> Any:
     node = _to_node(value)
     for part in reversed(path):
         if isinstance(part, int):
-            raise UsageError(f"entry {part} does not exist; append to a list with +=")
+            raise UsageError(_("entry {n} does not exist; append to a list with +=").format(n=part))
         node = CommentedMap([(part, node)])
     return node
 
