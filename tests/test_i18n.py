@@ -413,3 +413,22 @@ def test_a_zh_render_reports_its_errors_in_the_users_language(
 )
 def test_help_finds_the_repo_language_without_parsing_yaml(text: str, expected: str | None) -> None:
     assert i18n._language_line(text) == expected
+
+
+def test_machine_output_keeps_codes_and_keys_and_translates_the_message(
+    no_language: pytest.MonkeyPatch, data_repo: DataRepo, cli: CliRun
+) -> None:
+    import json
+
+    _zh_repo(data_repo)
+    data_repo.write("requirements/REQ-0001-a.yaml", FULL_WIDTH["requirements/REQ-0001-a.yaml"])
+    result = cli("-C", str(data_repo.root), "validate", "--format", "json")
+    document = json.loads(result.stdout)
+    (found,) = document["diagnostics"]
+    assert set(found) == {"path", "line", "column", "severity", "code", "message", "item"}
+    assert (found["severity"], found["code"]) == ("error", "MIT013")
+    assert found["message"].startswith("键“title”后面用了全角冒号")
+    assert document["summary"] == {"files": 1, "errors": 1, "warnings": 0}
+    sarif = json.loads(cli("-C", str(data_repo.root), "validate", "--format", "sarif").stdout)
+    result_0 = sarif["runs"][0]["results"][0]
+    assert result_0["ruleId"] == "MIT013" and "全角冒号" in result_0["message"]["text"]
