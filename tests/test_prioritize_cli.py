@@ -260,3 +260,75 @@ def test_ranking_and_budget_in_chinese(
     reasons = {o["id"]: o["reason"] for o in document["selection"]["left_out"]}
     assert reasons["REQ-0003"] == "需要 100 CNY；入选条目之后只剩 0"
     assert set(document["selection"]) >= {"chosen", "left_out"}  # keys stay English
+
+
+def test_budget_json_from_a_real_process_is_clean_json(backlog: DataRepo) -> None:
+    # HiGHS prints a banner on stdout when the first solver is made; in a real process
+    # it would land in the JSON document. Run mitrm as a user does to see that it does not.
+    import subprocess
+    import sys
+
+    budget = ["--today", TODAY, "--budget", "250", "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, "-m", "mitrm", "-C", str(backlog.root), "prioritize", *budget],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Running HiGHS" not in done.stdout
+    selection = json.loads(done.stdout)["selection"]
+    assert selection["optimal"] is True
+    assert selection["solver_status"] == "Optimal"
+    assert selection["stopped_by"] is None and selection["gap"] == 0
+    assert selection["bound"] == selection["total_score"]
+    assert selection["notes"] == [
+        "with 50 CNY more budget, REQ-0002 (score 66) would fit beside the chosen items"
+    ]
+
+
+def test_a_selection_not_proven_says_what_stopped_it_and_the_gap() -> None:
+    from decimal import Decimal
+
+    from mitrm.cli.prioritize_output import _summary
+    from mitrm.core.selection import Limit, Selection
+
+    cut = Selection(
+        limits=(Limit("budget", Decimal(1000), "CNY"),),
+        chosen=(),
+        left_out=(),
+        used=(Decimal(990),),
+        total_score=400.0,
+        greedy_score=380.0,
+        optimal=False,
+        nodes=20_000,
+        status="Solution limit reached",
+        gap=0.025,
+        bound=410.0,
+        stopped_by="the node limit",
+    )
+    assert _summary(cut).splitlines()[0] == (
+        "0 chosen, total score 400: the best found, not proven the best (mixed-integer "
+        "program, HiGHS stopped at the node limit, after 20,000 nodes; the best possible is "
+        "at most 410, 2.50% higher); greedy by score per cost would reach 380"
+    )
+
+
+def test_work_under_way_over_the_budget_is_said_plainly(backlog: DataRepo, cli: CliRun) -> None:
+    backlog.write(
+        "requirements/REQ-0006-building.yaml",
+        "id: REQ-0006\ntitle: Building\ntype: feature\nstatus: in_progress\n"
+        "estimate:\n  cost: 100\n  benefit: 250\n  effort_days: 10\n"
+        "scoring:\n  value: 1\n  urgency: 1\n  difficulty: 3\n  risk_reduction: 1\n",
+    )
+    result = run(cli, backlog, "--budget", "50")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "1 chosen, total score 34: only the work already under way (see the note)" in out
+    assert "budget 50 CNY: used 100, over by 50" in out
+    assert "note: already under way, so chosen whatever they cost: REQ-0006" in out
+    assert (
+        "note: work already under way needs 100 CNY, more than the budget of 50: nothing else fits"
+        in out
+    )

@@ -15,11 +15,6 @@ from mitrm.cli.context import State
 from mitrm.errors import MitrmError
 from mitrm.i18n import _
 
-try:  # typer >= 0.24 vendors click
-    from typer._click.exceptions import ClickException
-except ImportError:  # pragma: no cover - older typer with click installed
-    from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef]
-
 app = typer.Typer(
     name="mitrm",
     help=_("Marketing-IT requirements management over plain YAML files in git."),
@@ -106,8 +101,14 @@ def main(argv: list[str] | None = None) -> None:
     except MitrmError as exc:
         _report(exc)
         sys.exit(exc.exit_code)
-    except ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:
+        # Typer's usage errors (click's, vendored) print their usage line and hint themselves;
+        # the public base class is all we need to name.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            sys.stderr.write(f"error: {exc.format_message()}\n")
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\n" + _("interrupted") + "\n")

@@ -409,6 +409,11 @@ def selection(ranking: Ranking, chosen: Selection, fmt: ListFormat, top: int | N
                     "greedy_score": round(chosen.greedy_score, 6),
                     "optimal": chosen.optimal,
                     "method": chosen.method,
+                    "solver_status": chosen.status,
+                    "stopped_by": chosen.stopped_by,
+                    "gap": None if chosen.gap is None else round(chosen.gap, 6),
+                    "bound": round(chosen.bound, 6),
+                    "notes": list(chosen.notes),
                     "chosen": [
                         {
                             "rank": c.rank,
@@ -460,22 +465,36 @@ def selection(ranking: Ranking, chosen: Selection, fmt: ListFormat, top: int | N
 def _summary(chosen: Selection) -> str:
     parts = []
     for limit, used in zip(chosen.limits, chosen.used, strict=True):
+        rest = (
+            _("{left} left").format(left=num(limit.amount - used))
+            if used <= limit.amount
+            else _("over by {over}").format(over=num(used - limit.amount))
+        )
         parts.append(
-            _("{limit} {amount} {unit}: used {used}, {left} left").format(
+            _("{limit} {amount} {unit}: used {used}, {rest}").format(
                 limit=limit.name,
                 amount=num(limit.amount),
                 unit=limit.unit,
                 used=num(used),
-                left=num(limit.amount - used),
+                rest=rest,
             )
         )
-    proof = (
-        _("the best possible total ({method})").format(method=chosen.method)
-        if chosen.optimal
-        else _(
-            "the best found ({method} stopped after {steps:,} steps; not proven the best)"
-        ).format(method=chosen.method, steps=chosen.nodes)
-    )
+    if any(used > limit.amount for limit, used in zip(chosen.limits, chosen.used, strict=True)):
+        proof = _("only the work already under way (see the note)")
+    elif chosen.optimal:
+        proof = _("the best possible total ({method}: proven optimal)").format(method=chosen.method)
+    else:
+        gap = (
+            _("how far from the best it is, unknown")
+            if chosen.gap is None
+            else _("the best possible is at most {bound}, {gap:.2%} higher").format(
+                bound=num(chosen.bound), gap=chosen.gap
+            )
+        )
+        proof = _(
+            "the best found, not proven the best ({method} stopped at {stopped_by}, "
+            "after {nodes:,} nodes; {gap})"
+        ).format(method=chosen.method, stopped_by=chosen.stopped_by, nodes=chosen.nodes, gap=gap)
     return (
         _(
             "{n} chosen, total score {total}: {proof}; "
@@ -488,4 +507,5 @@ def _summary(chosen: Selection) -> str:
         )
         + "\n"
         + _("; ").join(parts)
+        + "".join("\n" + _("note: {note}").format(note=note) for note in chosen.notes)
     )

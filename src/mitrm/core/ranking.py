@@ -7,11 +7,11 @@ it): requirements in, a ``Ranking`` out. See docs/scoring.md.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from mitrm.core.graphs import find_cycle, order_by_dependencies
+from mitrm.core.ids import id_key
 from mitrm.core.models import Requirement, RequirementStatus
 from mitrm.core.models.settings import ScoringSettings
 from mitrm.core.scoring import Score, get_model, make_context
@@ -87,18 +87,6 @@ class Ranking:
         return None
 
 
-_NUMBER = re.compile(r"^(.*?)(\d+)$")
-
-
-@lru_cache(maxsize=1 << 16)
-def id_key(item_id: str) -> tuple[str, int, str]:
-    """Sort ids by prefix then number, so REQ-9 comes before REQ-10 whatever the padding."""
-    match = _NUMBER.match(item_id)
-    if match is None:
-        return (item_id, -1, item_id)
-    return (match.group(1), int(match.group(2)), item_id)
-
-
 def _order_key(req: Requirement, score: Score) -> tuple[object, ...]:
     # Ties: higher score, then earlier due date, then smaller effort, then id.
     due = req.due.toordinal() if req.due is not None else dt.date.max.toordinal()
@@ -106,34 +94,6 @@ def _order_key(req: Requirement, score: Score) -> tuple[object, ...]:
     effort_key = float(effort) if effort is not None else float("inf")
     assert score.value is not None
     return (score.tier, -round(score.value, 9), due, effort_key, id_key(req.id))
-
-
-def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
-    """A dependency cycle in ``graph`` (closed on its first id), or None; iterative DFS."""
-    state: dict[str, int] = {}
-    known = {node: [c for c in children if c in graph] for node, children in graph.items()}
-    for start in sorted(graph, key=id_key):
-        if state.get(start):
-            continue
-        path: list[str] = []
-        stack: list[tuple[str, int]] = [(start, 0)]
-        while stack:
-            node, index = stack.pop()
-            if index == 0:
-                state[node] = 1
-                path.append(node)
-            children = known[node]
-            if index < len(children):
-                stack.append((node, index + 1))
-                child = children[index]
-                if state.get(child) == 1:
-                    return [*path[path.index(child) :], child]
-                if not state.get(child):
-                    stack.append((child, 0))
-                continue
-            state[node] = 2
-            path.pop()
-    return None
 
 
 def check_cycles(reqs: Iterable[Requirement]) -> None:
@@ -145,40 +105,6 @@ def check_cycles(reqs: Iterable[Requirement]) -> None:
             _("dependency cycle among open requirements: {cycle}").format(cycle=" -> ".join(cycle)),
             hint=_("remove one of these depends_on entries ('mitrm validate' shows where)"),
         )
-
-
-def order_by_dependencies(
-    natural: Sequence[str], deps: Mapping[str, Sequence[str]]
-) -> tuple[list[str], dict[str, str]]:
-    """Place each item after what it depends on, pulling dependencies up to just before it.
-
-    Returns the order and, for each item pulled up, the id of the item that needed it.
-    ``deps`` must be acyclic among ``natural``.
-    """
-    position = {item: index for index, item in enumerate(natural)}
-    placed: set[str] = set()
-    order: list[str] = []
-    pulled_by: dict[str, str] = {}
-    for root in natural:
-        if root in placed:
-            continue
-        stack: list[tuple[str, bool]] = [(root, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if node in placed:
-                continue
-            if expanded:
-                placed.add(node)
-                order.append(node)
-                if node != root:
-                    pulled_by.setdefault(node, root)
-                continue
-            stack.append((node, True))
-            waiting = [d for d in deps.get(node, ()) if d in position and d not in placed]
-            # Push the lowest-ranked first so the highest-ranked dependency is placed first.
-            for dep in sorted(waiting, key=position.__getitem__, reverse=True):
-                stack.append((dep, False))
-    return order, pulled_by
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ _SETTINGS = N_(
 project: {project}
 language: {language}      # en or zh: language of rendered documents and hints
 currency: {currency}      # default currency of estimates and budgets
+# calendar: CN            # public holidays for working days (MIT406): CN, DE, DE-BY, ...
 
 ids:
   requirement: {{prefix: REQ, digits: 4}}

@@ -102,10 +102,29 @@ def _stamp_hash() -> str:
     return hashlib.blake2b(_code_stamp().encode("utf-8"), digest_size=12).hexdigest()
 
 
+def _calendar_stamp(settings: Settings) -> str:
+    """The versions of the calendar libraries, when a calendar counts working days.
+
+    A new release of chinese-calendar or holidays may move a holiday: verdicts
+    cached under the old one must not be served.
+    """
+    if settings.calendar is None:
+        return ""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for name in ("chinesecalendar", "holidays"):
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=none")
+    return "|" + "|".join(parts)
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """Identifies everything a per-file verdict depends on besides the file itself."""
     # Messages are cached in the language they were made in.
-    text = settings.model_dump_json() + _code_stamp() + i18n.language()
+    text = settings.model_dump_json() + _code_stamp() + _calendar_stamp(settings) + i18n.language()
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 

@@ -6,61 +6,29 @@ until a day), so a cached verdict stays right on every later day.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 from collections.abc import Sequence
 
 from mitrm.core.models import Item, Requirement
 from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, REQ_OPEN, Context, Finding
+from mitrm.core.workdays import calendar_for, plain
 from mitrm.i18n import _
 
 _DAY = dt.timedelta(days=1)
 
 
-def _holidays_between(holidays: Sequence[dt.date], start: dt.date, end: dt.date) -> int:
-    """Weekday holidays in [start, end]; ``holidays`` is sorted."""
-    low = bisect.bisect_left(holidays, start)
-    high = bisect.bisect_right(holidays, end)
-    return sum(1 for day in holidays[low:high] if day.weekday() < 5)
-
-
 def latest_start(due: dt.date, need: int, holidays: Sequence[dt.date] = ()) -> dt.date:
     """The last day work can start and still have ``need`` working days up to ``due``.
 
-    Working days are Monday to Friday except ``holidays`` (sorted); both ends count.
+    Working days are Monday to Friday except ``holidays``; both ends count.
     """
-    if need <= 0:
-        return due
-    holiday_set = set(holidays)
-    day = due
-    while day.weekday() >= 5 or day in holiday_set:
-        day -= _DAY
-    weeks, rest = divmod(need - 1, 5)
-    day -= dt.timedelta(weeks=weeks)
-    for _week_day in range(rest):
-        day -= _DAY
-        while day.weekday() >= 5:
-            day -= _DAY
-    # Holidays inside the span did not count: step back over as many more working days.
-    extra = _holidays_between(holidays, day, due) if holidays else 0
-    while extra:
-        day -= _DAY
-        if day.weekday() < 5 and day not in holiday_set:
-            extra -= 1
-    return day
+    return plain(holidays).latest_start(due, need)
 
 
 def working_days(start: dt.date, end: dt.date, holidays: Sequence[dt.date] = ()) -> int:
     """Working days in [start, end] (0 if ``end`` is before ``start``)."""
-    if end < start:
-        return 0
-    days = (end - start).days + 1
-    weeks, rest = divmod(days, 7)
-    count = weeks * 5
-    first = start.weekday()
-    count += sum(1 for offset in range(rest) if (first + offset) % 7 < 5)
-    return count - _holidays_between(sorted(holidays), start, end)
+    return plain(holidays).working_days(start, end)
 
 
 def check(item: Item, context: Context) -> list[Finding]:
@@ -76,10 +44,15 @@ def check(item: Item, context: Context) -> list[Finding]:
     if effort and context.status in REQ_BEFORE_APPROVAL:
         rules = context.settings.rules
         need = math.ceil(effort * rules.rush_days_per_effort_day)
-        start = latest_start(item.due, need, sorted(rules.holidays))
+        calendar = calendar_for(context.settings.calendar, tuple(rules.holidays))
+        start = calendar.latest_start(item.due, need)
         asked = ""
         if item.created and item.created > start:
             asked = _(", and it was asked for on {date}").format(date=item.created)
+        if context.settings.calendar is not None:
+            asked += _("; working days by {calendar}").format(
+                calendar=calendar.note(start, item.due)
+            )
         found.append(
             Finding(
                 "MIT406",
