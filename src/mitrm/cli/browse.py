@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.formats import ListFormat
 from mitrm.i18n import N_, _, ngettext
@@ -31,15 +32,28 @@ def register(app: typer.Typer) -> None:
 KindOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--kind", "-k", metavar="KIND", help=_("requirement, plan or change (repeatable).")
+        "--kind",
+        "-k",
+        metavar="KIND",
+        help=_("requirement, plan or change (repeatable)."),
+        autocompletion=complete.kinds,
     ),
 ]
 StatusOpt = Annotated[
-    list[str] | None, typer.Option("--status", "-s", metavar="STATUS", help=_("Repeatable."))
+    list[str] | None,
+    typer.Option(
+        "--status", "-s", metavar="STATUS", help=_("Repeatable."), autocompletion=complete.statuses
+    ),
 ]
 TypeOpt = Annotated[
     list[str] | None,
-    typer.Option("--type", "-t", metavar="TYPE", help=_("Requirement type (repeatable).")),
+    typer.Option(
+        "--type",
+        "-t",
+        metavar="TYPE",
+        help=_("Requirement type (repeatable)."),
+        autocompletion=complete.requirement_types,
+    ),
 ]
 TagOpt = Annotated[
     list[str] | None,
@@ -77,10 +91,10 @@ def list_items(
     status = [named_value(statuses, s) for s in status] if status else status
     type_ = [named_value(["requirement_type"], t) for t in type_] if type_ else type_
 
+    wanted = Filter.build(kinds=kind, statuses=status, types=type_, tags=tag, owner=owner)
     run = state(ctx)
     root = run.root()
     repo = load_repository(root, settings=run.settings(root))
-    wanted = Filter.build(kinds=kind, statuses=status, types=type_, tags=tag, owner=owner)
     items = [item for item in repo.items() if matches(item, wanted)]
     fmt = fmt or ListFormat.TABLE
     header = ["id", "kind", "status", "type", "title", "due", "owner"]
@@ -137,7 +151,12 @@ def _json(item: Item, repo: Repository) -> dict[str, Any]:
 
 def show(
     ctx: typer.Context,
-    item_id: Annotated[str, typer.Argument(metavar="ID", help=_("The item's id, e.g. REQ-0007."))],
+    item_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help=_("The item's id, e.g. REQ-0007."), autocompletion=complete.item_ids
+        ),
+    ],
     fmt: Annotated[
         str, typer.Option("--format", "-f", help=_("text (the file as written) or json."))
     ] = "text",

@@ -116,12 +116,11 @@ def new(
     ] = "text",
 ) -> int:
     """Draft a new item: asks on a terminal, takes every field as an option, prints the path."""
-    import datetime as dt
-
     from mitrm.core.drafting import QUESTIONS
     from mitrm.core.models import Kind
     from mitrm.core.vocabulary import shown
     from mitrm.errors import UsageError
+    from mitrm.io.repository import today as current_day
 
     kind = Kind(kind_arg.value)
     if fmt not in ("text", "json"):
@@ -156,7 +155,7 @@ def new(
             ),
             hint=_("see 'mitrm new {kind} --help'").format(kind=kind.value),
         )
-    today = dt.date.today()
+    today = current_day()
     asking = not no_input and (
         interactive or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in _TRUE or _tty()
     )

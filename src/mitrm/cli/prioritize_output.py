@@ -11,6 +11,7 @@ from typing import Any
 from mitrm.cli.output import ListFormat, column, emit_csv, emit_json, emit_markdown, stdout
 from mitrm.core.models import Requirement
 from mitrm.core.ranking import Prepared, RankedEntry, Ranking, UnscoredEntry, is_open
+from mitrm.core.ranking import note as why
 from mitrm.core.scoring import Score, Term
 from mitrm.core.selection import Selection
 from mitrm.core.sensitivity import Sensitivity
@@ -73,7 +74,9 @@ def _table(
 
 def _row(entry: RankedEntry) -> list[Any]:
     req = entry.req
-    note = entry.moved_by_dependency or (entry.score.tier_label or "")
+    label = entry.score.tier_label
+    # A MoSCoW category stays in view; otherwise the note says why it moved, if it did.
+    note = "; ".join(part for part in (label if label != "boosted" else None, why(entry)) if part)
     return [
         entry.rank,
         req.id,
@@ -108,8 +111,10 @@ def entry_json(entry: RankedEntry) -> dict[str, Any]:
         "rules": list(entry.score.rules),
         "natural_rank": entry.natural_rank,
         "moved_by_dependency": entry.moved_by_dependency,
+        "moved_by_rule": entry.moved_by_rule,
         "after": list(entry.after),
         "waiting_on": list(entry.waiting_on),
+        "note": why(entry),
     }
 
 
@@ -214,7 +219,7 @@ def explain(
         score = score_item(prepared, req, weights=ranking.weights)
         why = (
             _("not ranked: status '{status}' is not open").format(status=req.status.value)
-            if not is_open(req)
+            if not is_open(req, prepared.open_statuses)
             else _("not ranked: left out by the filters")
         )
         return _explain_score(ranking, req, score, None, why, fmt)

@@ -79,7 +79,6 @@ def report(
     ] = False,
 ) -> int:
     """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON."""
-    import datetime as dt
 
     from mitrm.cli.render import (
         _as_of,
@@ -93,7 +92,7 @@ def report(
     from mitrm.i18n import speaking
     from mitrm.io.generated import Claim
     from mitrm.io.insights import history_facts
-    from mitrm.io.repository import load_repository
+    from mitrm.io.repository import load_repository, today
 
     language = _language(lang)
     run = state(ctx)
@@ -104,7 +103,7 @@ def report(
     when = (
         _as_of(as_of)
         or default_as_of(repo.requirements(), repo.plans(), repo.changes())
-        or dt.date.today()  # no date anywhere in the items: nothing depends on it
+        or today()  # no date anywhere in the items: nothing depends on it
     )
     out_dir = out.resolve()
     facts = history_facts(root, settings, as_of=when)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import State, state
 from mitrm.i18n import N_, _, ngettext
 
@@ -75,6 +76,7 @@ def validate(
                 "repeatable; replaces rules.select of mitrm.yaml)."
             ),
             show_default=False,
+            autocompletion=complete.rule_codes,
         ),
     ] = None,
     ignore: Annotated[
@@ -87,6 +89,7 @@ def validate(
                 "added to rules.ignore of mitrm.yaml)."
             ),
             show_default=False,
+            autocompletion=complete.rule_codes,
         ),
     ] = None,
     changed_since: Annotated[

@@ -7,28 +7,31 @@ it): requirements in, a ``Ranking`` out. See docs/scoring.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mitrm.core.graphs import find_cycle, order_by_dependencies
 from mitrm.core.ids import id_key
-from mitrm.core.models import Requirement, RequirementStatus
+from mitrm.core.models import Kind, Requirement, RequirementStatus
 from mitrm.core.models.settings import ScoringSettings
 from mitrm.core.scoring import Score, get_model, make_context
 from mitrm.core.scoring.registry import Gathered, combine, gather, impute_medians
 from mitrm.core.scoring.types import Context, Model
+from mitrm.core.workflow import default_open
 from mitrm.errors import DataError, UsageError
-from mitrm.i18n import _
+from mitrm.i18n import N_, _, language, translate
 
-# Open means still to be decided or delivered; the rest no longer competes for a slot.
+# What a dependency in these statuses means for selection: done ones are satisfied,
+# dropped ones can never be. Which statuses are open comes from the workflow.
 DONE_STATUSES = frozenset({RequirementStatus.RELEASED, RequirementStatus.CLOSED})
 DROPPED_STATUSES = frozenset({RequirementStatus.REJECTED, RequirementStatus.CANCELLED})
-CLOSED_STATUSES = DONE_STATUSES | DROPPED_STATUSES
+DEFAULT_OPEN = default_open(Kind.REQUIREMENT)
 
 
-def is_open(req: Requirement) -> bool:
-    """Whether ``req`` is open: not released, closed, rejected or cancelled."""
-    return req.status not in CLOSED_STATUSES
+def is_open(req: Requirement, open_statuses: frozenset[str] = DEFAULT_OPEN) -> bool:
+    """Whether ``req`` is open: its status is among the workflow's open ones (workflow.open_of)."""
+    return req.status.value in open_statuses
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,12 @@ class RankedEntry:
     moved_by_dependency: str | None = None
     after: tuple[str, ...] = ()
     waiting_on: tuple[str, ...] = ()
+    moved_by_rule: str | None = None
+    """The type whose "first" rule lifted it above higher scores (e.g. 'compliance')."""
+    after_dependency: tuple[str, ...] = ()
+    """Dependencies that scored lower but are placed before it."""
+    pulled_for: tuple[str, int] | None = None
+    """The item whose dependency moved this one up, and that item's rank by score."""
     id: str = field(init=False)
     title: str = field(init=False)
 
@@ -117,6 +126,7 @@ class Prepared:
     gathered: list[Gathered]
     impute: str | None
     open_ids: frozenset[str] = frozenset()
+    open_statuses: frozenset[str] = DEFAULT_OPEN
 
 
 def prepare(
@@ -127,6 +137,7 @@ def prepare(
     model: str | None = None,
     impute: str | None = None,
     open_elsewhere: Iterable[str] | None = None,
+    open_statuses: frozenset[str] = DEFAULT_OPEN,
 ) -> Prepared:
     """Pick the open requirements, check them for cycles, and gather their inputs.
 
@@ -142,14 +153,14 @@ def prepare(
     seen: set[str] = set()
     open_reqs = []
     for req in requirements:
-        if is_open(req) and req.id not in seen:
+        if is_open(req, open_statuses) and req.id not in seen:
             seen.add(req.id)
             open_reqs.append(req)
     check_cycles(open_reqs)
     all_open = {req.id for req in open_reqs} | set(open_elsewhere or ())
     ctx = make_context(settings, model=chosen, today=today)
     gathered = gather(open_reqs, model=chosen, ctx=ctx)
-    return Prepared(chosen, settings, today, gathered, impute, frozenset(all_open))
+    return Prepared(chosen, settings, today, gathered, impute, frozenset(all_open), open_statuses)
 
 
 def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = None) -> Ranking:
@@ -174,6 +185,7 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
     natural_rank = {item: index + 1 for index, item in enumerate(natural)}
     deps = {req.id: list(req.depends_on) for _, req, _ in scored}
     order, pulled_by = order_by_dependencies(natural, deps)
+    lifted = _lifted_by_rule(scored)
     entries: list[RankedEntry] = []
     previous: tuple[object, ...] | None = None
     for position, item in enumerate(order, start=1):
@@ -198,7 +210,23 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         after = tuple(d for d in req.depends_on if d in by_id)
         # Open dependencies outside the ranking (unscored, filtered out) cannot order it.
         waiting = tuple(d for d in req.depends_on if d in open_ids and d not in by_id)
-        entries.append(RankedEntry(rank, natural_rank[item], req, score, moved, after, waiting))
+        behind = tuple(d for d in after if natural_rank[d] > natural_rank[item])
+        entries.append(
+            RankedEntry(
+                rank,
+                natural_rank[item],
+                req,
+                score,
+                moved,
+                after,
+                waiting,
+                moved_by_rule=req.type.value if item in lifted else None,
+                after_dependency=behind,
+                pulled_for=(
+                    (pulled_by[item], natural_rank[pulled_by[item]]) if item in pulled_by else None
+                ),
+            )
+        )
     unscored.sort(key=lambda entry: id_key(entry.id))
     return Ranking(
         model=model.name,
@@ -209,6 +237,70 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         unscored=tuple(unscored),
         imputed=medians or {},
     )
+
+
+def _lifted_by_rule(scored: Sequence[tuple[tuple[object, ...], Requirement, Score]]) -> set[str]:
+    """Ids the security-and-compliance-first rule placed above an item that scored higher."""
+    if not any(score.boosted for _, _, score in scored):
+        return set()
+
+    def without_rule(item: tuple[tuple[object, ...], Requirement, Score]) -> tuple[object, ...]:
+        key, _, score = item
+        tier = key[0]
+        assert isinstance(tier, int)
+        return (tier + 1 if score.boosted else tier, *key[1:])
+
+    plain = {req.id: index for index, (_, req, _) in enumerate(sorted(scored, key=without_rule))}
+    return {
+        req.id
+        for index, (_, req, score) in enumerate(scored)
+        if score.boosted and plain[req.id] > index
+    }
+
+
+# The notes of a moved entry, in the interface language or a document's (the catalogs).
+_NOTES = {
+    "rule": N_("moved up: {type} first"),
+    "pulled": N_("moved up from {natural} to {rank}: {id} (natural rank {other}) depends on it"),
+    "after": N_("after {id} (dependency)"),
+}
+
+
+def note(entry: RankedEntry, *, lang: str | None = None) -> str:
+    """Why an entry is not where its score alone puts it: the first rule or a dependency."""
+    return note_text(why_facts(entry), lang=lang)
+
+
+def why_facts(entry: RankedEntry) -> dict[str, Any]:
+    """The facts behind ``note`` as plain data (the portfolio report words them itself)."""
+    return {
+        "rank": entry.rank,
+        "natural_rank": entry.natural_rank,
+        "moved_by_rule": entry.moved_by_rule,
+        "pulled_for": list(entry.pulled_for) if entry.pulled_for else None,
+        "after_dependency": list(entry.after_dependency),
+    }
+
+
+def note_text(
+    facts: Mapping[str, Any], *, lang: str | None = None, types: Mapping[str, str] | None = None
+) -> str:
+    """The note of ``why_facts`` in ``lang`` (default: the interface's); ``types`` names types."""
+    words = lang or language()
+    text = {key: translate(words, message) for key, message in _NOTES.items()}
+    parts = []
+    rule = facts.get("moved_by_rule")
+    if rule:
+        parts.append(text["rule"].format(type=(types or {}).get(rule, rule)))
+    if facts.get("pulled_for"):
+        needer, other = facts["pulled_for"]
+        parts.append(
+            text["pulled"].format(
+                natural=facts["natural_rank"], rank=facts["rank"], id=needer, other=other
+            )
+        )
+    parts += [text["after"].format(id=dep) for dep in facts.get("after_dependency") or ()]
+    return "; ".join(parts)
 
 
 def score_item(
@@ -229,7 +321,15 @@ def rank_backlog(
     model: str | None = None,
     weights: Mapping[str, float] | None = None,
     impute: str | None = None,
+    open_statuses: frozenset[str] = DEFAULT_OPEN,
 ) -> Ranking:
     """Score and rank the open requirements (docs/scoring.md describes the result)."""
-    prepared = prepare(requirements, settings=settings, today=today, model=model, impute=impute)
+    prepared = prepare(
+        requirements,
+        settings=settings,
+        today=today,
+        model=model,
+        impute=impute,
+        open_statuses=open_statuses,
+    )
     return rank_prepared(prepared, weights=weights)

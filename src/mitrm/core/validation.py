@@ -46,6 +46,14 @@ _FRIENDLY = {
 DATE_PROBLEMS = (_FRIENDLY["date_parsing"], _FRIENDLY["date_from_datetime_inexact"])
 
 
+# The patterns of the models, in words.
+_FORMS = {
+    r"^[A-Z][A-Z0-9]*$": N_("capital letters and digits, beginning with a letter (e.g. REQ)"),
+    r"^[A-Z]{3}$": N_("a three-letter currency code in capitals (e.g. CNY, EUR, USD)"),
+    r"^MIT[0-9]{3}$": N_("a rule code like MIT401"),
+}
+
+
 def _got(value: Any) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
@@ -78,11 +86,23 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
     if kind == "missing":
         return "MIT103", _("missing required field '{field}'").format(field=where), True
     got = _got(error.get("input"))
-    if kind == "enum":
+    if kind == "value_error":
+        reason = error.get("ctx", {}).get("error")
+        return "MIT102", f"field '{where}': {reason or error['msg']}", False
+    if kind in ("enum", "literal_error"):
         expected = error.get("ctx", {}).get("expected", "")
         choices = re.sub(r"'(\w+)'", r"\1", str(expected)).replace(" or ", ", ")
-        message = _("field '{field}' must be one of: {choices} (got {got})")
-        return "MIT104", message.format(field=where, choices=choices, got=got), False
+        message = _("field '{field}' must be one of: {choices} (got {got})").format(
+            field=where, choices=choices, got=got
+        )
+        given = error.get("input")
+        if isinstance(given, str):
+            close = difflib.get_close_matches(
+                given.strip().lower(), choices.split(", "), n=1, cutoff=0.6
+            )
+            if close:
+                message += _("; did you mean '{field}'?").format(field=close[0])
+        return "MIT104", message, False
     if kind == "string_pattern_mismatch":
         if loc and (loc[-1] in ("id",) or isinstance(loc[-1], int) or str(loc[-1]) == "rule"):
             message = (
@@ -91,6 +111,11 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
                 else _("field '{field}' must be an id like REQ-0001 (got {got})")
             )
             return "MIT102", message.format(field=where, got=got), False
+        pattern = str(error.get("ctx", {}).get("pattern", ""))
+        form = _FORMS.get(pattern)
+        if form:
+            message = _("field '{field}' must be {form} (got {got})")
+            return "MIT102", message.format(field=where, form=_(form), got=got), False
         message = _("field '{field}' is not in the expected form (got {got})")
         return "MIT102", message.format(field=where, got=got), False
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):

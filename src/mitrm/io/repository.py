@@ -288,8 +288,11 @@ def _check_one(item: ItemFile) -> Checked:
 _ROOT: list[Path] = []
 
 
-def _today() -> dt.date:
-    """Today's date, or ``MITRM_TODAY`` (YYYY-MM-DD) for tests and reproducible reports."""
+def today() -> dt.date:
+    """Today's date, or ``MITRM_TODAY`` (YYYY-MM-DD) for tests and reproducible reports.
+
+    Every command takes "today" from here, so that one setting fixes it everywhere.
+    """
     fixed = os.environ.get("MITRM_TODAY")
     if fixed:
         try:
@@ -299,6 +302,9 @@ def _today() -> dt.date:
                 f"MITRM_TODAY must be a date written YYYY-MM-DD (got {fixed!r})"
             ) from exc
     return dt.date.today()
+
+
+_today = today  # for functions whose ``today`` parameter hides the name
 
 
 def _place(diagnostics: list[Diagnostic], path: str, text: str) -> list[Diagnostic]:

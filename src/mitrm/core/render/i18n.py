@@ -317,6 +317,7 @@ _LABELS: dict[str, str] = {
     "backlog": NP_("doc:backlog", "Ranked backlog (top 20)"),
     "rank": NP_("doc:rank", "Rank"),
     "score": NP_("doc:score", "Score"),
+    "rank_note": NP_("doc:rank_note", "Why here"),
     "no_backlog": NP_(
         "doc:no_backlog", "No ranking available: run 'mitrm prioritize' to rank the backlog."
     ),

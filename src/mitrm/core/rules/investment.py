@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mitrm.core.models import Item, Plan, Requirement
 from mitrm.core.models.plan import PhaseKind
-from mitrm.core.rules.engine import PLAN_OPEN, REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import Context, Finding
 from mitrm.i18n import _
 
 
@@ -12,7 +12,7 @@ def check(item: Item, context: Context) -> list[Finding]:
     """Cost above the threshold with benefit missing or below cost; no pilot in a big plan."""
     rules = context.settings.rules
     currency = context.settings.currency
-    if isinstance(item, Requirement) and context.status in REQ_OPEN and item.estimate:
+    if isinstance(item, Requirement) and context.open and item.estimate:
         cost, benefit = item.estimate.cost, item.estimate.benefit
         if cost is not None and cost > rules.investment_threshold:
             money = item.estimate.currency or currency
@@ -42,7 +42,7 @@ def check(item: Item, context: Context) -> list[Finding]:
                         ),
                     )
                 ]
-    if isinstance(item, Plan) and context.status in PLAN_OPEN and item.budget:
+    if isinstance(item, Plan) and context.open and item.budget:
         total = item.budget.total
         has_pilot = any(phase.kind is PhaseKind.PILOT for phase in item.phases)
         if total > rules.pilot_threshold and not has_pilot:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 
 from mitrm.core.models import Item, Requirement
-from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, Context, Finding
 from mitrm.core.workdays import calendar_for, plain
 from mitrm.i18n import _
 
@@ -37,7 +37,7 @@ def check(item: Item, context: Context) -> list[Finding]:
     A rush is a property of a request: once IT has approved the estimate and the
     due date, lateness is MIT407's business.
     """
-    if not isinstance(item, Requirement) or item.due is None or context.status not in REQ_OPEN:
+    if not isinstance(item, Requirement) or item.due is None or not context.open:
         return []
     found = []
     effort = item.estimate.effort_days if item.estimate else None

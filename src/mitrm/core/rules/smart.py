@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mitrm.core.models import Item, Requirement
-from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, Context, Finding
 from mitrm.i18n import N_, _
 
 _KPI_PARTS = (
@@ -16,7 +16,7 @@ _KPI_PARTS = (
 
 def check(item: Item, context: Context) -> list[Finding]:
     """KPIs missing parts, no due date once submitted, a goal no KPI measures."""
-    if not isinstance(item, Requirement) or context.status not in REQ_OPEN:
+    if not isinstance(item, Requirement) or not context.open:
         return []
     found = []
     if context.status in REQ_BEFORE_APPROVAL:
