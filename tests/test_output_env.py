@@ -173,7 +173,7 @@ def test_validate_warns_on_a_control_character_at_its_place(
     done = cli("validate", cwd=data_repo.root)
     assert done.exit_code == 0, done.stderr
     assert (
-        f"requirements/REQ-0001-faster-checkout.yaml:{line}:13: warning MIT013 'background' "
+        f"requirements/REQ-0001-faster-checkout.yaml:{line}:13: warning MIT014 'background' "
         "holds the control character U+001B; remove it (terminals may act on it)\n"
     ) in done.stderr
     assert "checked 1 file: 0 errors, 1 warning" in done.stderr  # a tab is fine

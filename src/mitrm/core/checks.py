@@ -22,7 +22,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def control_characters(path: str, data: Any) -> list[Diagnostic]:
-    """MIT013 for each text value holding a control character other than newline and tab
+    """MIT014 for each text value holding a control character other than newline and tab
     (written as an escape in double quotes, ``"\\e]0;..."``): it could drive a terminal
     that shows it raw, and is almost never meant."""
     found: list[Diagnostic] = []
@@ -35,7 +35,7 @@ def control_characters(path: str, data: Any) -> list[Diagnostic]:
                 found.append(
                     Diagnostic(
                         path,
-                        "MIT013",
+                        "MIT014",
                         f"'{format_loc(loc)}' holds the control character "
                         f"U+{ord(match.group()):04X}; remove it (terminals may act on it)",
                         severity=Severity.WARNING,
