@@ -66,10 +66,11 @@ def test_report_writes_the_whole_folder(git_repo: DataRepo, cli: CliRun) -> None
     assert validation["summary"]["errors"] == 0
     assert validation["summary"]["files"] == 24
     # The pages beside the documents are the ones the report tells render about.
-    from mitrm.cli.report import EXTRA_FILES
+    from mitrm.cli.report import EXTRA_FILES, SITE_FILES
 
     top = {p.name for p in out.iterdir() if p.is_file() and p.name != ".mitrm-manifest"}
-    assert top == {"index.md", *EXTRA_FILES}
+    assert top == {"index.md", "index.html", *EXTRA_FILES, *(f for f in SITE_FILES if "/" not in f)}
+    assert {p.name for p in (out / "assets").iterdir()} == {"site.css", "site.js"}
 
 
 def test_report_is_deterministic_and_checkable(git_repo: DataRepo, cli: CliRun) -> None:

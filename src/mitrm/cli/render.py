@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mitrm.core.ranking import Ranking
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
+    from mitrm.core.site import Site
     from mitrm.io.generated import Changes, Claim, Rendered
     from mitrm.io.insights import HistoryFacts
     from mitrm.io.repository import CheckResult
@@ -247,15 +248,18 @@ def rendered_documents(
     notes: Sequence[str] = (),
     claim: Claim | None = None,
     also: Sequence[str] = (),
+    site: Site | None = None,
 ) -> list[Rendered]:
     """Every document (or those of ``ids``), compared with what ``out_dir`` holds.
 
     With a ``claim``, documents not in ``out_dir`` yet are written while rendering,
     on all cores, when the claim allows it (``also`` names the other files the
     caller will write there, for that check); the caller undoes them if it fails.
+    With a ``site``, every document's HTML page is written beside it.
     """
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX
+    from mitrm.core.site import html_path
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates
 
@@ -273,7 +277,10 @@ def rendered_documents(
     journal = None
     if claim is not None:
         planned = [path for item in chosen for path in document_paths(item)]
-        if claim.take([*planned, *([] if ids else [INDEX]), *also]):
+        planned += [*([] if ids else [INDEX])]
+        if site is not None:
+            planned += [html_path(path) for path in planned]
+        if claim.take([*planned, *also]):
             journal = claim.journal
 
     def inputs() -> PortfolioInputs:
@@ -298,10 +305,11 @@ def rendered_documents(
         out=out_dir,
         journal=journal,
         beside=None if ids else inputs,
+        site=site,
     )
     if portfolio is not None:
         index = portfolio_document(catalog, project=settings.project, inputs=portfolio)
-        rendered.append(render_one(templates, index, out_dir))
+        rendered += render_one(templates, index, out_dir, site=site)
     return rendered
 
 

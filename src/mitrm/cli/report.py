@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from mitrm.cli.render import Findings
     from mitrm.core.models import Settings
     from mitrm.core.repository import Repository
+    from mitrm.core.site import Site
     from mitrm.io.generated import Rendered
     from mitrm.io.insights import HistoryFacts
 
@@ -26,7 +27,7 @@ PAGES = [
     ("page_priorities", "priorities.json"),
 ]
 
-# Written by ``_extra_pages``, beside the documents.
+# Written by ``_extra_pages``, beside the documents; the Markdown ones get an HTML page.
 EXTRA_FILES = (
     "backlog.md",
     "changelog.md",
@@ -34,6 +35,19 @@ EXTRA_FILES = (
     "validation.json",
     "items.json",
     "priorities.json",
+)
+SITE_FILES = (
+    "backlog.html",
+    "changelog.html",
+    "validation.html",
+    "assets/site.css",
+    "assets/site.js",
+)
+# The links in every page's header: (page, label key).
+NAV = (
+    ("backlog.md", "nav_backlog"),
+    ("changelog.md", "nav_changelog"),
+    ("validation.md", "nav_validation"),
 )
 
 
@@ -104,6 +118,7 @@ def report(
     if facts.shallow and facts.note:
         sys.stderr.write(f"warning: {facts.note}\n")
     findings = find(root, settings, repo, when=when)
+    site = _site(settings, language)
     # Everything written goes through the claim: a failure anywhere undoes it.
     with Claim(out_dir) as claim:
         rendered = rendered_documents(
@@ -118,10 +133,18 @@ def report(
             pages=PAGES,
             notes=notes,
             claim=None if check else claim,
-            also=EXTRA_FILES,
+            also=EXTRA_FILES + SITE_FILES,
+            site=site,
         )
         rendered += _extra_pages(
-            root, settings, repo, out_dir, language=language, git=facts, findings=findings
+            root,
+            settings,
+            repo,
+            out_dir,
+            language=language,
+            git=facts,
+            findings=findings,
+            site=site,
         )
         _note_invalid(repo, full=True)
         return publish(
@@ -146,14 +169,16 @@ def _extra_pages(
     language: str,
     git: HistoryFacts,
     findings: Findings,
+    site: Site,
 ) -> list[Rendered]:
-    """backlog.md, changelog.md, validation.md/json, items.json and priorities.json."""
+    """backlog.md, changelog.md, validation.md/json, items.json and priorities.json, the
+    HTML pages of the Markdown ones and the site's assets."""
     from mitrm.cli.browse import _json
     from mitrm.cli.prioritize_output import ranking_json
     from mitrm.core.diagnostics import count
     from mitrm.core.render.context import doc_path
     from mitrm.core.reportpages import backlog_page, validation_page
-    from mitrm.io.documents import compared
+    from mitrm.io.documents import compared, site_pages
 
     links = {item.id: doc_path(item) for item in repo.items()}
     ranking, checked = findings.ranking, findings.checked
@@ -173,7 +198,20 @@ def _extra_pages(
         "items.json": _dump({"items": [_json(item, repo) for item in items], "count": len(items)}),
         "priorities.json": _dump(ranking_json(ranking, None)),
     }
-    return [compared(out_dir, rel, text) for rel, text in pages.items()]
+    markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
+    return [compared(out_dir, rel, text) for rel, text in pages.items()] + site_pages(
+        out_dir, markdown, site
+    )
+
+
+def _site(settings: Settings, language: str) -> Site:
+    """The parts every page of the HTML site shares."""
+    from mitrm.core.render.i18n import labels
+    from mitrm.core.site import Site
+
+    names = labels(language)
+    nav = (("index.md", names["nav_portfolio"]), *((rel, names[key]) for rel, key in NAV))
+    return Site(lang=language, project=settings.project, nav=nav)
 
 
 def _id_key(item: Any) -> tuple[str, str]:
