@@ -149,7 +149,7 @@ def test_quadrant_labels_never_overprint_and_stay_inside(count: int) -> None:
     boxes = _boxes(svg)
     assert svg.count("<circle") == count
     for i, a in enumerate(boxes):
-        assert 60 <= a[0] and a[2] <= 600, a  # inside the plot: never clipped
+        assert a[0] >= 60 and a[2] <= 600, a  # inside the plot: never clipped
         for b in boxes[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
     labelled = {b[4] for b in boxes}
