@@ -174,3 +174,17 @@ def test_waivers_are_listed_in_the_portfolio(data_repo: DataRepo, cli: CliRun) -
         "| [REQ-0001](requirements/REQ-0001.md) | MIT403 | Date set by the campaign plan "
         "| Chen Jie | - |" in index
     )
+
+
+def test_pipelines_publish_the_html_site_as_it_is() -> None:
+    github = yaml.safe_load((PIPELINES / "github-actions.yml").read_text(encoding="utf-8"))
+    steps = github["jobs"]["publish"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    assert not [u for u in uses if "jekyll" in u]  # Jekyll would leave the charts as code
+    pages = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    report = next(s["run"] for s in steps if "mitrm report" in s.get("run", ""))
+    assert pages["with"]["path"] == report.split("--out")[1].split()[0] == "public"
+    gitlab = yaml.safe_load((PIPELINES / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    # GitLab Pages serves the folder named public: index.html is the site's home page.
+    assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
+    assert any("mitrm report --out public" in line for line in gitlab["pages"]["script"])
