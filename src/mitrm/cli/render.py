@@ -75,6 +75,7 @@ def portfolio_inputs(
     findings: Findings | None = None,
     pages: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
+    ranking: Ranking | None = None,
 ) -> PortfolioInputs:
     """Everything the portfolio report shows besides the items themselves.
 
@@ -94,7 +95,7 @@ def portfolio_inputs(
         as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
     # Without any date in the items nothing depends on "today"; the real date is fine.
     when = as_of or dt.date.today()
-    findings = findings or find(root, settings, repo, when=when)
+    findings = findings or find(root, settings, repo, when=when, ranking=ranking)
     ranking = findings.ranking
     backlog = [
         {"rank": entry.rank, "id": entry.id, "title": entry.title, "score": num(entry.score.value)}
@@ -123,15 +124,41 @@ class Findings:
     checked: CheckResult
 
 
-def find(root: Path, settings: Settings, repo: Repository, *, when: dt.date) -> Findings:
-    """Rank the backlog and check every file (history findings included) as of ``when``."""
-    from mitrm.core.ranking import rank_backlog
+def find(
+    root: Path,
+    settings: Settings,
+    repo: Repository,
+    *,
+    when: dt.date,
+    ranking: Ranking | None = None,
+) -> Findings:
+    """Rank the backlog (unless ``ranking`` is given) and check every file (history
+    findings included) as of ``when``."""
     from mitrm.io.insights import check_with_history
 
-    ranking = rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
+    ranking = ranking or rank(settings, repo, when=when)
     scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
     checked = check_with_history(root, settings=settings, today=when, scores=scores)
     return Findings(ranking, checked)
+
+
+def rank(settings: Settings, repo: Repository, *, when: dt.date) -> Ranking:
+    """The ranked backlog as of ``when``, as ``mitrm prioritize`` ranks it."""
+    from mitrm.core.ranking import rank_backlog
+
+    return rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
+
+
+def report_date(repo: Repository, as_of: dt.date | None) -> dt.date:
+    """The date the documents count from: ``as_of``, else the latest date in the items."""
+    import datetime as dt
+
+    from mitrm.core.render.portfolio import default_as_of
+
+    if as_of is not None:
+        return as_of
+    # Without any date in the items nothing depends on "today"; the real date is fine.
+    return default_as_of(repo.requirements(), repo.plans(), repo.changes()) or dt.date.today()
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -263,7 +290,11 @@ def rendered_documents(
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates
 
+    # Ranked first: each requirement document shows its rank (the checks that use
+    # the scores still run beside the workers).
+    ranking = findings.ranking if findings else rank(settings, repo, when=report_date(repo, as_of))
     catalog = make_catalog(
+        ranking=ranking,
         requirements=repo.requirements(),
         plans=repo.plans(),
         changes=repo.changes(),
@@ -293,6 +324,7 @@ def rendered_documents(
             findings=findings,
             pages=pages,
             notes=notes,
+            ranking=ranking,
         )
 
     # The portfolio's inputs (ranking, checks, history) are gathered while the

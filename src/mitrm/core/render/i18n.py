@@ -91,6 +91,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     ),
     "confidence": ("Confidence", "置信度"),
     "scoring": ("Scoring inputs", "评分输入"),
+    "priority": ("Priority", "优先级"),
+    "priority_ranked": (
+        "Score {score}, rank {rank} of {of} in the ranked backlog.",
+        "得分 {score}，在优先级排序中位列第 {rank} 名（共 {of} 项）。",
+    ),
+    "priority_unscored": (
+        "Not ranked: the score needs {missing}.",
+        "未参与排序：评分还需要 {missing}。",
+    ),
+    "priority_model": ("Scoring model", "评分模型"),
     "risks": ("Risks", "风险"),
     "risk": ("Risk", "风险"),
     "likelihood": ("Likelihood", "可能性"),
@@ -370,9 +380,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "value_effort": ("Value versus effort", "价值与工作量"),
     "value_effort_note": (
         "Open requirements with a value score; effort from the estimate (person-days, "
-        "relative to the largest) or else the difficulty score. At most 30, highest value first.",
+        "relative to the largest) or else the difficulty score. At most 30, highest value first; "
+        "points of equal value are spread a little apart, and a point with no room left for its "
+        "label is listed in the table only.",
         "具有价值评分的未完成需求；工作量取自估算（人天，相对于最大值），否则取难度评分。"
-        "最多 30 个，按价值从高到低。",
+        "最多 30 个，按价值从高到低；价值相同的点略微错开，没有空间标注的点只列在表中。",
     ),
     "no_value_effort": (
         "No open requirement has both a value score and an effort estimate or difficulty.",
@@ -408,6 +420,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "until": ("Until", "有效期至"),
     "page_backlog": ("Full ranked backlog", "完整的优先级排序"),
     "nav_portfolio": ("Portfolio", "需求组合"),
+    "fill_field": ("fill {field}", "填写 {field}"),
     "nav_backlog": ("Ranked backlog", "优先级排序"),
     "nav_changelog": ("Change log", "变更日志"),
     "nav_validation": ("Validation", "校验结果"),
