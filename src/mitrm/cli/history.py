@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.context import state
+from mitrm.cli.progress import QUIET_HELP
 
 if TYPE_CHECKING:
     from mitrm.core.history import Event, History
@@ -64,12 +65,15 @@ def history(
     fmt: Annotated[
         HistoryFormat, typer.Option("--format", "-f", help="text or json.")
     ] = HistoryFormat.TEXT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> int:
     """Show an item's change log from git: commits and field-level changes."""
+    from mitrm.cli.progress import show_progress
     from mitrm.core.metrics import unapproved_changes
     from mitrm.errors import UsageError
     from mitrm.io.history import item_history, load_history
 
+    show_progress(quiet=quiet)
     run = state(ctx)
     root = run.root()
     # history reads only git: the settings are not needed, and validating them

@@ -12,6 +12,7 @@ import typer
 
 from mitrm.cli.context import state
 from mitrm.cli.output import ListFormat
+from mitrm.cli.progress import QUIET_HELP
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -209,11 +210,15 @@ def render(
         bool,
         typer.Option("--force", help="Overwrite files in the output folder mitrm did not write."),
     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
+    from mitrm.cli.progress import show_progress
     from mitrm.errors import DataError, UnknownIdError, UsageError
     from mitrm.io.generated import Claim
     from mitrm.io.repository import load_repository
+
+    show_progress(quiet=quiet)
 
     language = _language(lang)
     when = _as_of(as_of)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.context import state
+from mitrm.cli.progress import QUIET_HELP
 
 if TYPE_CHECKING:
     from mitrm.cli.render import Findings
@@ -80,6 +81,7 @@ def report(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite files in the folder mitrm did not write.")
     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
 ) -> int:
     """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON.
 
@@ -88,6 +90,7 @@ def report(
     """
     import datetime as dt
 
+    from mitrm.cli.progress import show_progress
     from mitrm.cli.render import (
         _as_of,
         _language,
@@ -101,6 +104,7 @@ def report(
     from mitrm.io.insights import history_facts
     from mitrm.io.repository import load_repository
 
+    show_progress(quiet=quiet)
     language = _language(lang)
     run = state(ctx)
     root = run.root()
