@@ -280,7 +280,14 @@ def _draw_quadrant(chart: Quadrant) -> str:
             f'<text transform="translate({left - 12:.1f},{y:.1f}) rotate(-90)" '
             f'text-anchor="{anchor}">{_e(_clip(label, size_y / 2 - 10))}</text>'
         )
+    # The quadrant names are in place first: no point label covers them.
     taken: list[tuple[float, float, float, float]] = []
+    for number, (col, row) in corners.items():
+        name = _clip(chart.quadrants.get(number, ""), size_x / 2 - 10)
+        if name:
+            middle, w = left + col * size_x / 2 + size_x / 4, text_width(name, 13)
+            base_y = top + row * size_y / 2 + 20
+            taken.append((middle - w / 2, base_y - 12, middle + w / 2, base_y + 3))
     points = []
     for label, fx, fy in chart.points:
         px, py = left + fx * size_x, top + (1 - fy) * size_y
@@ -338,7 +345,7 @@ def _draw_gantt(chart: Gantt) -> str:
     rows = len(tasks) + len(sections)
     top = 50.0
     height = top + rows * row_h + 20
-    width = label_w + plot_w + 20
+    width = label_w + plot_w + 60  # room for the last month's name
 
     def x_of(day: dt.date) -> float:
         return label_w + (day - first).days / span * plot_w
