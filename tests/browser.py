@@ -100,6 +100,13 @@ class Browser:
         data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)
         return base64.b64decode(data["data"])
 
+    def pdf(self) -> bytes:
+        """The page printed to PDF (with the print stylesheet)."""
+        import base64
+
+        data = self.send("Page.printToPDF", printBackground=True)
+        return base64.b64decode(data["data"])
+
 
 @contextmanager
 def chromium(executable: str) -> Iterator[Browser]:

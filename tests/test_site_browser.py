@@ -109,4 +109,15 @@ def test_site_in_a_real_browser(git_repo: DataRepo, cli: CliRun) -> None:
         shot = ARTIFACTS / "portfolio.png"
         shot.write_bytes(browser.screenshot())
         print(f"screenshot of the portfolio page: {shot}")
+
+        # Printed: no navigation or filter boxes, the charts still drawn.
+        browser.send("Emulation.setEmulatedMedia", media="print")
+        hidden = """[document.querySelector("header.site nav"), document.querySelector(".filter")]
+            .map(function (e) { return getComputedStyle(e).display; })"""
+        assert browser.evaluate(hidden) == ["none", "none"]
+        assert all(c["width"] > 200 for c in browser.evaluate(CHARTS))
+        pdf = ARTIFACTS / "portfolio.pdf"
+        pdf.write_bytes(browser.pdf())
+        print(f"the portfolio page printed: {pdf}")
     assert shot.stat().st_size > 10_000
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
