@@ -155,3 +155,18 @@ def test_quadrant_labels_never_overprint_and_stay_inside(count: int) -> None:
     labelled = {b[4] for b in boxes}
     # Few points: every one labelled; many: dozens, the rest keep a tooltip.
     assert len(labelled) == count if count <= 11 else len(labelled) >= 30
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "gantt\n    title T\n    dateFormat YYYY-MM-DD\n",  # no task: nothing to draw
+        "gantt\n    a :p1, 0001-01-01, 9999-12-31\n",  # the widest dates there are
+        'pie title T\n    "<script>" : 1e400\n',
+        "quadrantChart\n" + "".join(f'    "P{i}": [0.5, 0.5]\n' for i in range(3000)),
+    ],
+)
+def test_odd_chart_blocks_never_fail_the_build(block: str) -> None:
+    html = body_html(f"```mermaid\n{block}```\n", path="x.md")
+    assert "<script>" not in html
+    assert html.startswith(("<figure", "<pre"))

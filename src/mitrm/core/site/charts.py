@@ -29,6 +29,7 @@ PALETTE = (
     "#bab0ac",
 )
 _FONT = 12  # px; text widths below are estimated from it
+_MAX_POINTS_LABELLED = 500
 
 
 def _e(text: str) -> str:
@@ -185,6 +186,8 @@ def _gantt(lines: list[str]) -> Gantt:
             )
         else:
             raise ValueError(line)
+    if not chart.tasks:
+        raise ValueError("no task")  # nothing to draw: the block stays as it is
     return chart
 
 
@@ -303,6 +306,8 @@ def _draw_quadrant(chart: Quadrant) -> str:
             f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="#4e79a7" stroke="#fff">'
             f"<title>{_e(label)}</title></circle>"
         )
+        if len(points) > _MAX_POINTS_LABELLED:
+            continue  # the search for room is quadratic: a chart this full shows dots
         w = text_width(label, 11)
         for dx, dy, anchor in (
             (8, 4, "start"),
@@ -335,8 +340,8 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 def _draw_gantt(chart: Gantt) -> str:
     tasks = chart.tasks
     label_w, plot_w, row_h = 260.0, 480.0, 24.0
-    first = min(t.start for t in tasks) if tasks else dt.date.today()
-    last = max(t.end for t in tasks) if tasks else first
+    first = min(t.start for t in tasks)
+    last = max(t.end for t in tasks)
     span = max((last - first).days, 1)
     sections: list[str] = []
     for task in tasks:
@@ -363,6 +368,8 @@ def _draw_gantt(chart: Gantt) -> str:
                 _text(x + 2, top - 12, month.strftime("%Y-%m"), extra=' font-size="10" fill="#555"')
             )
         months = month.month - 1 + step
+        if month.year + months // 12 > dt.MAXYEAR:
+            break
         month = dt.date(month.year + months // 12, months % 12 + 1, 1)
     y = top
     for index, section in enumerate(sections):
