@@ -11,6 +11,7 @@ Mermaid blocks become inline SVG (:mod:`mitrm.core.site.charts`).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ _H1 = re.compile(r"<h1>(.*?)</h1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SIMPLE_LINK = re.compile(r"(\.\./)?(?:\w[\w-]*/)?\w[\w.-]*\.md")
 
 
 def body_html(markdown: str, *, path: str) -> str:
@@ -73,7 +75,8 @@ def body_html(markdown: str, *, path: str) -> str:
         markdown, options=_options(), extensions=_EXTENSIONS
     )
     html = _CHART.sub(_chart, html)
-    html = _HREF.sub(lambda m: _anchor(m.group(1), path), html)
+    folder = posixpath.dirname(path)
+    html = _HREF.sub(lambda m: _anchor(m.group(1), folder), html)
     return _SRC.sub(lambda m: f'<img src="{_image(m.group(1), path)}"', html)
 
 
@@ -104,7 +107,16 @@ def _unquote_url(text: str) -> str:
     return unquote(text)
 
 
-def _anchor(raw: str, page: str) -> str:
+# Pages link to the same few targets again and again (ids, the report's pages):
+# on 20,000 pages most links were seen before, from the same folder.
+@functools.lru_cache(maxsize=1 << 16)
+def _anchor(raw: str, folder: str) -> str:
+    simple = _SIMPLE_LINK.fullmatch(raw)
+    if simple is not None and (not simple.group(1) or folder):
+        # The common case, decided without parsing: another document, in this
+        # folder or (with one "../", from a subfolder) in a sibling one.
+        return f'<a href="{raw[:-3]}.html"'
+    page = posixpath.join(folder, "page")
     href = unescape(raw)
     scheme = _SCHEME.match(href)
     if href.startswith("#"):
