@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DRAFT_REQUIREMENT
+from conftest import DRAFT_REQUIREMENT, DataRepo
 from test_fit import ROOT, on_terminal
 
 ITEMS = 400
@@ -72,3 +72,20 @@ def test_nothing_changes_in_a_pipe(many: Path, tmp_path: Path) -> None:
         if p.is_file()
     }
     assert first == second
+
+
+def test_history_on_a_cold_cache_shows_progress(git_repo: DataRepo) -> None:
+    git_repo.requirement("REQ-0001", "Checkout")
+    git_repo.commit(message="add")
+    git_repo.commit(
+        {"requirements/REQ-0002-x.yaml": DRAFT_REQUIREMENT.format(id="REQ-0002", title="X")},
+        message="more",
+    )
+    lines = on_terminal(["history", "REQ-0001"], git_repo.root, 100)
+    assert "reading the history (commits)" in "\n".join(lines)
+    assert any(line.startswith("REQ-0001 Checkout") for line in lines)
+    for cached in (git_repo.root / ".git" / "mitrm").glob("history*"):
+        cached.unlink()  # cold again
+    quiet = on_terminal(["history", "--quiet", "REQ-0001"], git_repo.root, 100)
+    assert "reading the history" not in "\n".join(quiet)
+    assert any(line.startswith("REQ-0001 Checkout") for line in quiet)
