@@ -16,7 +16,7 @@ from mitrm.cli.progress import QUIET_HELP
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from mitrm.core.models import Settings
     from mitrm.core.ranking import Ranking
@@ -276,18 +276,23 @@ def rendered_documents(
     as_of: dt.date | None = None,
     facts: HistoryFacts | None = None,
     findings: Findings | None = None,
+    ranking: Ranking | None = None,
     pages: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
     claim: Claim | None = None,
     also: Sequence[str] = (),
     site: Site | None = None,
+    beside: Callable[[Findings], list[Rendered]] | None = None,
 ) -> list[Rendered]:
     """Every document (or those of ``ids``), compared with what ``out_dir`` holds.
 
     With a ``claim``, documents not in ``out_dir`` yet are written while rendering,
     on all cores, when the claim allows it (``also`` names the other files the
     caller will write there, for that check); the caller undoes them if it fails.
-    With a ``site``, every document's HTML page is written beside it.
+    With a ``site``, every document's HTML page is written beside it. ``beside``
+    (the report's other pages) runs in this process while the workers render, with
+    the ranking and the checks, and what it returns is added to the documents (not
+    with ``ids``).
     """
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX
@@ -297,7 +302,10 @@ def rendered_documents(
 
     # Ranked first: each requirement document shows its rank (the checks that use
     # the scores still run beside the workers).
-    ranking = findings.ranking if findings else rank(settings, repo, when=report_date(repo, as_of))
+    if ranking is None:
+        ranking = (
+            findings.ranking if findings else rank(settings, repo, when=report_date(repo, as_of))
+        )
     catalog = make_catalog(
         ranking=ranking,
         requirements=repo.requirements(),
@@ -319,22 +327,24 @@ def rendered_documents(
         if claim.take([*planned, *also]):
             journal = claim.journal
 
-    def inputs() -> PortfolioInputs:
+    def inputs() -> tuple[PortfolioInputs, list[Rendered]]:
+        when = report_date(repo, as_of)
+        found = findings or find(root, settings, repo, when=when, ranking=ranking)
+        more = beside(found) if beside is not None else []
         return portfolio_inputs(
             root,
             settings,
             repo,
             as_of=as_of,
             facts=facts,
-            findings=findings,
+            findings=found,
             pages=pages,
             notes=notes,
-            ranking=ranking,
-        )
+        ), more
 
     # The portfolio's inputs (ranking, checks, history) are gathered while the
     # workers render the items' documents.
-    rendered, portfolio = render_items(
+    rendered, side = render_items(
         catalog,
         templates,
         chosen,
@@ -344,9 +354,11 @@ def rendered_documents(
         beside=None if ids else inputs,
         site=site,
     )
-    if portfolio is not None:
+    if side is not None:
+        portfolio, more = side
         index = portfolio_document(catalog, project=settings.project, inputs=portfolio)
         rendered += render_one(templates, index, out_dir, site=site)
+        rendered += more
     return rendered
 
 

@@ -95,8 +95,8 @@ def report(
         _as_of,
         _language,
         _note_invalid,
-        find,
         publish,
+        rank,
         rendered_documents,
     )
     from mitrm.core.render.portfolio import default_as_of
@@ -121,7 +121,9 @@ def report(
     notes = [facts.note] if facts.note else []
     if facts.shallow and facts.note:
         sys.stderr.write(f"warning: {facts.note}\n")
-    findings = find(root, settings, repo, when=when)
+    # Ranked first (each requirement document shows its rank); the checks run
+    # beside the workers that render the documents.
+    ranking = rank(settings, repo, when=when)
     site = _site(settings, language)
     # Everything written goes through the claim: a failure anywhere undoes it.
     with Claim(out_dir) as claim:
@@ -133,22 +135,23 @@ def report(
             language=language,
             as_of=when,
             facts=facts,
-            findings=findings,
+            ranking=ranking,
             pages=PAGES,
             notes=notes,
             claim=None if check else claim,
             also=EXTRA_FILES + SITE_FILES,
             site=site,
-        )
-        rendered += _extra_pages(
-            root,
-            settings,
-            repo,
-            out_dir,
-            language=language,
-            git=facts,
-            findings=findings,
-            site=site,
+            # The other pages are made while the workers render the documents.
+            beside=lambda findings: _extra_pages(
+                root,
+                settings,
+                repo,
+                out_dir,
+                language=language,
+                git=facts,
+                findings=findings,
+                site=site,
+            ),
         )
         _note_invalid(repo, full=True)
         return publish(
