@@ -38,7 +38,6 @@ class Site:
     project: str | None
     nav: tuple[tuple[str, str], ...]
     """(path relative to the site root, label) for the links in every page's header."""
-    footer: str = ""
 
 
 def html_path(md_path: str) -> str:

@@ -191,7 +191,7 @@ def _gantt(lines: list[str]) -> Gantt:
     return chart
 
 
-def draw(chart: Chart, *, lang: str = "en") -> str:
+def draw(chart: Chart) -> str:
     """The chart as an inline ``<svg>`` element."""
     if isinstance(chart, Pie):
         return _draw_pie(chart)
