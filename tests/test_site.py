@@ -170,3 +170,9 @@ def test_odd_chart_blocks_never_fail_the_build(block: str) -> None:
     html = body_html(f"```mermaid\n{block}```\n", path="x.md")
     assert "<script>" not in html
     assert html.startswith(("<figure", "<pre"))
+
+
+def test_chinese_lines_of_a_paragraph_join_without_a_space() -> None:
+    html = body_html("营销活动重复\n触达、积分无法合并。\nEnglish\nwords 中\n文\n", path="x.md")
+    # A line break shows as a space in a browser: none between two Chinese characters.
+    assert "<p>营销活动重复触达、积分无法合并。\nEnglish\nwords 中文</p>" in html

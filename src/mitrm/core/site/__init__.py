@@ -63,6 +63,10 @@ _H1 = re.compile(r"<h1>(.*?)</h1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# A line break in a paragraph shows as a space; between two Chinese characters
+# (text wrapped in a YAML block) there should be none.
+_WIDE = "\u2e80-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_WIDE_BREAK = re.compile(f"(?<=[{_WIDE}])\n(?=[{_WIDE}])")
 _SIMPLE_LINK = re.compile(r"(\.\./)?(?:\w[\w-]*/)?\w[\w.-]*\.md")
 
 
@@ -74,6 +78,8 @@ def body_html(markdown: str, *, path: str) -> str:
         markdown, options=_options(), extensions=_EXTENSIONS
     )
     html = _CHART.sub(_chart, html)
+    if "\n" in html and not html.isascii():
+        html = _WIDE_BREAK.sub("", html)
     folder = posixpath.dirname(path)
     html = _HREF.sub(lambda m: _anchor(m.group(1), folder), html)
     return _SRC.sub(lambda m: f'<img src="{_image(m.group(1), path)}"', html)
