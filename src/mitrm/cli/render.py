@@ -55,11 +55,12 @@ def _as_of(value: str | None) -> dt.date | None:
     import datetime as dt
 
     from mitrm.errors import UsageError
+    from mitrm.io.repository import today
 
     if value is None:
         return None
     if value == "today":
-        return dt.date.today()
+        return today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -85,21 +86,28 @@ def portfolio_inputs(
     report; flow metrics come from the git history when there is one; quality
     from the same checks as ``mitrm validate``.
     """
-    import datetime as dt
 
     from mitrm.cli.prioritize_output import num
+    from mitrm.core.ranking import why_facts
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.render.portfolio import default_as_of
     from mitrm.io.insights import history_facts
+    from mitrm.io.repository import today
 
     if as_of is None:
         as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
     # Without any date in the items nothing depends on "today"; the real date is fine.
-    when = as_of or dt.date.today()
+    when = as_of or today()
     findings = findings or find(root, settings, repo, when=when, ranking=ranking)
     ranking = findings.ranking
     backlog = [
-        {"rank": entry.rank, "id": entry.id, "title": entry.title, "score": num(entry.score.value)}
+        {
+            "rank": entry.rank,
+            "id": entry.id,
+            "title": entry.title,
+            "score": num(entry.score.value),
+            "why": why_facts(entry),
+        }
         for entry in ranking.entries
     ]
     if facts is None:
@@ -145,21 +153,27 @@ def find(
 
 def rank(settings: Settings, repo: Repository, *, when: dt.date) -> Ranking:
     """The ranked backlog as of ``when``, as ``mitrm prioritize`` ranks it."""
+    from mitrm.core.models import Kind
     from mitrm.core.ranking import rank_backlog
+    from mitrm.core.workflow import workflow_for
 
-    return rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
+    return rank_backlog(
+        repo.requirements(),
+        settings=settings.scoring,
+        today=when,
+        open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
+    )
 
 
 def report_date(repo: Repository, as_of: dt.date | None) -> dt.date:
     """The date the documents count from: ``as_of``, else the latest date in the items."""
-    import datetime as dt
-
     from mitrm.core.render.portfolio import default_as_of
+    from mitrm.io.repository import today
 
     if as_of is not None:
         return as_of
     # Without any date in the items nothing depends on "today"; the real date is fine.
-    return default_as_of(repo.requirements(), repo.plans(), repo.changes()) or dt.date.today()
+    return default_as_of(repo.requirements(), repo.plans(), repo.changes()) or today()
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -294,9 +308,11 @@ def rendered_documents(
     the ranking and the checks, and what it returns is added to the documents (not
     with ``ids``).
     """
+    from mitrm.core.models import Kind
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX
     from mitrm.core.site import html_path
+    from mitrm.core.workflow import workflow_for
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates
 
@@ -315,6 +331,7 @@ def rendered_documents(
         currency=settings.currency,
         sources={r.id: r.path for r in repo.records if r.id and r.model is not None},
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
+        open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
     )
     templates = Templates(root / settings.templates)
     chosen = items(catalog, ids or None)

@@ -17,6 +17,7 @@ from mitrm.core.ranking import Ranking
 from mitrm.core.render import i18n
 from mitrm.core.render.context import Catalog, Ctx, doc_path, relative
 from mitrm.core.render.portfolio import INDEX, portfolio
+from mitrm.core.workflow import default_open
 
 TEMPLATES = (
     "requirement.md.j2",
@@ -60,6 +61,7 @@ def make_catalog(
     currency: str,
     sources: Mapping[str, str] | None = None,
     source_prefix: str | None = None,
+    open_statuses: frozenset[str] | None = None,
     ranking: Ranking | None = None,
 ) -> Catalog:
     """The items in a stable order (by id), with labels in ``lang``; with a ``ranking``,
@@ -74,6 +76,9 @@ def make_catalog(
         currency=currency,
         sources=dict(sources or {}),
         source_prefix=source_prefix,
+        open_statuses=open_statuses
+        if open_statuses is not None
+        else default_open(Kind.REQUIREMENT),
         priorities={} if ranking is None else priority_context(ranking),
     )
 
