@@ -9,7 +9,7 @@ what the cells hold is not done here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -55,13 +55,19 @@ def truncate(text: str, width: int) -> str:
 
 
 def fit(
-    header: Sequence[str], rows: Sequence[Sequence[str]], width: int
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    width: int,
+    *,
+    heading: Callable[[str], str] = str,
 ) -> tuple[list[str], list[list[str]]]:
-    """The columns and cells of a table that fits ``width`` cells, as far as it can."""
+    """The columns (their names) and cells of a table that fits ``width`` cells, as far
+    as it can; ``heading`` gives the heading shown for a name (its width counts)."""
     from rich.cells import cell_len
 
     columns = list(range(len(header)))
-    natural = [max([cell_len(header[i])] + [cell_len(row[i]) for row in rows]) for i in columns]
+    shown = [heading(name) for name in header]
+    natural = [max([cell_len(shown[i])] + [cell_len(row[i]) for row in rows]) for i in columns]
     while True:
         widths = {i: natural[i] for i in columns}
         excess = sum(widths.values()) + GAP * (len(columns) - 1) - width
@@ -69,8 +75,9 @@ def fit(
             for i in columns:
                 if excess <= 0:
                     break
-                if header[i] == name and widths[i] > max(floor, cell_len(name)):
-                    give = min(excess, widths[i] - max(floor, cell_len(name)))
+                keep = max(floor, cell_len(shown[i]))
+                if header[i] == name and widths[i] > keep:
+                    give = min(excess, widths[i] - keep)
                     widths[i] -= give
                     excess -= give
         if excess <= 0:
@@ -90,12 +97,14 @@ def print_fitted(
     rows: Sequence[Sequence[str]],
     *,
     title: str | None = None,
+    heading: Callable[[str], str] = str,
 ) -> None:
-    """Print ``rows`` under ``header`` on the terminal ``console``, fitted to its width."""
+    """Print ``rows`` under ``header`` on the terminal ``console``, fitted to its width;
+    ``heading`` gives the heading shown for a column's name (in the interface language)."""
     from rich import box
     from rich.table import Table
 
-    names, cells = fit(header, rows, console.width)
+    names, cells = fit(header, rows, console.width, heading=heading)
     table = Table(
         title=truncate(title, console.width) if title else None,
         box=box.SIMPLE_HEAD,
@@ -103,7 +112,7 @@ def print_fitted(
         pad_edge=False,
     )
     for name in names:
-        table.add_column(name, no_wrap=True, overflow="ellipsis")
+        table.add_column(heading(name), no_wrap=True, overflow="ellipsis")
     for row in cells:
         table.add_row(*row)
     console.print(table)

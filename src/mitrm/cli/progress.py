@@ -12,10 +12,12 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
+from mitrm.i18n import N_
+
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-QUIET_HELP = "Show no progress bar on the terminal."
+QUIET_HELP = N_("Show no progress bar on the terminal.")
 # Seconds a stage runs before its bar shows: quicker stages show nothing.
 _DELAY = float(os.environ.get("MITRM_PROGRESS_DELAY", "0.3"))
 
@@ -68,7 +70,9 @@ class Bar:
         columns.append(TimeElapsedColumn())
         console = Console(stderr=True, highlight=False)
         self._progress = Progress(*columns, console=console, transient=True, auto_refresh=False)
-        self._task = self._progress.add_task(self._label, total=self._total)
+        from mitrm.i18n import _
+
+        self._task = self._progress.add_task(_(self._label), total=self._total)
         self._progress.start()
 
 

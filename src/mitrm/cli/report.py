@@ -11,6 +11,7 @@ import typer
 
 from mitrm.cli.context import state
 from mitrm.cli.progress import QUIET_HELP
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     from mitrm.cli.render import Findings
@@ -52,42 +53,48 @@ NAV = (
 )
 
 
+_HELP_REPORT = N_(
+    """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON.
+
+Works without git (documents only, said in the report) and warns on a
+shallow clone. Deterministic: the same commit writes the same bytes."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("report")(report)
+    app.command("report", help=_(_HELP_REPORT))(report)
 
 
 def report(
     ctx: typer.Context,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="The folder to write.", file_okay=False)
+        Path, typer.Option("--out", "-o", help=_("The folder to write."), file_okay=False)
     ] = Path("report"),
     lang: Annotated[
         str | None,
-        typer.Option("--lang", metavar="en|zh", help="Language (default: mitrm.yaml)."),
+        typer.Option("--lang", metavar="en|zh", help=_("Language (default: mitrm.yaml).")),
     ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
             metavar="DATE",
-            help="Date the report counts from: YYYY-MM-DD or 'today' (default: the latest "
-            "date recorded in the items, so the same commit gives the same report).",
+            help=_(
+                "Date the report counts from: YYYY-MM-DD or 'today' (default: the latest "
+                "date recorded in the items, so the same commit gives the same report)."
+            ),
         ),
     ] = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if the folder is out of date.")
+        bool, typer.Option("--check", help=_("Write nothing; exit 1 if the folder is out of date."))
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files in the folder mitrm did not write.")
+        bool, typer.Option("--force", help=_("Overwrite files in the folder mitrm did not write."))
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(QUIET_HELP))] = False,
 ) -> int:
-    """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON.
-
-    Works without git (documents only, said in the report) and warns on a
-    shallow clone. Deterministic: the same commit writes the same bytes.
-    """
+    """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON."""
 
     from mitrm.cli.progress import show_progress
     from mitrm.cli.render import (
@@ -99,6 +106,7 @@ def report(
         rendered_documents,
     )
     from mitrm.core.render.portfolio import default_as_of
+    from mitrm.i18n import speaking
     from mitrm.io.generated import Claim
     from mitrm.io.insights import history_facts
     from mitrm.io.repository import load_repository, today
@@ -121,8 +129,9 @@ def report(
     if facts.shallow and facts.note:
         sys.stderr.write(f"warning: {facts.note}\n")
     # Ranked first (each requirement document shows its rank); the checks run
-    # beside the workers that render the documents.
-    ranking = rank(settings, repo, when=when)
+    # beside the workers that render the documents, in the report's language.
+    with speaking(language):
+        ranking = rank(settings, repo, when=when)
     site = _site(settings, language)
     # Everything written goes through the claim: a failure anywhere undoes it.
     with Claim(out_dir) as claim:
@@ -160,7 +169,7 @@ def report(
             full=True,
             check=check,
             force=force,
-            verb="wrote",
+            verb=N_("wrote"),
             noun="file",
             before=claim.before,
         )

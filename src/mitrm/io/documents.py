@@ -19,6 +19,7 @@ from mitrm.core.render import TEMPLATES, Document, item_documents
 from mitrm.core.render.context import Catalog
 from mitrm.core.site import ASSETS, Site, html_path, page
 from mitrm.errors import DataError, UsageError
+from mitrm.i18n import N_
 from mitrm.io import generated, progress
 from mitrm.io.generated import Rendered
 from mitrm.io.repository import _map, default_jobs, map_beside
@@ -113,7 +114,7 @@ def render_items(
     _JOB[:] = [(catalog, templates, project, out, journal, site)]
     side: R | None = None
     try:
-        with progress.stage("rendering documents", len(items)):
+        with progress.stage(N_("rendering documents"), len(items)):
             if beside is None:
                 shares = _map(_render_item, list(items), jobs or default_jobs())
             else:

@@ -26,6 +26,7 @@ from mitrm.core.history import (
     History,
     diff_values,
 )
+from mitrm.i18n import N_
 from mitrm.io import git, progress
 from mitrm.io.yamlblocks import UNSURE, read_block, split_blocks
 from mitrm.io.yamlfile import (
@@ -468,7 +469,7 @@ def build_history(
         git.CatFile(root) as reader,
         git.CatFile(root) as ahead,
         ThreadPoolExecutor(1) as pool,
-        progress.stage("reading the history (commits)"),
+        progress.stage(N_("reading the history (commits)")),
     ):
         builder.reader = reader
         pending: tuple[list[git.LogEntry], Future[dict[str, bytes | None]]] | None = None
