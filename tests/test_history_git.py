@@ -364,7 +364,7 @@ def test_not_an_id(git_repo: DataRepo, cli: CliRun) -> None:
 
 
 def test_incremental_digest_equals_a_full_one(git_repo: DataRepo, cli: CliRun) -> None:
-    from mitrm.core.metrics import approved_churn, unapproved_changes
+    from mitrm.core.history.metrics import approved_churn, unapproved_changes
     from mitrm.io import git
     from mitrm.io.history_cache import HistoryCache
 

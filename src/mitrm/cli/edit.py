@@ -166,9 +166,9 @@ def _parse_value(raw: str) -> Any:
 
 
 def _errors(kind: Kind, rel: str, data: dict[str, Any], settings: Settings) -> list[Diagnostic]:
+    from mitrm.core.checking.validation import validate_item
     from mitrm.core.diagnostics import Severity
     from mitrm.core.record import Record
-    from mitrm.core.validation import validate_item
 
     record = Record(path=rel, kind=kind, data=data)
     validate_item(record, settings=settings)
@@ -186,7 +186,7 @@ def _edit(
 ) -> str:
     """Apply assignments (and a status change) to one file, or refuse and write nothing."""
     from mitrm.core.diagnostics import format_loc
-    from mitrm.core.editing import (
+    from mitrm.core.editing.edits import (
         apply,
         approval_gaps,
         check_transition,
@@ -307,7 +307,7 @@ def _warn_unknown_references(
     root: Path, settings: Settings, kind: Kind, before: dict[str, Any], after: dict[str, Any]
 ) -> None:
     """A reference to an id that does not exist (yet) is written, with a warning."""
-    from mitrm.core.editing import added_references
+    from mitrm.core.editing.edits import added_references
     from mitrm.io.drafts import find_by_id
 
     for ref in added_references(kind, before, after):
@@ -356,7 +356,7 @@ def renumber(
     """Change an item's id: rename its file (keeping the slug) and update every reference."""
     import os
 
-    from mitrm.core.editing import reference_locs
+    from mitrm.core.editing.edits import reference_locs
     from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, renamed
     from mitrm.core.vocabulary import shown
     from mitrm.errors import UnknownIdError, UsageError

@@ -48,9 +48,9 @@ def editor_command() -> list[str]:
 
 def _problems(root: Path, settings: Settings, kind: Kind, path: Path) -> list[str]:
     """The errors in the edited file, one diagnostic line each."""
+    from mitrm.core.checking.validation import validate_item
     from mitrm.core.diagnostics import Severity
     from mitrm.core.record import Record
-    from mitrm.core.validation import validate_item
     from mitrm.errors import UsageError
     from mitrm.io import safefile
     from mitrm.io.yamlfile import MAX_BYTES, locate, parse_bytes

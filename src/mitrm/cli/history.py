@@ -14,8 +14,8 @@ from mitrm.cli.progress import QUIET_HELP
 from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
-    from mitrm.core.history import Event, History
-    from mitrm.core.metrics import ItemMetrics
+    from mitrm.core.history.metrics import ItemMetrics
+    from mitrm.core.history.timeline import Event, History
 
 
 class HistoryFormat(str, Enum):
@@ -90,7 +90,7 @@ def history(
 ) -> int:
     """Show an item's change log from git: commits and field-level changes."""
     from mitrm.cli.progress import show_progress
-    from mitrm.core.metrics import unapproved_changes
+    from mitrm.core.history.metrics import unapproved_changes
     from mitrm.errors import UsageError
     from mitrm.io.history import item_history, load_history
 
@@ -115,7 +115,7 @@ def history(
     warnings = unapproved_changes(hist, item=item_id)
     item_metrics = None
     if metrics:
-        from mitrm.core.metrics import item_metrics as compute
+        from mitrm.core.history.metrics import item_metrics as compute
 
         item_metrics = compute(hist, item_id, today=_now())
     if fmt is HistoryFormat.JSON:
@@ -148,7 +148,7 @@ def _item_text(
     *,
     diff: bool,
 ) -> None:
-    from mitrm.core.history import describe, text_diff
+    from mitrm.core.history.timeline import describe, text_diff
 
     last = pending or (timeline[-1] if timeline else None)
     out: list[str] = []
@@ -249,7 +249,7 @@ def _metrics_json(metrics: ItemMetrics) -> dict[str, Any]:
 
 def event_json(hist: History, event: Event) -> dict[str, Any]:
     """One event as JSON (docs/history.md)."""
-    from mitrm.core.changelog import change_json
+    from mitrm.core.history.changelog import change_json
 
     commit = hist.commit(event.sha)
     return {
@@ -295,7 +295,7 @@ def _item_json(
 
 
 def _repo_metrics(hist: History, fmt: HistoryFormat) -> None:
-    from mitrm.core.metrics import flow_metrics, unapproved_changes
+    from mitrm.core.history.metrics import flow_metrics, unapproved_changes
 
     flow = flow_metrics(hist, today=_now())
     warnings = unapproved_changes(hist)
@@ -358,7 +358,7 @@ def changelog(
     ] = ChangelogFormat.MARKDOWN,
 ) -> int:
     """What changed in the items between two revisions, grouped by kind and change type."""
-    from mitrm.core.changelog import render_markdown, render_text, to_json
+    from mitrm.core.history.changelog import render_markdown, render_text, to_json
     from mitrm.io.history import changelog_for, parse_range
 
     run = state(ctx)

@@ -14,8 +14,8 @@ from mitrm.cli.output import ListFormat
 from mitrm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from mitrm.core.prioritization.selection import Limit
     from mitrm.core.repository import Repository
-    from mitrm.core.selection import Limit
 
 
 _HELP_PRIORITIZE = N_(
@@ -161,7 +161,7 @@ def prioritize(
 
     from mitrm.cli import prioritize_output as out
     from mitrm.core.filters import Filter, matches
-    from mitrm.core.ranking import prepare, rank_prepared
+    from mitrm.core.prioritization.ranking import prepare, rank_prepared
     from mitrm.errors import UsageError
     from mitrm.io.repository import load_repository
     from mitrm.io.repository import today as today_or_fixed
@@ -193,9 +193,9 @@ def prioritize(
     gc.disable()
     everything = repo.requirements()
     chosen = [req for req in everything if matches(req, wanted)]
+    from mitrm.core.checking.workflow import workflow_for
     from mitrm.core.models import Kind
-    from mitrm.core.ranking import is_open
-    from mitrm.core.workflow import workflow_for
+    from mitrm.core.prioritization.ranking import is_open
 
     open_statuses = workflow_for(Kind.REQUIREMENT, settings).open
     prepared = prepare(
@@ -212,13 +212,13 @@ def prioritize(
         return out.explain(ranking, explain, everything, prepared, fmt)
     _note_invalid(repo)
     if sensitivity:
-        from mitrm.core.sensitivity import sensitivity as analyse
+        from mitrm.core.prioritization.sensitivity import sensitivity as analyse
 
         result = analyse(prepared, ranking, top=top or 10)
         out.sensitivity(ranking, result, fmt)
         return 0
     if limits:
-        from mitrm.core.selection import select_within
+        from mitrm.core.prioritization.selection import select_within
 
         built = [_limit(name, amount, settings.currency) for name, amount in limits]
         selection = select_within(
@@ -243,7 +243,7 @@ def _limits(budget: str | None, capacity: str | None) -> list[tuple[str, Decimal
 
 
 def _limit(name: str, amount: Decimal, currency: str) -> Limit:
-    from mitrm.core.selection import Limit
+    from mitrm.core.prioritization.selection import Limit
 
     return Limit(name, amount, currency if name == "budget" else "days")
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from mitrm.core.models import Settings
-    from mitrm.core.ranking import Ranking
+    from mitrm.core.prioritization.ranking import Ranking
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
     from mitrm.core.site import Site
@@ -96,7 +96,7 @@ def portfolio_inputs(
     """
 
     from mitrm.cli.prioritize_output import num
-    from mitrm.core.ranking import why_facts
+    from mitrm.core.prioritization.ranking import why_facts
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.render.portfolio import default_as_of
     from mitrm.io.insights import history_facts
@@ -161,9 +161,9 @@ def find(
 
 def rank(settings: Settings, repo: Repository, *, when: dt.date) -> Ranking:
     """The ranked backlog as of ``when``, as ``mitrm prioritize`` ranks it."""
+    from mitrm.core.checking.workflow import workflow_for
     from mitrm.core.models import Kind
-    from mitrm.core.ranking import rank_backlog
-    from mitrm.core.workflow import workflow_for
+    from mitrm.core.prioritization.ranking import rank_backlog
 
     return rank_backlog(
         repo.requirements(),
@@ -333,11 +333,11 @@ def rendered_documents(
     the ranking and the checks, and what it returns is added to the documents (not
     with ``ids``).
     """
+    from mitrm.core.checking.workflow import workflow_for
     from mitrm.core.models import Kind
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX
     from mitrm.core.site import html_path
-    from mitrm.core.workflow import workflow_for
     from mitrm.i18n import speaking
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates

@@ -236,7 +236,7 @@ def _id_key(item: Any) -> tuple[str, str]:
 def _changelog(root: Path, settings: Settings, *, enabled: bool, note: str | None) -> str:
     if not enabled:
         return f"# Change log\n\nNo change log: {note or 'no git history'}.\n"
-    from mitrm.core.changelog import render_markdown
+    from mitrm.core.history.changelog import render_markdown
     from mitrm.io import git
     from mitrm.io.history import changelog_for
 

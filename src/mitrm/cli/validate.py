@@ -159,8 +159,8 @@ def _rule_settings(
     root: Path, settings: Settings, select: list[str], ignore: list[str]
 ) -> Settings:
     """The settings with --select/--ignore applied; bad codes are usage or settings errors."""
+    from mitrm.core.checking.rules.policy import settings_problems, unknown_codes, with_selection
     from mitrm.core.diagnostics import Diagnostic
-    from mitrm.core.rules.policy import settings_problems, unknown_codes, with_selection
     from mitrm.errors import SettingsError, UsageError
     from mitrm.io.yamlfile import locate
 
@@ -299,7 +299,7 @@ def _print(
         return
     if fmt is DiagnosticFormat.SARIF:
         from mitrm.cli.output import emit_json
-        from mitrm.core.sarif import sarif_log
+        from mitrm.core.checking.sarif import sarif_log
 
         emit_json(sarif_log(diagnostics))
         sys.stderr.write(summary_line(files, errors, warnings) + "\n")

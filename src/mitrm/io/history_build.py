@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from mitrm.core.history import (
+from mitrm.core.history.timeline import (
     ABSENT,
     Commit,
     Event,

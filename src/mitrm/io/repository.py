@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mitrm import __version__, i18n
-from mitrm.core import crossref
-from mitrm.core.checks import control_characters
+from mitrm.core.checking import crossref
+from mitrm.core.checking.checks import control_characters
+from mitrm.core.checking.rules import repo as quality
+from mitrm.core.checking.rules.engine import quality_checks
+from mitrm.core.checking.validation import errors_to_diagnostics, validate_item
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
 from mitrm.core.record import Record, Summary
 from mitrm.core.repository import Repository
-from mitrm.core.rules import repo as quality
-from mitrm.core.rules.engine import quality_checks
-from mitrm.core.validation import errors_to_diagnostics, validate_item
 from mitrm.errors import DataError, SettingsError, UsageError
 from mitrm.i18n import N_
 from mitrm.io import progress, safefile
@@ -80,7 +80,7 @@ def load_settings(root: Path) -> Settings:
         raise SettingsError(
             f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
         ) from exc
-    from mitrm.core.workflow import override_problems
+    from mitrm.core.checking.workflow import override_problems
 
     problems = override_problems(settings)
     if problems:
@@ -145,11 +145,16 @@ def _code_stamp() -> str:
     """Names this exact mitrm code, so that an upgrade (even unversioned) drops old verdicts."""
     package = Path(__file__).resolve().parent.parent
     parts = [__version__]
-    for folder in (package, package / "core", package / "io"):
+    folders = [package]
+    # core/ and io/ are packages of packages: every module in them can change a verdict.
+    for layer in ("core", "io"):
+        folders += sorted(Path(d) for d, _, _ in os.walk(package / layer) if "__pycache__" not in d)
+    for folder in folders:
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
                 if entry.name.endswith(".py") or entry.is_dir():
-                    parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
+                    name = Path(entry.path).relative_to(package).as_posix()
+                    parts.append(f"{name}:{entry.stat().st_mtime_ns}")
     return "|".join(parts)
 
 

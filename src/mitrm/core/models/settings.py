@@ -81,7 +81,7 @@ class Workflows(Strict):
 
 
 ModelName = Literal["weighted", "rice", "wsjf", "ice", "moscow"]
-"""The scoring models of ``mitrm.core.scoring`` (a test keeps the two lists equal)."""
+"""The models of ``mitrm.core.prioritization.scoring`` (a test keeps the two lists equal)."""
 
 
 class ScoringSettings(Strict):
