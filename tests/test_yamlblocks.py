@@ -152,7 +152,7 @@ EDITS = [
 def _builder() -> Any:
     from pathlib import Path
 
-    from mitrm.io.history_build import EventBuilder
+    from mitrm.io.history.build import EventBuilder
 
     return EventBuilder(Path("."))
 

@@ -285,7 +285,7 @@ def _approver(root: Path, item_id: str, target: str) -> str:
     """Who approves: the git user, else the answer on a terminal; a usage error otherwise."""
     from mitrm.cli.new import _tty, read_line
     from mitrm.errors import UsageError
-    from mitrm.io.gitrefs import user_name
+    from mitrm.io.git.refs import user_name
 
     name = user_name(root)
     if name:
@@ -362,7 +362,7 @@ def renumber(
     from mitrm.errors import UnknownIdError, UsageError
     from mitrm.io.atomic import create_exclusive, write_atomic
     from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
-    from mitrm.io.gitrefs import names_on_branches
+    from mitrm.io.git.refs import names_on_branches
     from mitrm.io.roundtrip import check_writable, open_item
 
     run = state(ctx)

@@ -92,7 +92,7 @@ def history(
     from mitrm.cli.progress import show_progress
     from mitrm.core.history.metrics import unapproved_changes
     from mitrm.errors import UsageError
-    from mitrm.io.history import item_history, load_history
+    from mitrm.io.history.loading import item_history, load_history
 
     show_progress(quiet=quiet)
     run = state(ctx)
@@ -359,7 +359,7 @@ def changelog(
 ) -> int:
     """What changed in the items between two revisions, grouped by kind and change type."""
     from mitrm.core.history.changelog import render_markdown, render_text, to_json
-    from mitrm.io.history import changelog_for, parse_range
+    from mitrm.io.history.loading import changelog_for, parse_range
 
     run = state(ctx)
     root = run.root()

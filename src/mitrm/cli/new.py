@@ -230,7 +230,7 @@ def _answers(
 
 def _defaults(root: Path, settings: Settings, kind: Kind) -> dict[str, str]:
     from mitrm.core.editing.drafting import PERSON_FIELDS, QUESTIONS
-    from mitrm.io.gitrefs import user_name
+    from mitrm.io.git.refs import user_name
 
     names = {q.name for q in QUESTIONS[kind]}
     found = {k: v for k, v in settings.drafting.defaults.items() if k in names}

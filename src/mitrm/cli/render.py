@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from mitrm.core.repository import Repository
     from mitrm.core.site import Site
     from mitrm.io.generated import Changes, Claim, Rendered
-    from mitrm.io.insights import HistoryFacts
+    from mitrm.io.history.insights import HistoryFacts
     from mitrm.io.repository import CheckResult
 
 
@@ -99,7 +99,7 @@ def portfolio_inputs(
     from mitrm.core.prioritization.ranking import why_facts
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.render.portfolio import default_as_of
-    from mitrm.io.insights import history_facts
+    from mitrm.io.history.insights import history_facts
     from mitrm.io.repository import today
 
     if as_of is None:
@@ -151,7 +151,7 @@ def find(
 ) -> Findings:
     """Rank the backlog (unless ``ranking`` is given) and check every file (history
     findings included) as of ``when``."""
-    from mitrm.io.insights import check_with_history
+    from mitrm.io.history.insights import check_with_history
 
     ranking = ranking or rank(settings, repo, when=when)
     scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}

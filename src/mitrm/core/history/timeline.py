@@ -1,6 +1,6 @@
 """Item history as data: commits, field-level changes, per-item timelines (pure).
 
-The git adapter (``mitrm.io.git``) and the history builder (``mitrm.io.history_build``)
+The git adapter (``mitrm.io.git.adapter``) and the history builder (``mitrm.io.history.build``)
 fill these types; everything here works on plain lists and dicts, so tests need
 no git.
 """

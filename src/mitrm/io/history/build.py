@@ -27,7 +27,8 @@ from mitrm.core.history.timeline import (
     diff_values,
 )
 from mitrm.i18n import N_
-from mitrm.io import git, progress
+from mitrm.io import progress
+from mitrm.io.git import adapter as git
 from mitrm.io.yamlblocks import UNSURE, read_block, split_blocks
 from mitrm.io.yamlfile import (
     DuplicateKeyError,

@@ -15,9 +15,9 @@ from typing import Any
 
 from mitrm import __version__
 from mitrm.core.history.timeline import History, Row
-from mitrm.io import git
 from mitrm.io.atomic import write_atomic
 from mitrm.io.cache import cache_dir
+from mitrm.io.git import adapter as git
 
 _FORMAT = 1
 NAME = "history.pickle"

@@ -10,8 +10,9 @@ from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.history.timeline import ABSENT, WORKTREE, Event, History, diff_values
 from mitrm.errors import UnknownIdError, UsageError
 from mitrm.i18n import _
-from mitrm.io import git, safefile
-from mitrm.io.history_build import FOLDERS, build_history, kind_of, text_of
+from mitrm.io import safefile
+from mitrm.io.git import adapter as git
+from mitrm.io.history.build import FOLDERS, build_history, kind_of, text_of
 from mitrm.io.yamlfile import MAX_BYTES, Loaded, parse_bytes
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def load_history(
     Raises NotAGitRepoError (exit 2) outside git. A repository without commits
     has an empty history.
     """
-    from mitrm.io.history_cache import HistoryCache
+    from mitrm.io.history.cache import HistoryCache
 
     info = info or git.repo_info(root)
     if info.head is None:

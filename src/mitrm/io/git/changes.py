@@ -51,7 +51,7 @@ def _paths(root: Path, *args: str) -> set[str]:
     """The NUL-separated paths a git listing prints, decoded as the file system names them."""
     import os
 
-    from mitrm.io import git
+    from mitrm.io.git import adapter as git
 
     git.repo_info(root)  # NotAGitRepoError (exit 2) outside git
     done = git.run(root, *args)

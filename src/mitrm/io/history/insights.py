@@ -52,9 +52,9 @@ def history_digest(root: Path, settings: Settings, *, use_cache: bool = True) ->
     commit: then there is no history to judge by, on every machine alike.
     """
     from mitrm.core.history.metrics import approved_churn, unapproved_changes
-    from mitrm.io import git
-    from mitrm.io.history import load_history
-    from mitrm.io.history_cache import HistoryCache
+    from mitrm.io.git import adapter as git
+    from mitrm.io.history.cache import HistoryCache
+    from mitrm.io.history.loading import load_history
 
     if not history_rules_on(settings):
         return None
@@ -125,8 +125,8 @@ class HistoryFacts:
 def history_facts(root: Path, settings: Settings, *, as_of: dt.date) -> HistoryFacts:
     """Flow metrics as of ``as_of`` from the git history; a note when git cannot give them."""
     from mitrm.core.history.metrics import flow_metrics
-    from mitrm.io import git
-    from mitrm.io.history import load_history
+    from mitrm.io.git import adapter as git
+    from mitrm.io.history.loading import load_history
 
     try:
         info = git.repo_info(root)
