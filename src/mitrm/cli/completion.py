@@ -71,7 +71,7 @@ def requirement_ids(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def statuses(ctx: typer.Context, incomplete: str) -> list[str]:
     """Statuses: of the item named on the line (``mitrm status ID``), else of every kind."""
-    from mitrm.core.checking.workflow import statuses as of_kind
+    from mitrm.core.checking import statuses as of_kind
     from mitrm.core.models import Kind
 
     kinds = list(Kind)
@@ -116,15 +116,15 @@ def kinds(incomplete: str) -> list[str]:
 
 def scoring_models(incomplete: str) -> list[tuple[str, str]]:
     """The scoring models, each with its formula."""
-    from mitrm.core.prioritization.scoring.registry import MODELS
+    from mitrm.core.prioritization import MODELS
 
     return [(name, model.formula) for name, model in MODELS.items() if name.startswith(incomplete)]
 
 
 def rule_codes(incomplete: str) -> list[tuple[str, str]]:
     """Diagnostic codes (MIT101 ...), each with what it reports."""
-    from mitrm.core.checking.codes import CODES
-    from mitrm.core.checking.rules import RULES  # noqa: F401 - quality rules register their codes
+    from mitrm.core.checking import every_code
 
+    codes = every_code()
     wanted = incomplete.upper()
-    return [(code, CODES[code].summary) for code in sorted(CODES) if code.startswith(wanted)]
+    return [(code, codes[code].summary) for code in sorted(codes) if code.startswith(wanted)]

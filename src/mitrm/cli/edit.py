@@ -166,7 +166,7 @@ def _parse_value(raw: str) -> Any:
 
 
 def _errors(kind: Kind, rel: str, data: dict[str, Any], settings: Settings) -> list[Diagnostic]:
-    from mitrm.core.checking.validation import validate_item
+    from mitrm.core.checking import validate_item
     from mitrm.core.diagnostics import Severity
     from mitrm.core.record import Record
 
@@ -186,7 +186,7 @@ def _edit(
 ) -> str:
     """Apply assignments (and a status change) to one file, or refuse and write nothing."""
     from mitrm.core.diagnostics import format_loc
-    from mitrm.core.editing.edits import (
+    from mitrm.core.editing import (
         apply,
         approval_gaps,
         check_transition,
@@ -285,7 +285,7 @@ def _approver(root: Path, item_id: str, target: str) -> str:
     """Who approves: the git user, else the answer on a terminal; a usage error otherwise."""
     from mitrm.cli.new import _tty, read_line
     from mitrm.errors import UsageError
-    from mitrm.io.git.refs import user_name
+    from mitrm.io.git import user_name
 
     name = user_name(root)
     if name:
@@ -307,7 +307,7 @@ def _warn_unknown_references(
     root: Path, settings: Settings, kind: Kind, before: dict[str, Any], after: dict[str, Any]
 ) -> None:
     """A reference to an id that does not exist (yet) is written, with a warning."""
-    from mitrm.core.editing.edits import added_references
+    from mitrm.core.editing import added_references
     from mitrm.io.drafts import find_by_id
 
     for ref in added_references(kind, before, after):
@@ -356,13 +356,13 @@ def renumber(
     """Change an item's id: rename its file (keeping the slug) and update every reference."""
     import os
 
-    from mitrm.core.editing.edits import reference_locs
+    from mitrm.core.editing import reference_locs
     from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, renamed
     from mitrm.core.vocabulary import shown
     from mitrm.errors import UnknownIdError, UsageError
     from mitrm.io.atomic import create_exclusive, write_atomic
     from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
-    from mitrm.io.git.refs import names_on_branches
+    from mitrm.io.git import names_on_branches
     from mitrm.io.roundtrip import check_writable, open_item
 
     run = state(ctx)

@@ -48,7 +48,7 @@ def editor_command() -> list[str]:
 
 def _problems(root: Path, settings: Settings, kind: Kind, path: Path) -> list[str]:
     """The errors in the edited file, one diagnostic line each."""
-    from mitrm.core.checking.validation import validate_item
+    from mitrm.core.checking import validate_item
     from mitrm.core.diagnostics import Severity
     from mitrm.core.record import Record
     from mitrm.errors import UsageError

@@ -14,8 +14,7 @@ from mitrm.cli.progress import QUIET_HELP
 from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
-    from mitrm.core.history.metrics import ItemMetrics
-    from mitrm.core.history.timeline import Event, History
+    from mitrm.core.history import Event, History, ItemMetrics
 
 
 class HistoryFormat(str, Enum):
@@ -90,9 +89,9 @@ def history(
 ) -> int:
     """Show an item's change log from git: commits and field-level changes."""
     from mitrm.cli.progress import show_progress
-    from mitrm.core.history.metrics import unapproved_changes
+    from mitrm.core.history import unapproved_changes
     from mitrm.errors import UsageError
-    from mitrm.io.history.loading import item_history, load_history
+    from mitrm.io.history import item_history, load_history
 
     show_progress(quiet=quiet)
     run = state(ctx)
@@ -115,7 +114,7 @@ def history(
     warnings = unapproved_changes(hist, item=item_id)
     item_metrics = None
     if metrics:
-        from mitrm.core.history.metrics import item_metrics as compute
+        from mitrm.core.history import item_metrics as compute
 
         item_metrics = compute(hist, item_id, today=_now())
     if fmt is HistoryFormat.JSON:
@@ -148,7 +147,7 @@ def _item_text(
     *,
     diff: bool,
 ) -> None:
-    from mitrm.core.history.timeline import describe, text_diff
+    from mitrm.core.history import describe, text_diff
 
     last = pending or (timeline[-1] if timeline else None)
     out: list[str] = []
@@ -249,7 +248,7 @@ def _metrics_json(metrics: ItemMetrics) -> dict[str, Any]:
 
 def event_json(hist: History, event: Event) -> dict[str, Any]:
     """One event as JSON (docs/history.md)."""
-    from mitrm.core.history.changelog import change_json
+    from mitrm.core.history import change_json
 
     commit = hist.commit(event.sha)
     return {
@@ -295,7 +294,7 @@ def _item_json(
 
 
 def _repo_metrics(hist: History, fmt: HistoryFormat) -> None:
-    from mitrm.core.history.metrics import flow_metrics, unapproved_changes
+    from mitrm.core.history import flow_metrics, unapproved_changes
 
     flow = flow_metrics(hist, today=_now())
     warnings = unapproved_changes(hist)
@@ -358,8 +357,8 @@ def changelog(
     ] = ChangelogFormat.MARKDOWN,
 ) -> int:
     """What changed in the items between two revisions, grouped by kind and change type."""
-    from mitrm.core.history.changelog import render_markdown, render_text, to_json
-    from mitrm.io.history.loading import changelog_for, parse_range
+    from mitrm.core.history import render_markdown, render_text, to_json
+    from mitrm.io.history import changelog_for, parse_range
 
     run = state(ctx)
     root = run.root()

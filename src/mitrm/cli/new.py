@@ -16,7 +16,7 @@ from mitrm.i18n import N_, _
 if TYPE_CHECKING:
     import datetime as dt
 
-    from mitrm.core.editing.drafting import Question
+    from mitrm.core.editing import Question
     from mitrm.core.models import Kind, Settings
 
 
@@ -116,7 +116,7 @@ def new(
     ] = "text",
 ) -> int:
     """Draft a new item: asks on a terminal, takes every field as an option, prints the path."""
-    from mitrm.core.editing.drafting import QUESTIONS
+    from mitrm.core.editing import QUESTIONS
     from mitrm.core.models import Kind
     from mitrm.core.vocabulary import shown
     from mitrm.errors import UsageError
@@ -192,7 +192,7 @@ def _answers(
     today: dt.date,
 ) -> dict[str, Any]:
     """Every answer: options first, then prompts (or defaults), each checked."""
-    from mitrm.core.editing.drafting import PERSON_FIELDS, QUESTIONS, missing, parse_answer
+    from mitrm.core.editing import PERSON_FIELDS, QUESTIONS, missing, parse_answer
     from mitrm.errors import SettingsError, UsageError
 
     known: dict[str, set[str]] = {}
@@ -229,8 +229,8 @@ def _answers(
 
 
 def _defaults(root: Path, settings: Settings, kind: Kind) -> dict[str, str]:
-    from mitrm.core.editing.drafting import PERSON_FIELDS, QUESTIONS
-    from mitrm.io.git.refs import user_name
+    from mitrm.core.editing import PERSON_FIELDS, QUESTIONS
+    from mitrm.io.git import user_name
 
     names = {q.name for q in QUESTIONS[kind]}
     found = {k: v for k, v in settings.drafting.defaults.items() if k in names}
@@ -274,7 +274,7 @@ def _ask(
     values: dict[str, Any],
 ) -> Any:
     """Ask until the answer is acceptable."""
-    from mitrm.core.editing.drafting import menu, parse_answer
+    from mitrm.core.editing import menu, parse_answer
     from mitrm.errors import UsageError
 
     err = sys.stderr
@@ -315,7 +315,7 @@ def _create(
     fmt: str,
 ) -> int:
     from mitrm.cli.editor import edit_until_valid
-    from mitrm.core.editing.drafting import item_data, render
+    from mitrm.core.editing import item_data, render
     from mitrm.core.ids import slugify
     from mitrm.io.drafts import create_item, schema_ref
 

@@ -14,7 +14,7 @@ from mitrm.cli.output import ListFormat
 from mitrm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
-    from mitrm.core.prioritization.selection import Limit
+    from mitrm.core.prioritization import Limit
     from mitrm.core.repository import Repository
 
 
@@ -161,7 +161,7 @@ def prioritize(
 
     from mitrm.cli import prioritize_output as out
     from mitrm.core.filters import Filter, matches
-    from mitrm.core.prioritization.ranking import prepare, rank_prepared
+    from mitrm.core.prioritization import prepare, rank_prepared
     from mitrm.errors import UsageError
     from mitrm.io.repository import load_repository
     from mitrm.io.repository import today as today_or_fixed
@@ -193,9 +193,9 @@ def prioritize(
     gc.disable()
     everything = repo.requirements()
     chosen = [req for req in everything if matches(req, wanted)]
-    from mitrm.core.checking.workflow import workflow_for
+    from mitrm.core.checking import workflow_for
     from mitrm.core.models import Kind
-    from mitrm.core.prioritization.ranking import is_open
+    from mitrm.core.prioritization import is_open
 
     open_statuses = workflow_for(Kind.REQUIREMENT, settings).open
     prepared = prepare(
@@ -218,7 +218,7 @@ def prioritize(
         out.sensitivity(ranking, result, fmt)
         return 0
     if limits:
-        from mitrm.core.prioritization.selection import select_within
+        from mitrm.core.prioritization import select_within
 
         built = [_limit(name, amount, settings.currency) for name, amount in limits]
         selection = select_within(
@@ -243,7 +243,7 @@ def _limits(budget: str | None, capacity: str | None) -> list[tuple[str, Decimal
 
 
 def _limit(name: str, amount: Decimal, currency: str) -> Limit:
-    from mitrm.core.prioritization.selection import Limit
+    from mitrm.core.prioritization import Limit
 
     return Limit(name, amount, currency if name == "budget" else "days")
 

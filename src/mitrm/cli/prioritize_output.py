@@ -10,11 +10,18 @@ from typing import Any
 
 from mitrm.cli.output import ListFormat, column, emit_csv, emit_json, emit_markdown, stdout
 from mitrm.core.models import Requirement
-from mitrm.core.prioritization.ranking import Prepared, RankedEntry, Ranking, UnscoredEntry, is_open
-from mitrm.core.prioritization.ranking import note as why
-from mitrm.core.prioritization.scoring import Score, Term
-from mitrm.core.prioritization.selection import Selection
-from mitrm.core.prioritization.sensitivity import Sensitivity
+from mitrm.core.prioritization import (
+    Prepared,
+    RankedEntry,
+    Ranking,
+    Score,
+    Selection,
+    Sensitivity,
+    Term,
+    UnscoredEntry,
+    is_open,
+)
+from mitrm.core.prioritization import note as why
 from mitrm.errors import UnknownIdError
 from mitrm.i18n import _
 
@@ -208,7 +215,7 @@ def explain(
     fmt: ListFormat,
 ) -> int:
     """Print every term of one item's score, its rules and its dependency moves."""
-    from mitrm.core.prioritization.ranking import score_item
+    from mitrm.core.prioritization import score_item
 
     found = ranking.find(item_id)
     req = next((r for r in everything if r.id == item_id), None)

@@ -20,12 +20,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from mitrm.core.models import Settings
-    from mitrm.core.prioritization.ranking import Ranking
+    from mitrm.core.prioritization import Ranking
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
     from mitrm.core.site import Site
     from mitrm.io.generated import Changes, Claim, Rendered
-    from mitrm.io.history.insights import HistoryFacts
+    from mitrm.io.history import HistoryFacts
     from mitrm.io.repository import CheckResult
 
 
@@ -96,10 +96,10 @@ def portfolio_inputs(
     """
 
     from mitrm.cli.prioritize_output import num
-    from mitrm.core.prioritization.ranking import why_facts
+    from mitrm.core.prioritization import why_facts
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.render.portfolio import default_as_of
-    from mitrm.io.history.insights import history_facts
+    from mitrm.io.history import history_facts
     from mitrm.io.repository import today
 
     if as_of is None:
@@ -151,7 +151,7 @@ def find(
 ) -> Findings:
     """Rank the backlog (unless ``ranking`` is given) and check every file (history
     findings included) as of ``when``."""
-    from mitrm.io.history.insights import check_with_history
+    from mitrm.io.history import check_with_history
 
     ranking = ranking or rank(settings, repo, when=when)
     scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
@@ -161,9 +161,9 @@ def find(
 
 def rank(settings: Settings, repo: Repository, *, when: dt.date) -> Ranking:
     """The ranked backlog as of ``when``, as ``mitrm prioritize`` ranks it."""
-    from mitrm.core.checking.workflow import workflow_for
+    from mitrm.core.checking import workflow_for
     from mitrm.core.models import Kind
-    from mitrm.core.prioritization.ranking import rank_backlog
+    from mitrm.core.prioritization import rank_backlog
 
     return rank_backlog(
         repo.requirements(),
@@ -333,7 +333,7 @@ def rendered_documents(
     the ranking and the checks, and what it returns is added to the documents (not
     with ``ids``).
     """
-    from mitrm.core.checking.workflow import workflow_for
+    from mitrm.core.checking import workflow_for
     from mitrm.core.models import Kind
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from mitrm.core.repository import Repository
     from mitrm.core.site import Site
     from mitrm.io.generated import Rendered
-    from mitrm.io.history.insights import HistoryFacts
+    from mitrm.io.history import HistoryFacts
 
 PAGES = [
     ("page_backlog", "backlog.md"),
@@ -108,7 +108,7 @@ def report(
     from mitrm.core.render.portfolio import default_as_of
     from mitrm.i18n import speaking
     from mitrm.io.generated import Claim
-    from mitrm.io.history.insights import history_facts
+    from mitrm.io.history import history_facts
     from mitrm.io.repository import load_repository, today
 
     show_progress(quiet=quiet)
@@ -236,9 +236,9 @@ def _id_key(item: Any) -> tuple[str, str]:
 def _changelog(root: Path, settings: Settings, *, enabled: bool, note: str | None) -> str:
     if not enabled:
         return f"# Change log\n\nNo change log: {note or 'no git history'}.\n"
-    from mitrm.core.history.changelog import render_markdown
+    from mitrm.core.history import render_markdown
     from mitrm.io.git import adapter as git
-    from mitrm.io.history.loading import changelog_for
+    from mitrm.io.history import changelog_for
 
     log, _ = changelog_for(root, settings, since=git.latest_tag(root, "HEAD"))
     return render_markdown(log)

@@ -122,14 +122,14 @@ def validate(
     warnings with --strict), 2 on a usage error.
     """
     from mitrm.core.diagnostics import Severity, count
-    from mitrm.io.history.insights import check_with_history
+    from mitrm.io.history import check_with_history
 
     run = state(ctx)
     root = _root_for(run, paths, hook=hook)
     settings = _rule_settings(root, run.settings(root), select or [], ignore or [])
     only = _selected(root, paths) if paths else None
     if changed_since is not None:
-        from mitrm.io.git.changes import changed_since as changed
+        from mitrm.io.git import changed_since as changed
 
         since = changed(root, changed_since)
         only = since if only is None else only & since
@@ -159,7 +159,7 @@ def _rule_settings(
     root: Path, settings: Settings, select: list[str], ignore: list[str]
 ) -> Settings:
     """The settings with --select/--ignore applied; bad codes are usage or settings errors."""
-    from mitrm.core.checking.rules.policy import settings_problems, unknown_codes, with_selection
+    from mitrm.core.checking import settings_problems, unknown_codes, with_selection
     from mitrm.core.diagnostics import Diagnostic
     from mitrm.errors import SettingsError, UsageError
     from mitrm.io.yamlfile import locate
@@ -202,7 +202,7 @@ def _root_for(run: State, paths: list[Path] | None, *, hook: bool = False) -> Pa
             raise
         if paths:
             return find_root(paths[0].resolve().parent)
-        from mitrm.io.git.changes import data_roots
+        from mitrm.io.git import data_roots
 
         try:
             roots = data_roots(Path.cwd())
@@ -222,7 +222,7 @@ def _staged(root: Path) -> set[str]:
     """The item paths the commit will hold; a note when the working tree differs from them."""
     from mitrm.core.models import Kind
     from mitrm.errors import NotAGitRepoError
-    from mitrm.io.git.changes import staged, unstaged
+    from mitrm.io.git import staged, unstaged
 
     try:
         kept = staged(root)
@@ -299,7 +299,7 @@ def _print(
         return
     if fmt is DiagnosticFormat.SARIF:
         from mitrm.cli.output import emit_json
-        from mitrm.core.checking.sarif import sarif_log
+        from mitrm.core.checking import sarif_log
 
         emit_json(sarif_log(diagnostics))
         sys.stderr.write(summary_line(files, errors, warnings) + "\n")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from mitrm.core.diagnostics import Diagnostic, count
-from mitrm.core.prioritization.ranking import Ranking
-from mitrm.core.prioritization.ranking import note as why
+from mitrm.core.prioritization import Ranking
+from mitrm.core.prioritization import note as why
 from mitrm.core.render.markdown import cell
 
 _TEXT: Mapping[str, Mapping[str, str]] = {

@@ -21,11 +21,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mitrm import __version__, i18n
-from mitrm.core.checking import crossref
-from mitrm.core.checking.checks import control_characters
+from mitrm.core.checking import (
+    control_characters,
+    crossref,
+    errors_to_diagnostics,
+    governed,
+    quality_checks,
+    validate_item,
+)
 from mitrm.core.checking.rules import repo as quality
-from mitrm.core.checking.rules.engine import quality_checks
-from mitrm.core.checking.validation import errors_to_diagnostics, validate_item
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
 from mitrm.core.record import Record, Summary
@@ -80,7 +84,7 @@ def load_settings(root: Path) -> Settings:
         raise SettingsError(
             f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
         ) from exc
-    from mitrm.core.checking.workflow import override_problems
+    from mitrm.core.checking import override_problems
 
     problems = override_problems(settings)
     if problems:
@@ -401,7 +405,7 @@ def _place(diagnostics: list[Diagnostic], path: str, text: str) -> list[Diagnost
     placed: list[Diagnostic | None] = []
     rest: list[Diagnostic] = []
     for diagnostic in diagnostics:
-        if not diagnostic.line and diagnostic.code >= "MIT4":
+        if not diagnostic.line and governed(diagnostic.code):
             where = quick_place(text, diagnostic.loc)
             if where is not None:
                 d = diagnostic  # the constructor is much cheaper than dataclasses.replace

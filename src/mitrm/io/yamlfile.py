@@ -738,7 +738,7 @@ def locate(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[Diagnos
 
     ``texts`` maps a path to its text; each file is composed at most once.
     """
-    from mitrm.core.checking.validation import DATE_PROBLEMS
+    from mitrm.core.checking import DATE_PROBLEMS
 
     indexes: dict[str, PositionIndex] = {}
     placed: list[Diagnostic] = []

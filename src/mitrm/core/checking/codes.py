@@ -1,7 +1,9 @@
 """The registry of diagnostic codes: stable, documented in docs/rules.md.
 
 MIT0xx file and YAML problems, MIT1xx schema, MIT2xx across files, MIT3xx
-workflow; quality rules (MIT4xx and up) register themselves in ``rules``.
+workflow, MIT601 from the git history; quality rules (MIT4xx) register themselves
+in ``rules``. A code marked ``governed`` is one the ``rules`` settings (selection,
+severities, waivers) apply to; the others always run at their own severity.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class Code:
     code: str
     severity: Severity
     summary: str
+    governed: bool = False
 
 
 _E = Severity.ERROR
@@ -53,6 +56,12 @@ CODES: dict[str, Code] = {
         Code("MIT207", _E, "the id does not fit the kind's id scheme"),
         Code("MIT208", _E, "a reference to an item of the wrong kind"),
         Code("MIT301", _E, "a field the item's status requires is missing"),
+        Code(
+            "MIT601",
+            Severity.WARNING,
+            "an approved item changed without an approved change request naming it",
+            governed=True,
+        ),
     ]
 }
 
@@ -63,3 +72,18 @@ def register(code: Code) -> Code:
         raise ValueError(f"diagnostic code {code.code} registered twice")
     CODES[code.code] = code
     return code
+
+
+def every_code() -> dict[str, Code]:
+    """Every code, the quality rules' included, by code."""
+    # The quality rules register on import of their registry, which a command that
+    # only lists codes (shell completion) would otherwise never import.
+    import mitrm.core.checking.rules.registry  # noqa: F401
+
+    return dict(CODES)
+
+
+def governed(code: str) -> bool:
+    """Whether ``code`` is a quality or history rule, which the ``rules`` settings govern."""
+    known = CODES.get(code)
+    return known is not None and known.governed

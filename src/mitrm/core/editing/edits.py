@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mitrm.core.checking.workflow import missing_fields, statuses, workflow_for
+from mitrm.core.checking import missing_fields, statuses, workflow_for
 from mitrm.core.diagnostics import Loc, format_loc
 from mitrm.core.models import MODELS, Kind, Settings
 from mitrm.core.vocabulary import canonical, shown
@@ -373,7 +373,7 @@ def approval_gaps(kind: Kind, current: str, target: str, data: Mapping[str, Any]
     Moving from a status before approval into one at or after it is the approval
     itself: who and when belong in the file, or MIT410 would warn right after.
     """
-    from mitrm.core.checking.rules.engine import PLAN_APPROVED, REQ_APPROVED
+    from mitrm.core.checking import PLAN_APPROVED, REQ_APPROVED
 
     approved = {Kind.REQUIREMENT: REQ_APPROVED, Kind.PLAN: PLAN_APPROVED}.get(kind)
     if approved is None or target not in approved or current in approved:

@@ -6,20 +6,14 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from mitrm.core.checking.codes import Code, register
+from mitrm.core.checking import CODES
 from mitrm.core.diagnostics import Diagnostic, Severity
 from mitrm.core.history.timeline import Event, History, status_intervals, utc_datetime
 from mitrm.i18n import _
 
 DAY = 86400.0
 
-UNAPPROVED_CHANGE = register(
-    Code(
-        "MIT601",
-        Severity.WARNING,
-        "an approved item changed without an approved change request naming it",
-    )
-)
+UNAPPROVED_CHANGE = CODES["MIT601"]
 
 # Statuses at or past approval: a change here needs a change request.
 APPROVED_OR_LATER: dict[str, frozenset[str]] = {

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mitrm.core.checking.workflow import default_open
+from mitrm.core.checking import default_open
 from mitrm.core.ids import id_key
 from mitrm.core.models import Kind, Requirement, RequirementStatus
 from mitrm.core.models.settings import ScoringSettings

@@ -16,7 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from mitrm.core.checking.workflow import default_open
+from mitrm.core.checking import default_open
 from mitrm.core.models import ChangeRequest, Item, Kind, Plan, Requirement
 from mitrm.core.models.common import Risk
 from mitrm.core.models.requirement import Scoring

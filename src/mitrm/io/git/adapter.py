@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from mitrm.core.history.timeline import Commit
+from mitrm.core.history import Commit
 from mitrm.errors import NotAGitRepoError, UsageError
 from mitrm.i18n import _
 

@@ -18,14 +18,7 @@ from typing import Any
 
 import yaml
 
-from mitrm.core.history.timeline import (
-    ABSENT,
-    Commit,
-    Event,
-    FieldChange,
-    History,
-    diff_values,
-)
+from mitrm.core.history import ABSENT, Commit, Event, FieldChange, History, diff_values
 from mitrm.i18n import N_
 from mitrm.io import progress
 from mitrm.io.git import adapter as git

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mitrm import __version__
-from mitrm.core.history.timeline import History, Row
+from mitrm.core.history import History, Row
 from mitrm.io.atomic import write_atomic
 from mitrm.io.cache import cache_dir
 from mitrm.io.git import adapter as git
@@ -66,7 +66,7 @@ class HistoryCache:
         approved change request) that ``mitrm validate`` reads without loading
         the whole history.
         """
-        from mitrm.core.history.metrics import approved_churn, unapproved_changes
+        from mitrm.core.history import approved_churn, unapproved_changes
 
         document = (self.key, history.rows(_encode), state)
         facts = self._digest_update(history, since, touched)
@@ -88,7 +88,7 @@ class HistoryCache:
         None when there is nothing to start from, or when a change request
         changed: that can allow or forbid changes to any item, so all are redone.
         """
-        from mitrm.core.history.metrics import approved_churn, unapproved_changes
+        from mitrm.core.history import approved_churn, unapproved_changes
 
         if since is None or touched is None or touched & set(history.change_requests()):
             return None

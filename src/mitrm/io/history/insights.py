@@ -39,7 +39,7 @@ class Digest:
 
 def history_rules_on(settings: Settings) -> bool:
     """Whether any rule fed by the git history (MIT419, MIT6xx) is selected."""
-    from mitrm.core.checking.rules.policy import policy_for, selected
+    from mitrm.core.checking import policy_for, selected
 
     rules = settings.rules
     return policy_for(settings).on("MIT419") or selected("MIT601", rules.select, rules.ignore)
@@ -51,7 +51,7 @@ def history_digest(root: Path, settings: Settings, *, use_cache: bool = True) ->
     None when no history rule is selected, outside git, or before the first
     commit: then there is no history to judge by, on every machine alike.
     """
-    from mitrm.core.history.metrics import approved_churn, unapproved_changes
+    from mitrm.core.history import approved_churn, unapproved_changes
     from mitrm.io.git import adapter as git
     from mitrm.io.history.cache import HistoryCache
     from mitrm.io.history.loading import load_history
@@ -90,7 +90,7 @@ def check_with_history(
     so the three always agree; and the history is read from git whenever the
     cache does not hold it, so a fresh clone gives the same findings as a warm one.
     """
-    from mitrm.core.checking.rules.policy import govern
+    from mitrm.core.checking import govern
     from mitrm.io.repository import check_files
 
     digest = history_digest(root, settings, use_cache=use_cache)
@@ -124,7 +124,7 @@ class HistoryFacts:
 
 def history_facts(root: Path, settings: Settings, *, as_of: dt.date) -> HistoryFacts:
     """Flow metrics as of ``as_of`` from the git history; a note when git cannot give them."""
-    from mitrm.core.history.metrics import flow_metrics
+    from mitrm.core.history import flow_metrics
     from mitrm.io.git import adapter as git
     from mitrm.io.history.loading import load_history
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mitrm.core.diagnostics import Diagnostic
-from mitrm.core.history.timeline import ABSENT, WORKTREE, Event, History, diff_values
+from mitrm.core.history import ABSENT, WORKTREE, Event, History, diff_values
 from mitrm.errors import UnknownIdError, UsageError
 from mitrm.i18n import _
 from mitrm.io import safefile
@@ -16,7 +16,7 @@ from mitrm.io.history.build import FOLDERS, build_history, kind_of, text_of
 from mitrm.io.yamlfile import MAX_BYTES, Loaded, parse_bytes
 
 if TYPE_CHECKING:
-    from mitrm.core.history.changelog import Changelog
+    from mitrm.core.history import Changelog
     from mitrm.core.models import Settings
 
 __all__ = ["FOLDERS", "changelog", "changelog_for", "item_history", "load_history",
@@ -174,7 +174,7 @@ def changelog_for(
     root: Path, settings: Settings | None = None, *, since: str | None, until: str = "HEAD"
 ) -> tuple[Changelog, History]:
     """The changelog of ``since..until`` and the history it was read from."""
-    from mitrm.core.history.changelog import build_changelog
+    from mitrm.core.history import build_changelog
 
     info = git.repo_info(root)
     if info.head is None:

@@ -43,10 +43,9 @@ def selected(code: str, select: list[str], ignore: list[str]) -> bool:
 
 def governed_codes() -> list[str]:
     """The codes selection and severity settings apply to: quality (MIT4xx) and history rules."""
-    import mitrm.core.history.metrics  # noqa: F401 - registers the history codes (MIT6xx)
     from mitrm.core.checking.codes import CODES
 
-    return sorted({*RULES, *(code for code in CODES if code >= "MIT4")})
+    return sorted({*RULES, *(code for code, known in CODES.items() if known.governed)})
 
 
 def unknown_codes(prefixes: list[str]) -> list[str]:

@@ -154,7 +154,7 @@ RULES: dict[str, Rule] = {
 }
 
 for _rule in RULES.values():
-    register(Code(_rule.code, _rule.severity, _rule.summary))
+    register(Code(_rule.code, _rule.severity, _rule.summary, governed=True))
 
 
 def hint(code: str) -> str:
