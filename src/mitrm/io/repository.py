@@ -628,7 +628,8 @@ def load_repository(
         for item in files:
             record = Record(path=item.path, kind=item.kind)
             records.append(record)
-            # A file whose stat matches the cache's record is not read again (issue 4).
+            # A file whose stat matches the cache's record is not read again: on a warm
+            # cache, reading 10,000 files would cost more than checking them.
             known = _cached_key(cache, item)
             if known is not None and (hit := cache.entries.get(known)) is not None:
                 keys.add(known)

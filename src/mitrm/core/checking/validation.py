@@ -187,8 +187,8 @@ def _id_pattern(prefix: str, digits: int) -> re.Pattern[str]:
 def validate_item(record: Record, *, settings: Settings, checks: bool = True) -> None:
     """Validate ``record.data`` into ``record.model``; append diagnostics to the record.
 
-    ``checks=False`` builds the model only, without the per-file rules (issue 4:
-    read-only commands such as ``prioritize`` need the models, not the report).
+    ``checks=False`` builds the model only, without the per-file rules: read-only
+    commands such as ``prioritize`` need the models, not the report.
     """
     data = record.data
     if data is None:

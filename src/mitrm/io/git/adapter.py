@@ -283,11 +283,6 @@ def _tokens(chunks: queue.Queue[bytes | None]) -> Iterator[str]:
         yield rest.decode("utf-8", "surrogateescape")
 
 
-def parse_log(raw: bytes, *, prefix: str = "") -> Iterator[LogEntry]:
-    """Parse the output of :func:`log` (also used by the tests on hand-made records)."""
-    return _entries(iter(raw.decode("utf-8", "surrogateescape").split("\0")), prefix=prefix)
-
-
 def _entries(tokens: Iterator[str], *, prefix: str) -> Iterator[LogEntry]:
     cut = len(prefix)
     token = next(tokens, None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from mitrm.core.models import Requirement
@@ -117,8 +116,3 @@ def roi(req: Requirement) -> Input:
         raw=shown,
         source=f"estimate.benefit / estimate.cost = {benefit} / {cost}",
     )
-
-
-def days_until(due: dt.date | None, today: dt.date) -> int | None:
-    """Days from ``today`` to ``due`` (negative when overdue)."""
-    return None if due is None else (due - today).days
