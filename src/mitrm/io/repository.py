@@ -224,16 +224,27 @@ def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
         )
 
 
-# Work for forked workers, inherited rather than pickled.
-_WORK: list[Any] = []
-_TASK: list[Callable[[Any], Any]] = []
-_BUSY: list[bool] = []
+@dataclass
+class _ShareOut:
+    """The share-out in progress. Forked workers inherit it rather than have it pickled:
+    each runs ``task`` on its slice of ``work`` and returns the results through the pool.
+    Everything else a task needs is bound into the task itself (see ``_file_checker``)."""
+
+    work: list[Any] = field(default_factory=list)
+    task: Callable[[Any], Any] | None = None
+    # Set while ``beside`` runs: work shared out from inside it stays in this process
+    # rather than fork while the pool's threads run; the workers use the other cores.
+    busy: bool = False
+
+
+_SHARE_OUT = _ShareOut()
 
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     gc.disable()
-    task = _TASK[0]
-    return [task(job) for job in _WORK[bounds[0] : bounds[1]]]
+    task = _SHARE_OUT.task
+    assert task is not None  # set before the pool starts, cleared after it ends
+    return [task(job) for job in _SHARE_OUT.work[bounds[0] : bounds[1]]]
 
 
 def _counted(task: Callable[[Any], T]) -> Callable[[Any], T]:
@@ -270,9 +281,7 @@ def _share_out(
 ) -> tuple[list[T], R | None]:
     if progress.active():
         task = _counted(task)
-    if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD or _BUSY:
-        # _BUSY: work shared out from inside ``beside`` stays here rather than fork
-        # while the pool's threads run; the workers already use the other cores.
+    if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD or _SHARE_OUT.busy:
         return [task(job) for job in work], beside() if beside is not None else None
     # Imported here: a warm run has nothing to share out, and these cost 10 ms to import.
     from concurrent.futures import ProcessPoolExecutor
@@ -282,8 +291,8 @@ def _share_out(
         context = get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork
         return [task(job) for job in work], beside() if beside is not None else None
-    _WORK[:] = work
-    _TASK[:] = [task]
+    _SHARE_OUT.work = work
+    _SHARE_OUT.task = task
     try:
         workers = jobs - 1 if beside is None else jobs
         share = -(-len(work) // jobs)
@@ -294,11 +303,11 @@ def _share_out(
             futures = [pool.submit(_run_slice, (start, start + step)) for start in bounds]
             side = None
             if beside is not None:
-                _BUSY.append(True)
+                _SHARE_OUT.busy = True
                 try:
                     side = beside()
                 finally:
-                    _BUSY.pop()
+                    _SHARE_OUT.busy = False
             with _bulk():  # the workers run without it too (see _run_slice)
                 results = [task(job) for job in work[:first]]
             if progress.active():
@@ -307,8 +316,8 @@ def _share_out(
                 results.extend(future.result())
         return results, side
     finally:
-        _WORK.clear()
-        _TASK.clear()
+        _SHARE_OUT.work = []
+        _SHARE_OUT.task = None
 
 
 def _wait_showing_progress(futures: list[Any]) -> None:
@@ -338,9 +347,6 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
 
 
-_SETTINGS: list[Settings] = []
-
-
 def _packed(summary: Summary) -> tuple[bytes, bytes]:
     """A summary pickled, and a digest that identifies it by its content (equal
     summaries almost always give equal digests; a rare miss only means that the
@@ -349,35 +355,37 @@ def _packed(summary: Summary) -> tuple[bytes, bytes]:
     return hashlib.blake2b(blob, digest_size=16).digest(), blob
 
 
-def _check_one(item: ItemFile) -> Checked:
-    raw = _read(_ROOT[0], item)
-    if isinstance(raw, Diagnostic):
-        digest, blob = _packed(Summary(item.path, item.kind, None, None))
-        return None, (digest, [raw]), blob
-    loaded = parse_bytes(raw, item.path)
-    record = Record(path=item.path, kind=item.kind, data=loaded.data)
-    record.diagnostics = list(loaded.diagnostics)
-    validate_item(record, settings=_SETTINGS[0])
-    if loaded.text is not None and "\\" in loaded.text:
-        # YAML refuses raw control characters; only a double-quoted escape makes one.
-        record.diagnostics += control_characters(item.path, loaded.data)
-    if record.model is not None:
-        # Quality rules run here, not in FILE_CHECKS: only validate's cached verdicts
-        # need them, and commands that merely load the models should not pay for them.
-        record.diagnostics += quality_checks(record, record.model, _SETTINGS[0])
-    diagnostics = record.diagnostics
-    pending = record.pending
-    if loaded.text is not None and (pending or any(not d.line for d in diagnostics)):
-        # Dated quality findings are located now too, so that they are cached placed.
-        placed = _place(diagnostics + [p[2] for p in pending], item.path, loaded.text)
-        diagnostics = placed[: len(diagnostics)]
-        dated = placed[len(diagnostics) :]
-        record.pending = [(p[0], p[1], d) for p, d in zip(pending, dated, strict=True)]
-    digest, blob = _packed(record.summary())
-    return content_key(item.path, raw), (digest, diagnostics), blob
+def _file_checker(root: Path, settings: Settings) -> Callable[[ItemFile], Checked]:
+    """The check of one item file in ``root`` under ``settings``, for ``_map``'s workers."""
 
+    def _check_one(item: ItemFile) -> Checked:
+        raw = _read(root, item)
+        if isinstance(raw, Diagnostic):
+            digest, blob = _packed(Summary(item.path, item.kind, None, None))
+            return None, (digest, [raw]), blob
+        loaded = parse_bytes(raw, item.path)
+        record = Record(path=item.path, kind=item.kind, data=loaded.data)
+        record.diagnostics = list(loaded.diagnostics)
+        validate_item(record, settings=settings)
+        if loaded.text is not None and "\\" in loaded.text:
+            # YAML refuses raw control characters; only a double-quoted escape makes one.
+            record.diagnostics += control_characters(item.path, loaded.data)
+        if record.model is not None:
+            # Quality rules run here, not in FILE_CHECKS: only validate's cached verdicts
+            # need them, and commands that merely load the models should not pay for them.
+            record.diagnostics += quality_checks(record, record.model, settings)
+        diagnostics = record.diagnostics
+        pending = record.pending
+        if loaded.text is not None and (pending or any(not d.line for d in diagnostics)):
+            # Dated quality findings are located now too, so that they are cached placed.
+            placed = _place(diagnostics + [p[2] for p in pending], item.path, loaded.text)
+            diagnostics = placed[: len(diagnostics)]
+            dated = placed[len(diagnostics) :]
+            record.pending = [(p[0], p[1], d) for p, d in zip(pending, dated, strict=True)]
+        digest, blob = _packed(record.summary())
+        return content_key(item.path, raw), (digest, diagnostics), blob
 
-_ROOT: list[Path] = []
+    return _check_one
 
 
 def today() -> dt.date:
@@ -507,14 +515,8 @@ def _check(
     """Read and check ``items`` (on every core when there are many), by path."""
     if not items:
         return {}
-    _SETTINGS[:] = [settings]
-    _ROOT[:] = [root]
-    try:
-        with progress.stage(N_("checking files"), len(items)):
-            checked = _map(_check_one, items, jobs or default_jobs())
-    finally:
-        _SETTINGS.clear()
-        _ROOT.clear()
+    with progress.stage(N_("checking files"), len(items)):
+        checked = _map(_file_checker(root, settings), items, jobs or default_jobs())
     return {item.path: result for item, result in zip(items, checked, strict=True)}
 
 
