@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -119,6 +119,8 @@ class Workflow:
     required: Mapping[str, list[str]]
     open: frozenset[str] = frozenset()
     """Statuses in which an item is open: it may still move on and is not at rest."""
+    required_sets: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """``required`` as sets, for the quality rules that ask of every item."""
 
     def allowed(self, current: str, target: str) -> bool:
         """Whether ``current -> target`` is an allowed transition."""
@@ -127,6 +129,10 @@ class Workflow:
     def required_fields(self, status: str) -> list[str]:
         """The field paths an item in ``status`` must fill."""
         return self.required.get(status, [])
+
+    def required_set(self, status: str) -> frozenset[str]:
+        """``required_fields(status)`` as a set."""
+        return self.required_sets.get(status, frozenset())
 
 
 def _cumulative(kind: Kind, named: Mapping[str, list[str]] | None = None) -> dict[str, list[str]]:
@@ -174,6 +180,7 @@ def _build(kind: Kind, settings: Settings) -> Workflow:
         transitions=transitions,
         required=required,
         open=open_of(kind, transitions),
+        required_sets={status: frozenset(fields) for status, fields in required.items()},
     )
 
 

@@ -137,31 +137,17 @@ def item_rules() -> list[ItemRule]:
     return _RULES
 
 
-_REQUIRED: list[tuple[Settings, dict[tuple[Kind, str], frozenset[str]]]] = []
-
-
-def _required(settings: Settings, kind: Kind, status: str) -> frozenset[str]:
-    """The fields the workflow requires at ``status`` (memoised per settings object)."""
-    if not _REQUIRED or _REQUIRED[0][0] is not settings:
-        _REQUIRED[:] = [(settings, {})]
-    memo = _REQUIRED[0][1]
-    key = (kind, status)
-    if key not in memo:
-        memo[key] = frozenset(workflow_for(kind, settings).required_fields(status))
-    return memo[key]
-
-
 def findings_for(item: Item, settings: Settings) -> list[Finding]:
     """Every finding of the per-item rules on ``item``, before selection and waivers."""
     policy = policy_for(settings)
     status = str(getattr(item, "status", "") and item.status.value)  # type: ignore[attr-defined]
-    required = _required(settings, item.kind, status)
+    workflow = workflow_for(item.kind, settings)
     context = Context(
         settings=settings,
         policy=policy,
         status=status,
-        required=required,
-        open=status in workflow_for(item.kind, settings).open,
+        required=workflow.required_set(status),
+        open=status in workflow.open,
     )
     found: list[Finding] = []
     for rule in item_rules():
