@@ -70,6 +70,7 @@ _COMMAND_MODULES = (
     "validate",
     "browse",
     "prioritize",
+    "exchange",
     "render",
     "history",
     "report",

@@ -1,0 +1,233 @@
+"""Spreadsheet files: write XLSX (XlsxWriter) and CSV with a BOM; read them back safely.
+
+Reading takes untrusted files: the size is checked before anything is parsed,
+an XLSX's zip directory is checked before anything is unpacked (zip bombs),
+and formulas are read as the values the spreadsheet saved, never evaluated
+(python-calamine does not evaluate them).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import zipfile
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from mitrm.core.exporting import Sheet
+from mitrm.core.importing import Table
+from mitrm.core.sheets import FORMULA_START, Cell, Shape, escape_text
+from mitrm.errors import UsageError
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Largest spreadsheet read, as stored (an export of 10,000 requirements is about 3 MiB)."""
+
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+"""Largest total an XLSX may unpack to, by its own zip directory."""
+
+MAX_RATIO = 200
+"""Largest unpacked-to-packed ratio of one entry; zip bombs reach thousands."""
+
+MAX_ENTRIES = 10_000
+
+
+def write_xlsx(target: Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
+    """Write ``sheets`` as one workbook: frozen header, widths, dates, numbers, drop-downs."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(
+        target,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+    )
+    bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    quoted = workbook.add_format({"quote_prefix": True})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    lists = None
+    list_col = 0
+    for sheet in sheets:
+        ws = workbook.add_worksheet(sheet.title)
+        ws.freeze_panes(1, 1)
+        for col, width in sheet.widths.items():
+            ws.set_column(col, col, width)
+        # What the row was exported from: for the import, not for people.
+        ws.set_column(sheet.provenance, sheet.provenance, 10, None, {"hidden": True})
+        ws.set_row(0, 30)
+        for col, header in enumerate(sheet.headers):
+            ws.write_string(0, col, header, bold)
+        for r, row in enumerate(sheet.rows, start=1):
+            for c, cell in enumerate(row):
+                value = cell.value
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    ws.write_boolean(r, c, value)
+                elif isinstance(value, (Decimal, int)):
+                    ws.write_number(r, c, float(value))
+                elif isinstance(value, dt.date):
+                    ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), day)
+                elif value.startswith(FORMULA_START):
+                    ws.write_string(r, c, value, quoted)
+                elif "\n" in value:
+                    ws.write_string(r, c, value, wrap)
+                else:
+                    ws.write_string(r, c, value)
+        last = max(len(sheet.rows), 1) + 1000
+        for col, values in sheet.choices.items():
+            if lists is None:
+                lists = workbook.add_worksheet("mitrm-lists")
+                lists.hide()
+            for r, value in enumerate(values):
+                lists.write_string(r, list_col, value)
+            letter = _letters(list_col)
+            ws.data_validation(
+                1,
+                col,
+                last,
+                col,
+                {
+                    "validate": "list",
+                    "source": f"='mitrm-lists'!${letter}$1:${letter}${len(values)}",
+                    "error_title": sheet.headers[col][:32],
+                    "error_message": "Choose a value from the list.",
+                },
+            )
+            list_col += 1
+        ws.autofilter(0, 0, len(sheet.rows), max(len(sheet.headers) - 1, 0))
+    workbook.close()
+
+
+def _letters(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def write_csv(target: IO[bytes], sheet: Sheet) -> None:
+    """UTF-8 with a byte order mark (Excel reads Chinese correctly), RFC 4180 quoting, CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(sheet.headers)
+    for row in sheet.rows:
+        writer.writerow([_csv_text(cell) for cell in row])
+    target.write(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+
+def _csv_text(cell: Cell) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (int, dt.date)):
+        return str(value) if isinstance(value, int) else value.isoformat()
+    return escape_text(value) if cell.shape is not Shape.NUMBER else value
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def read_tables(path: Path, shown: str) -> tuple[list[Table], bool]:
+    """The sheets of an XLSX or the one table of a CSV; (tables, escaped).
+
+    ``escaped`` is True for CSV, whose text cells carry the apostrophe an export
+    put before a leading ``=``, ``+``, ``-`` or ``@``.
+    """
+    size = _size(path, shown)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        _check_zip(path, shown, size)
+        return _read_xlsx(path, shown), False
+    if suffix in (".csv", ".txt"):
+        return [Table(None, _read_csv(path, shown))], True
+    raise UsageError(
+        f"{shown}: not a spreadsheet mitrm reads (.xlsx, .csv or .reqif)",
+        hint="save it from Excel as 'Excel Workbook (*.xlsx)' or 'CSV UTF-8'",
+    )
+
+
+def _size(path: Path, shown: str) -> int:
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read the file: {exc.strerror}") from exc
+    if not path.is_file():
+        raise UsageError(f"{shown}: not a file")
+    if size > MAX_FILE_BYTES:
+        raise UsageError(
+            f"{shown}: {size / 1024 / 1024:.0f} MiB is more than mitrm reads "
+            f"({MAX_FILE_BYTES // 1024 // 1024} MiB); nothing was read",
+            hint="split the file, or import fewer rows at a time",
+        )
+    return size
+
+
+def _check_zip(path: Path, shown: str, size: int) -> None:
+    """Refuse, by its zip directory alone, a workbook that would unpack to too much."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UsageError(f"{shown}: not a readable .xlsx workbook ({exc})") from None
+    if len(entries) > MAX_ENTRIES:
+        raise UsageError(f"{shown}: the workbook holds {len(entries)} parts; refused unread")
+    total = 0
+    for entry in entries:
+        total += entry.file_size
+        packed = max(entry.compress_size, 1)
+        if entry.file_size > 1024 * 1024 and entry.file_size / packed > MAX_RATIO:
+            raise UsageError(
+                f"{shown}: '{entry.filename}' would unpack to {entry.file_size} bytes from "
+                f"{entry.compress_size} (a zip bomb?); refused unread"
+            )
+    if total > MAX_UNPACKED_BYTES:
+        raise UsageError(
+            f"{shown}: the workbook would unpack to {total // 1024 // 1024} MiB, more than "
+            f"mitrm reads ({MAX_UNPACKED_BYTES // 1024 // 1024} MiB); refused unread"
+        )
+
+
+def _read_xlsx(path: Path, shown: str) -> list[Table]:
+    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        tables = []
+        for meta in workbook.sheets_metadata:
+            # Hidden sheets hold the drop-down lists, not rows.
+            if meta.visible != SheetVisibleEnum.Visible:
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            tables.append(Table(meta.name, [list(row) for row in rows]))
+    except (CalamineError, ValueError, OSError) as exc:
+        raise UsageError(f"{shown}: not a readable .xlsx workbook ({exc})") from None
+    return tables
+
+
+def _read_csv(path: Path, shown: str) -> list[list[Any]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Chinese Windows saves "CSV (comma delimited)" in GB 18030.
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"{shown}: not UTF-8 or GB 18030 text",
+                hint="save it from Excel as 'CSV UTF-8 (comma delimited)'",
+            ) from None
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as exc:
+        raise UsageError(f"{shown}: not readable as CSV ({exc})") from None
