@@ -17,7 +17,7 @@ from mitrm.errors import MitrmError
 try:  # typer >= 0.24 vendors click
     from typer._click.exceptions import ClickException
 except ImportError:  # pragma: no cover - older typer with click installed
-    from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef]
+    from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef, assignment, unused-ignore]
 
 app = typer.Typer(
     name="mitrm",

@@ -52,10 +52,21 @@ def list_items(
         ListFormat | None,
         typer.Option("--format", "-f", help="table (default on a terminal), json, csv, markdown."),
     ] = None,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom",
+            help="With --format csv: start with a UTF-8 byte order mark and end lines with CRLF, "
+            "so that Excel shows Chinese text correctly.",
+        ),
+    ] = False,
 ) -> int:
     """List items, filtered by kind, status, type, tag and owner."""
+    from mitrm.cli.output import csv_for_excel
     from mitrm.core.filters import Filter, matches
     from mitrm.io.repository import load_repository
+
+    csv_for_excel(bom)
 
     run = state(ctx)
     root = run.root()

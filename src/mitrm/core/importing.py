@@ -267,12 +267,13 @@ def _row(
     values: dict[str, Any] = {}
     where: dict[str, int] = {}
     bad = False
+    # Chinese labels are read in a repo of any language: survey sheets use them.
     for col, column in sheet.cols:
         cell = raw[col] if col < len(raw) else None
         where[column.name] = col
         try:
             values[column.name] = _plain(
-                read_cell(column, cell, choice_labels(column, lang), escaped=escaped)
+                read_cell(column, cell, choice_labels(column, "zh"), escaped=escaped)
             )
         except CellError as exc:
             plan.problems.append(Problem(place(source, table, index, col), CELL, str(exc)))

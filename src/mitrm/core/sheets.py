@@ -202,7 +202,7 @@ def unescape_text(text: str) -> str:
 class Cell:
     """What an export writes into one cell; text is escaped by the writer of each format."""
 
-    value: str | Decimal | int | bool | dt.date | None
+    value: str | Decimal | int | float | bool | dt.date | None
     shape: Shape
 
 
@@ -217,7 +217,7 @@ def export_cell(column: Column, value: Any, labels: Mapping[str, str]) -> Cell:
         return Cell(choice_label(key, labels), Shape.CHOICE)
     if column.shape is Shape.DATE and isinstance(value, dt.date):
         return Cell(value, Shape.DATE)
-    numeric = isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+    numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
     if column.shape in (Shape.NUMBER, Shape.INTEGER) and numeric:
         return Cell(value, column.shape)
     if column.shape is Shape.BOOLEAN and isinstance(value, bool):

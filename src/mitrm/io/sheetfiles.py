@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from mitrm.core.exporting import Sheet
 from mitrm.core.importing import Table
-from mitrm.core.sheets import FORMULA_START, Cell, Shape, escape_text
+from mitrm.core.sheets import FORMULA_START, Cell, Column, Shape, canonical, escape_text
 from mitrm.errors import UsageError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -33,6 +33,8 @@ MAX_RATIO = 200
 """Largest unpacked-to-packed ratio of one entry; zip bombs reach thousands."""
 
 MAX_ENTRIES = 10_000
+
+_NUMBER = Column("number", (), Shape.NUMBER)
 
 
 def write_xlsx(target: Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
@@ -47,8 +49,7 @@ def write_xlsx(target: Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     quoted = workbook.add_format({"quote_prefix": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    lists = None
-    list_col = 0
+    lists: list[list[str]] = []
     for sheet in sheets:
         ws = workbook.add_worksheet(sheet.title)
         ws.freeze_panes(1, 1)
@@ -66,7 +67,7 @@ def write_xlsx(target: Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
                     continue
                 if isinstance(value, bool):
                     ws.write_boolean(r, c, value)
-                elif isinstance(value, (Decimal, int)):
+                elif isinstance(value, (Decimal, int, float)):
                     ws.write_number(r, c, float(value))
                 elif isinstance(value, dt.date):
                     ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), day)
@@ -78,12 +79,8 @@ def write_xlsx(target: Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
                     ws.write_string(r, c, value)
         last = max(len(sheet.rows), 1) + 1000
         for col, values in sheet.choices.items():
-            if lists is None:
-                lists = workbook.add_worksheet("mitrm-lists")
-                lists.hide()
-            for r, value in enumerate(values):
-                lists.write_string(r, list_col, value)
-            letter = _letters(list_col)
+            letter = _letters(len(lists))
+            lists.append(values)
             ws.data_validation(
                 1,
                 col,
@@ -96,8 +93,17 @@ def write_xlsx(target: Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
                     "error_message": "Choose a value from the list.",
                 },
             )
-            list_col += 1
         ws.autofilter(0, 0, len(sheet.rows), max(len(sheet.headers) - 1, 0))
+    if lists:
+        # The drop-downs' values live on a hidden sheet: a list typed into the
+        # validation itself may not exceed 255 characters.
+        hidden = workbook.add_worksheet("mitrm-lists")
+        hidden.hide()
+        # Row by row: constant-memory mode writes each row out when the next begins.
+        for r in range(max(len(values) for values in lists)):
+            for c, values in enumerate(lists):
+                if r < len(values):
+                    hidden.write_string(r, c, values[r])
     workbook.close()
 
 
@@ -126,11 +132,12 @@ def _csv_text(cell: Cell) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, (int, dt.date)):
-        return str(value) if isinstance(value, int) else value.isoformat()
-    return escape_text(value) if cell.shape is not Shape.NUMBER else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float, Decimal)):
+        # Numbers are written as numbers: a '-' in front is a sign, not a formula.
+        return canonical(_NUMBER, value)
+    return escape_text(value)
 
 
 # --- reading ---------------------------------------------------------------------
