@@ -99,7 +99,11 @@ def export(
     if fmt is ExportFormat.REQIF:
         from mitrm.io.reqiffile import write_reqif
 
-        payload = write_reqif([(r.kind, r.data) for r in records if r.data], settings=settings)
+        payload = write_reqif(
+            [(r.kind, r.data) for r in records if r.data],
+            settings=settings,
+            stamp=_stamp(root, commit),
+        )
     else:
         payload = _sheets(fmt, kinds, records, settings, commit)
     _deliver(output, payload)
@@ -151,6 +155,17 @@ def _head(root: Path) -> str | None:
     if done.returncode != 0:
         return None
     return done.stdout.decode("ascii", "replace").strip() or None
+
+
+def _stamp(root: Path, commit: str | None) -> str:
+    """The time of the commit exported from: the same file for the same commit."""
+    from mitrm.io.git import run
+
+    if commit is not None:
+        done = run(root, "show", "-s", "--format=%cI", commit, check=False)
+        if done.returncode == 0 and done.stdout.strip():
+            return done.stdout.decode("ascii", "replace").strip()
+    return "1970-01-01T00:00:00+00:00"
 
 
 def _deliver(output: Path | None, payload: bytes) -> None:
@@ -338,27 +353,47 @@ def _edit(editable: Any, change: Change) -> None:
 
 
 def _create(root: Path, settings: Settings, create: Create, *, today: Any) -> str:
-    from mitrm.core.ids import file_name, slugify
-    from mitrm.core.importing import new_item_text
+    from mitrm.core.editing import field_order
+    from mitrm.core.ids import file_name, id_number, shard_folder, slugify
+    from mitrm.core.importing import new_item_text, split_new
     from mitrm.errors import UsageError
     from mitrm.io.atomic import create_exclusive
     from mitrm.io.drafts import create_item, schema_ref
+    from mitrm.io.roundtrip import open_item
 
     slug = slugify(str(create.data.get("title") or create.kind.value))
+    simple, later = split_new(create.data)
 
     def text(item_id: str, folder: Path) -> str:
-        data = {**create.data, "id": item_id}
+        data = {**simple, "id": item_id}
         return new_item_text(data, schema_ref=schema_ref(root, settings, create.kind, folder))
 
     if create.item_id is None:
-        _item_id, path = create_item(
+        item_id, path = create_item(
             root, settings, create.kind, slug=slug, render=text, today=today
         )
-        return path.relative_to(root).as_posix()
-    folder = root / create.kind.folder
-    path = folder / file_name(create.item_id, slug)
-    try:
-        create_exclusive(path, text(create.item_id, folder))
-    except FileExistsError:
-        raise UsageError(f"{path.relative_to(root).as_posix()} already exists") from None
-    return path.relative_to(root).as_posix()
+    else:
+        item_id = create.item_id
+        scheme = settings.ids.for_kind(create.kind)
+        number = id_number(item_id, scheme.prefix) or 0
+        sub = shard_folder(settings.layout.shard, number, today)
+        folder = root / create.kind.folder / sub if sub else root / create.kind.folder
+        path = folder / file_name(item_id, slug)
+        try:
+            create_exclusive(path, text(item_id, folder))
+        except FileExistsError:
+            raise UsageError(f"{path.relative_to(root).as_posix()} already exists") from None
+        except OSError as exc:
+            raise UsageError(f"cannot create {path}: {exc.strerror}") from exc
+    rel = path.relative_to(root).as_posix()
+    if later:
+        kind = create.kind
+
+        def order(loc: Loc, kind: Kind = kind) -> list[str]:
+            return field_order(kind, loc)
+
+        editable = open_item(root, rel, order=order)
+        for loc, value in later:
+            editable.set(loc, value)
+        editable.save({**create.data, "id": item_id})
+    return rel

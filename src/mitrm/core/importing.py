@@ -9,6 +9,7 @@ and ``status`` do, so that nothing is written unless every row is good.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,13 +40,20 @@ CONFLICT = "MIT702"  # the item changed in the repo since the export
 ROW = "MIT703"  # a row that cannot be matched: an unknown kind or the same id twice
 HEADER = "MIT704"  # a header row without an id or title column
 
+REST = "mitrm:rest"
+"""A ReqIF attribute with the fields no column holds (KPIs, risks...), as JSON."""
+
 
 @dataclass(frozen=True)
 class Table:
-    """One sheet as read: its title (None for CSV) and rows of raw values, the header first."""
+    """One sheet as read: its title (None for CSV) and rows of raw values, the header first.
+
+    ``row_names`` names rows that are not spreadsheet rows (ReqIF spec objects).
+    """
 
     title: str | None
     rows: list[list[Any]]
+    row_names: list[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ class _Sheet:
     table: Table
     cols: list[tuple[int, Column]]
     provenance: int | None
+    rest: int | None = None
 
 
 def plan_import(
@@ -171,7 +180,14 @@ def plan_import(
 
 
 def place(source: str, table: Table, row: int, col: int) -> str:
-    """``FILE:Sheet!C7`` (``FILE:C7`` for CSV) for 0-based ``row`` and ``col``."""
+    """``FILE:Sheet!C7`` (``FILE:C7`` for CSV) for 0-based ``row`` and ``col``.
+
+    A ReqIF spec object is named by its identifier and attribute:
+    ``items.reqif:_item-REQ-0001.status``.
+    """
+    if table.row_names is not None:
+        header = table.rows[0][col] if col < len(table.rows[0]) else ""
+        return f"{source}:{table.row_names[row]}.{header}"
     cell = cell_name(row, col)
     if table.title is None:
         return f"{source}:{cell}"
@@ -232,10 +248,11 @@ def _sheet(
         return None
     used = {index for index, _c in cols}
     provenance = next((i for i, h in enumerate(header) if h == PROVENANCE), None)
+    rest = next((i for i, h in enumerate(header) if h == REST), None)
     plan.ignored_headers += [
-        h for i, h in enumerate(header) if h and i not in used and i != provenance
+        h for i, h in enumerate(header) if h and i not in used and i not in (provenance, rest)
     ]
-    return _Sheet(kind, table, cols, provenance)
+    return _Sheet(kind, table, cols, provenance, rest)
 
 
 def _match(
@@ -513,9 +530,21 @@ def _create(
         if column.name != "id" and values.get(column.name) is not None
     ]
     data.update(_apply({}, changes))
+    if sheet.rest is not None and sheet.rest < len(table.rows[index]):
+        extra = _rest(table.rows[index][sheet.rest])
+        if extra is None:
+            plan.problems.append(
+                Problem(place(source, table, index, sheet.rest), CELL, "not mitrm's JSON")
+            )
+            return
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key] = {**data[key], **value}
+            else:
+                data.setdefault(key, value)
     # As 'mitrm new --no-input' writes them: a draft, created today.
     data.setdefault("status", "draft")
-    if kind is not Kind.PLAN:
+    if kind is not Kind.PLAN and "created" not in where:
         data.setdefault("created", today)
     ordered = {c.loc[0]: None for c in columns(kind)}
     data = {key: data[key] for key in [*ordered, *data] if key in data}
@@ -529,8 +558,62 @@ def _create(
     plan.creates.append(Create(kind, place(source, table, index, first), item_id, data))
 
 
+_DATE_KEYS = {"start", "end", "date", "by", "until", "created", "due"}
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _rest(cell: Any) -> dict[str, Any] | None:
+    """The fields of a REST cell; dates come back as dates (JSON has none)."""
+    import json
+
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return {}
+    try:
+        value = json.loads(str(cell))
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
+
+    def dates(node: Any, key: str = "") -> Any:
+        if isinstance(node, dict):
+            return {k: dates(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [dates(v, key) for v in node]
+        if key in _DATE_KEYS and isinstance(node, str) and _ISO.match(node):
+            return dt.date.fromisoformat(node)
+        if isinstance(node, float) and node.is_integer():
+            return int(node)
+        return node
+
+    result: dict[str, Any] = dates(value)
+    return result
+
+
+def _complex(value: Any) -> bool:
+    return isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value)
+
+
+def split_new(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[tuple[str, ...], Any]]]:
+    """A new item's simple fields (written as a draft is), and the lists of mappings
+    (KPIs, risks, budget lines...) to add with the round-trip editor after."""
+    simple: dict[str, Any] = {}
+    later: list[tuple[tuple[str, ...], Any]] = []
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            inner = {k: v for k, v in value.items() if not _complex(v)}
+            if inner:
+                simple[key] = inner
+            later += [((key, k), v) for k, v in value.items() if _complex(v)]
+        elif _complex(value):
+            later.append(((key,), value))
+        else:
+            simple[key] = value
+    return simple, later
+
+
 def new_item_text(data: Mapping[str, Any], *, schema_ref: str) -> str:
-    """The file of a new item from a row: the schema modeline, then its fields."""
+    """The file of a new item's simple fields: the schema modeline, then its fields."""
     from mitrm.core.yamltext import list_lines, scalar_lines
 
     lines = [f"# yaml-language-server: $schema={schema_ref}"]

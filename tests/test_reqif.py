@@ -1,0 +1,137 @@
+"""ReqIF 1.2: a real consumer (StrictDoc) reads the export; export -> import reproduces items."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from conftest import CliRun, DataRepo
+
+from mitrm.io.repository import load_repository
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme"
+NS = "{http://www.omg.org/spec/ReqIF/20110401/reqif.xsd}"
+
+
+def _strictdoc() -> str:
+    beside = Path(sys.executable).parent / "strictdoc"
+    found = str(beside) if beside.exists() else shutil.which("strictdoc")
+    assert found, "strictdoc is a test dependency: pip install -e '.[test]'"
+    return found
+
+
+def _example(tmp_path: Path) -> Path:
+    root = tmp_path / "acme"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+def _models(root: Path) -> dict[str, dict[str, object]]:
+    repo = load_repository(root, use_cache=False)
+    return {r.id: r.model.model_dump() for r in repo.records if r.model is not None and r.id}
+
+
+def test_strictdoc_reads_the_export(tmp_path: Path, cli: CliRun) -> None:
+    root = _example(tmp_path)
+    out = tmp_path / "items.reqif"
+    result = cli("-C", str(root), "export", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    converted = tmp_path / "sdoc"
+    done = subprocess.run(
+        [_strictdoc(), "convert", str(out), str(converted)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    sdoc = (converted / "Requirements.sdoc").read_text(encoding="utf-8")
+    requirements = len(list((root / "requirements").glob("*.yaml")))
+    assert sdoc.count("[REQUIREMENT]") == requirements
+    assert "TITLE: Fix stored XSS in product reviews" in sdoc
+    assert "SingleChoice(draft, submitted, analysis" in sdoc
+    assert (converted / "Plans.sdoc").exists()
+    assert (converted / "Change_requests.sdoc").exists()
+
+
+def test_export_then_import_into_an_empty_repo_reproduces_the_items(
+    tmp_path: Path, data_repo: DataRepo, cli: CliRun
+) -> None:
+    root = _example(tmp_path)
+    out = tmp_path / "items.reqif"
+    assert cli("-C", str(root), "export", "-o", str(out)).exit_code == 0
+    (data_repo.root / "mitrm.yaml").write_text(
+        (root / "mitrm.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = cli("-C", str(data_repo.root), "import", str(out), "--apply")
+    assert result.exit_code == 0, result.stderr
+    assert _models(data_repo.root) == _models(root)
+    checked = cli("-C", str(data_repo.root), "validate")
+    assert checked.exit_code == 0, checked.stdout
+    again = cli("-C", str(data_repo.root), "import", str(out))
+    assert "nothing to change" in again.stderr
+
+
+def test_relations_give_the_references(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.requirement("REQ-0001", "Base")
+    git_repo.requirement("REQ-0002", "Builds on it", depends_on="[REQ-0001]")
+    out = git_repo.root.parent / "items.reqif"
+    assert cli("-C", str(git_repo.root), "export", "-o", str(out)).exit_code == 0
+    tree = ET.parse(out)
+    relations = tree.getroot().iter(f"{NS}SPEC-RELATION")
+    assert [r.find(f"{NS}TARGET/{NS}SPEC-OBJECT-REF").text for r in relations] == [  # type: ignore[union-attr]
+        "_item-REQ-0001"
+    ]
+    # A tool that keeps only the relations, not the attribute:
+    for values in tree.getroot().iter(f"{NS}VALUES"):
+        for value in list(values):
+            ref = value.find(f"{NS}DEFINITION/{NS}ATTRIBUTE-DEFINITION-STRING-REF")
+            if ref is not None and ref.text == "_attr-requirement-depends_on":
+                values.remove(value)
+    tree.write(out, encoding="utf-8", xml_declaration=True)
+    empty = git_repo.root.parent / "empty"
+    for folder in ("requirements", "plans", "changes"):
+        (empty / folder).mkdir(parents=True)
+    (empty / "mitrm.yaml").write_text("project: T\n", encoding="utf-8")
+    result = cli("-C", str(empty), "import", str(out), "--apply")
+    assert result.exit_code == 0, result.stderr
+    text = next((empty / "requirements").glob("REQ-0002-*")).read_text(encoding="utf-8")
+    assert "depends_on: [REQ-0001]" in text
+
+
+def test_doctype_and_broken_files_are_refused(data_repo: DataRepo, cli: CliRun) -> None:
+    evil = data_repo.root.parent / "evil.reqif"
+    evil.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        "<REQ-IF>&x;</REQ-IF>\n",
+        encoding="utf-8",
+    )
+    result = cli("-C", str(data_repo.root), "import", str(evil))
+    assert result.exit_code == 2
+    assert "evil.reqif: a ReqIF file with a DOCTYPE or entities is refused unread" in (
+        result.stderr
+    )
+    broken = data_repo.root.parent / "broken.reqif"
+    broken.write_text("<REQ-IF><THE-HEADER>", encoding="utf-8")
+    result = cli("-C", str(data_repo.root), "import", str(broken))
+    assert result.exit_code == 2
+    assert re.search(r"broken\.reqif: not a readable ReqIF file", result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_value_in_reqif_is_located(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.requirement("REQ-0001", "Base")
+    git_repo.commit(message="one")
+    out = git_repo.root.parent / "items.reqif"
+    assert cli("-C", str(git_repo.root), "export", "-o", str(out)).exit_code == 0
+    text = re.sub(r'THE-VALUE="REQ-0001"', 'THE-VALUE="REQ-1"', out.read_text(encoding="utf-8"))
+    out.write_text(text, encoding="utf-8")
+    result = cli("-C", str(git_repo.root), "import", str(out))
+    assert result.exit_code == 1
+    assert "items.reqif:_item-REQ-0001.id: error MIT701 'REQ-1' is not a requirement id" in (
+        result.stderr
+    )
