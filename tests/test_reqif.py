@@ -10,7 +10,6 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from conftest import CliRun, DataRepo
-
 from mitrm.io.repository import load_repository
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme"
