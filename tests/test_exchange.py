@@ -202,13 +202,17 @@ def test_field_changed_only_in_the_repo_is_kept(git_repo: DataRepo, cli: CliRun)
     assert cli("-C", str(repo.root), "set", "REQ-0001", "title=Newer in the repo").exit_code == 0
     result = cli("-C", str(repo.root), "import", str(book), "--apply")
     assert result.exit_code == 0, result.stderr
-    assert "nothing to change" in result.stderr
+    assert "nothing to change" in result.stderr  # an untouched row never writes old values
+    text = book.read_text(encoding="utf-8-sig").replace("2026-09-30", "2026-10-31", 1)
+    book.write_text(text, encoding="utf-8-sig")
+    forced = cli("-C", str(repo.root), "import", str(book), "--apply", "--force")
+    assert forced.exit_code == 0, forced.stderr
     assert "kept as the repo has it (changed there since the export): REQ-0001 title" in (
-        result.stdout
+        forced.stdout
     )
-    assert "title: Newer in the repo" in (repo.root / "requirements/REQ-0001-item.yaml").read_text(
-        encoding="utf-8"
-    )
+    text = (repo.root / "requirements/REQ-0001-item.yaml").read_text(encoding="utf-8")
+    assert "title: Newer in the repo" in text
+    assert "due: 2026-10-31" in text
 
 
 def test_csv_has_bom_crlf_and_escapes_formulas(git_repo: DataRepo, cli: CliRun) -> None:

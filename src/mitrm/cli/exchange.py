@@ -125,7 +125,9 @@ def _sheets(
     import io
 
     from mitrm.core.exporting import build_sheet
-    from mitrm.io.sheetfiles import write_csv, write_xlsx
+    from mitrm.errors import UsageError
+    from mitrm.io.sheetfiles import write_csv
+    from mitrm.io.xlsxfile import CellTooLong, write_xlsx
 
     sheets = [
         build_sheet(
@@ -139,8 +141,17 @@ def _sheets(
     buffer = io.BytesIO()
     if fmt is ExportFormat.CSV:
         write_csv(buffer, sheets[0])
-    else:
+        return buffer.getvalue()
+    try:
         write_xlsx(buffer, sheets)
+    except CellTooLong as exc:
+        sheet = next(s for s in sheets if s.title == exc.sheet)
+        item_id, field = sheet.rows[exc.row - 1][0], sheet.headers[exc.col]
+        raise UsageError(
+            f"{item_id}: '{field}' is longer than a spreadsheet cell holds (32,767 "
+            "characters); nothing was written",
+            hint="export it as CSV or ReqIF, or leave the item out with the filters",
+        ) from None
     return buffer.getvalue()
 
 

@@ -10,15 +10,15 @@ from mitrm.core.models import Kind
 from mitrm.core.sheetnames import SHEET_TITLES, choice_labels, header_names
 from mitrm.core.sheets import (
     PROVENANCE,
-    Cell,
+    CellValue,
     Shape,
     canonical,
     choice_label,
     columns,
+    digest,
     export_cell,
     get,
     header_label,
-    item_digest,
 )
 
 
@@ -29,7 +29,7 @@ class Sheet:
     kind: Kind
     title: str
     headers: list[str]
-    rows: list[list[Cell]]
+    rows: list[list[CellValue]]
     choices: dict[int, list[str]] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)
     provenance: int = -1
@@ -52,12 +52,21 @@ def build_sheet(
     headers = [header_label(c, names) for c in cols] + [PROVENANCE]
     stamp = f"1:{(commit or '-')[:12]}:"
     rows = []
+    empty = digest("")
+    pairs = list(zip(cols, labels, strict=True))
     for data in items:
-        row = [
-            export_cell(column, get(data, column.loc), label)
-            for column, label in zip(cols, labels, strict=True)
-        ]
-        row.append(Cell(stamp + item_digest(data, cols), Shape.TEXT))
+        row: list[CellValue] = []
+        digests = []
+        for column, label in pairs:
+            value = get(data, column.loc)
+            if value is None:
+                row.append(None)
+                digests.append(empty)
+                continue
+            text = canonical(column, value)
+            digests.append(digest(text))
+            row.append(export_cell(column, value, text, label))
+        row.append(stamp + "".join(digests))
         rows.append(row)
     choices: dict[int, list[str]] = {}
     for index, (column, label) in enumerate(zip(cols, labels, strict=True)):
@@ -73,11 +82,10 @@ def build_sheet(
     return Sheet(kind, title, headers, rows, choices, widths, provenance=len(cols))
 
 
-def _width(cell: Cell) -> int:
-    value = cell.value
+def _width(value: CellValue) -> int:
     if value is None:
         return 0
-    text = value if isinstance(value, str) else canonical(columns(Kind.REQUIREMENT)[0], value)
+    text = value if isinstance(value, str) else str(value)
     longest = max((len(line) for line in text.split("\n")), default=0)
     # A CJK character takes two columns' room.
     return longest + sum(1 for ch in text[:80] if ord(ch) > 0x2E80)

@@ -288,6 +288,9 @@ def _row(
     for col, column in sheet.cols:
         cell = raw[col] if col < len(raw) else None
         where[column.name] = col
+        if cell is None or cell == "":
+            values[column.name] = None
+            continue
         try:
             values[column.name] = _plain(
                 read_cell(column, cell, choice_labels(column, "zh"), escaped=escaped)
@@ -375,27 +378,33 @@ def _update(
     table = sheet.table
     changes: list[Change] = []
     changed_in_repo: list[str] = []
+    exported = base[1] if base is not None else None
+    untouched: list[Column] = []
     for _col, column in sheet.cols:
         if column.name == "id":
             continue
         new = values.get(column.name)
-        old = get(current.data, column.loc)
-        now = canonical(column, old)
-        if base is not None:
-            exported = base[1].get(column.name)
-            repo_moved = exported is not None and digest(now) != exported
-            if repo_moved:
-                changed_in_repo.append(column.name)
-            if exported is not None and digest(canonical(column, new)) == exported:
-                if repo_moved:
-                    plan.kept.append(f"{item_id} {column.name}")
+        if exported is not None:
+            if digest("" if new is None else canonical(column, new)) == exported[column.name]:
+                untouched.append(column)
                 continue
         elif new is None:
             # A sheet that does not say what it was exported from: an empty cell may
             # just be a column the sender never filled; only values are taken.
             continue
+        old = get(current.data, column.loc)
+        now = canonical(column, old)
         if canonical(column, new) != now:
             changes.append(Change(column.loc, old, new))
+            if exported is not None and digest(now) != exported[column.name]:
+                changed_in_repo.append(column.name)
+    if changes and exported is not None:
+        # Only a row with edits can overwrite anything; look at the rest of the item
+        # then (a row nobody touched costs no more than reading it).
+        for column in untouched:
+            if digest(canonical(column, get(current.data, column.loc))) != exported[column.name]:
+                changed_in_repo.append(column.name)
+                plan.kept.append(f"{item_id} {column.name}")
     if not changes:
         plan.unchanged += 1
         return

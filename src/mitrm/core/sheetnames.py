@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from mitrm.core.models import Kind
@@ -89,6 +90,7 @@ def header_names(lang: str) -> Mapping[str, str]:
     return _ZH_HEADERS if lang == "zh" else {}
 
 
+@functools.cache
 def choice_labels(column: Column, lang: str) -> Mapping[str, str]:
     """Value -> drop-down label of a choice column in ``lang`` (empty: show the values)."""
     if column.enum is None or lang != "zh":

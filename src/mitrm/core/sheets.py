@@ -8,10 +8,10 @@ the digests that let an import tell what changed since the export.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import types
 import typing
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -125,9 +125,9 @@ def columns(kind: Kind) -> list[Column]:
 
 def get(data: Mapping[str, Any], loc: Sequence[str]) -> Any:
     """The value at ``loc`` in raw item data (None when a step is missing)."""
-    node: Any = data
-    for part in loc:
-        if not isinstance(node, Mapping):
+    node: Any = data.get(loc[0])
+    for part in loc[1:]:
+        if not isinstance(node, dict):
             return None
         node = node.get(part)
     return node
@@ -140,7 +140,12 @@ def _number_text(value: Decimal) -> str:
 
 def canonical(column: Column, value: Any) -> str:
     """One text per value, the same whether it came from the YAML file or back from a cell."""
-    if value is None or value == "" or value == []:
+    if value is None:
+        return ""
+    if type(value) is str and column.shape is not Shape.LIST:
+        # The models strip text, so 'x' and 'x\n' are the same value.
+        return value.strip()
+    if value == "" or value == []:
         return ""
     if column.shape is Shape.LIST:
         entries = value if isinstance(value, list) else [value]
@@ -163,13 +168,14 @@ def canonical(column: Column, value: Any) -> str:
 
 
 def digest(text: str) -> str:
-    """A short digest of one canonical value (for the provenance column)."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
+    """A short digest of one canonical value (for the provenance column).
+
+    It tells an edit from no edit, not friend from foe: CRC-32 is enough and fast.
+    """
+    return f"{zlib.crc32(text.encode('utf-8')):08x}" if text else _EMPTY
 
 
-def item_digest(data: Mapping[str, Any], cols: Sequence[Column]) -> str:
-    """Per-column digests of an item, joined: what the row was exported from."""
-    return "".join(digest(canonical(c, get(data, c.loc))) for c in cols)
+_EMPTY = f"{zlib.crc32(b''):08x}"
 
 
 def split_digests(text: str, count: int) -> list[str] | None:
@@ -198,31 +204,27 @@ def unescape_text(text: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Cell:
-    """What an export writes into one cell; text is escaped by the writer of each format."""
-
-    value: str | Decimal | int | float | bool | dt.date | None
-    shape: Shape
+CellValue = str | int | float | Decimal | bool | dt.date | None
+"""What an export writes into one cell; text is escaped by the writer of each format."""
 
 
-def export_cell(column: Column, value: Any, labels: Mapping[str, str]) -> Cell:
-    """The cell for ``value`` in ``column``; choices shown with their label (``labels``)."""
-    if value is None or value == "" or value == []:
-        return Cell(None, column.shape)
-    if column.shape is Shape.LIST:
-        return Cell(canonical(column, value), Shape.TEXT)
-    if column.shape is Shape.CHOICE:
-        key = canonical(column, value)
-        return Cell(choice_label(key, labels), Shape.CHOICE)
-    if column.shape is Shape.DATE and isinstance(value, dt.date):
-        return Cell(value, Shape.DATE)
+def export_cell(column: Column, value: Any, text: str, labels: Mapping[str, str]) -> CellValue:
+    """The cell for ``value`` in ``column`` (``text``: its canonical form); choices show
+    their label (``labels``), dates stay dates and numbers numbers."""
+    shape = column.shape
+    if not text:
+        return None
+    if shape is Shape.CHOICE:
+        return choice_label(text, labels)
+    if shape is Shape.DATE and isinstance(value, dt.date):
+        return value
     numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-    if column.shape in (Shape.NUMBER, Shape.INTEGER) and numeric:
-        return Cell(value, column.shape)
-    if column.shape is Shape.BOOLEAN and isinstance(value, bool):
-        return Cell(value, Shape.BOOLEAN)
-    return Cell(canonical(column, value), Shape.TEXT)
+    if (shape is Shape.NUMBER or shape is Shape.INTEGER) and numeric:
+        number: CellValue = value
+        return number
+    if shape is Shape.BOOLEAN and isinstance(value, bool):
+        return value
+    return text
 
 
 def choice_label(value: str, labels: Mapping[str, str]) -> str:

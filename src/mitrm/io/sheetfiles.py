@@ -1,4 +1,5 @@
-"""Spreadsheet files: write XLSX (XlsxWriter) and CSV with a BOM; read them back safely.
+"""Spreadsheet files: write CSV with a BOM; read XLSX and CSV back safely (XLSX is
+written by ``xlsxfile``).
 
 Reading takes untrusted files: the size is checked before anything is parsed,
 an XLSX's zip directory is checked before anything is unpacked (zip bombs),
@@ -13,14 +14,13 @@ import datetime as dt
 import io
 import os
 import zipfile
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
 from mitrm.core.exporting import Sheet
 from mitrm.core.importing import Table
-from mitrm.core.sheets import FORMULA_START, Cell, Column, Shape, canonical, escape_text
+from mitrm.core.sheets import CellValue, Column, Shape, canonical, escape_text
 from mitrm.errors import UsageError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -29,91 +29,12 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 """Largest total an XLSX may unpack to, by its own zip directory."""
 
-MAX_RATIO = 200
+MAX_RATIO = 500
 """Largest unpacked-to-packed ratio of one entry; zip bombs reach thousands."""
 
 MAX_ENTRIES = 10_000
 
 _NUMBER = Column("number", (), Shape.NUMBER)
-
-
-def write_xlsx(target: Path | IO[bytes], sheets: Sequence[Sheet]) -> None:
-    """Write ``sheets`` as one workbook: frozen header, widths, dates, numbers, drop-downs."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(
-        target,
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
-    )
-    bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "text_wrap": True})
-    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    quoted = workbook.add_format({"quote_prefix": True})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    lists: list[list[str]] = []
-    for sheet in sheets:
-        ws = workbook.add_worksheet(sheet.title)
-        ws.freeze_panes(1, 1)
-        for col, width in sheet.widths.items():
-            ws.set_column(col, col, width)
-        # What the row was exported from: for the import, not for people.
-        ws.set_column(sheet.provenance, sheet.provenance, 10, None, {"hidden": True})
-        ws.set_row(0, 30)
-        for col, header in enumerate(sheet.headers):
-            ws.write_string(0, col, header, bold)
-        for r, row in enumerate(sheet.rows, start=1):
-            for c, cell in enumerate(row):
-                value = cell.value
-                if value is None:
-                    continue
-                if isinstance(value, bool):
-                    ws.write_boolean(r, c, value)
-                elif isinstance(value, (Decimal, int, float)):
-                    ws.write_number(r, c, float(value))
-                elif isinstance(value, dt.date):
-                    ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), day)
-                elif value.startswith(FORMULA_START):
-                    ws.write_string(r, c, value, quoted)
-                elif "\n" in value:
-                    ws.write_string(r, c, value, wrap)
-                else:
-                    ws.write_string(r, c, value)
-        last = max(len(sheet.rows), 1) + 1000
-        for col, values in sheet.choices.items():
-            letter = _letters(len(lists))
-            lists.append(values)
-            ws.data_validation(
-                1,
-                col,
-                last,
-                col,
-                {
-                    "validate": "list",
-                    "source": f"='mitrm-lists'!${letter}$1:${letter}${len(values)}",
-                    "error_title": sheet.headers[col][:32],
-                    "error_message": "Choose a value from the list.",
-                },
-            )
-        ws.autofilter(0, 0, len(sheet.rows), max(len(sheet.headers) - 1, 0))
-    if lists:
-        # The drop-downs' values live on a hidden sheet: a list typed into the
-        # validation itself may not exceed 255 characters.
-        hidden = workbook.add_worksheet("mitrm-lists")
-        hidden.hide()
-        # Row by row: constant-memory mode writes each row out when the next begins.
-        for r in range(max(len(values) for values in lists)):
-            for c, values in enumerate(lists):
-                if r < len(values):
-                    hidden.write_string(r, c, values[r])
-    workbook.close()
-
-
-def _letters(col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def write_csv(target: IO[bytes], sheet: Sheet) -> None:
@@ -126,8 +47,7 @@ def write_csv(target: IO[bytes], sheet: Sheet) -> None:
     target.write(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 
-def _csv_text(cell: Cell) -> str:
-    value = cell.value
+def _csv_text(value: CellValue) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
