@@ -294,6 +294,12 @@ def test_not_a_workbook_is_a_clear_error(data_repo: DataRepo, cli: CliRun) -> No
     result = cli("-C", str(data_repo.root), "import", str(fake))
     assert result.exit_code == 2
     assert "fake.xlsx: not a readable .xlsx workbook" in result.stderr
+    broken = data_repo.root.parent / "broken.xlsx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<<<not xml")
+    result = cli("-C", str(data_repo.root), "import", str(broken))
+    assert result.exit_code == 2
+    assert "broken.xlsx: not a readable .xlsx workbook" in result.stderr
 
 
 def test_survey_rows_with_own_headers_create_items(git_repo: DataRepo, cli: CliRun) -> None:

@@ -579,7 +579,7 @@ def _rest(cell: Any) -> dict[str, Any] | None:
         return {}
     try:
         value = json.loads(str(cell))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(value, dict):
         return None
@@ -595,7 +595,10 @@ def _rest(cell: Any) -> dict[str, Any] | None:
             return int(node)
         return node
 
-    result: dict[str, Any] = dates(value)
+    try:
+        result: dict[str, Any] = dates(value)
+    except RecursionError:
+        return None
     return result
 
 
