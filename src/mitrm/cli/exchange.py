@@ -181,7 +181,7 @@ def _stamp(root: Path, commit: str | None) -> str:
 
 def _deliver(output: Path | None, payload: bytes) -> None:
     from mitrm.errors import UsageError
-    from mitrm.io.atomic import write_atomic
+    from mitrm.io.sheetfiles import write_output
 
     if output is None:
         sys.stdout.flush()
@@ -189,7 +189,7 @@ def _deliver(output: Path | None, payload: bytes) -> None:
         sys.stdout.buffer.flush()
         return
     try:
-        write_atomic(output, payload)
+        write_output(output, payload)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror}") from exc
 

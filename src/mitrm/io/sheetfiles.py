@@ -9,10 +9,12 @@ and formulas are read as the values the spreadsheet saved, never evaluated
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import os
+import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +37,28 @@ MAX_RATIO = 500
 MAX_ENTRIES = 10_000
 
 _NUMBER = Column("number", (), Shape.NUMBER)
+
+
+def write_output(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` in one step (a reader never sees half a file).
+
+    Unlike item files, an export is not flushed to disk before the rename: it can
+    be made again from the repo, and on a busy disk the flush took seconds.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def write_csv(target: IO[bytes], sheet: Sheet) -> None:
