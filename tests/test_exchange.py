@@ -329,6 +329,25 @@ def test_survey_rows_with_own_headers_create_items(git_repo: DataRepo, cli: CliR
     assert cli("-C", str(repo.root), "validate").exit_code == 0
 
 
+def test_a_cover_sheet_is_skipped_but_a_sheet_without_headers_is_an_error(
+    git_repo: DataRepo, cli: CliRun
+) -> None:
+    repo = _repo(git_repo, 1)
+    book = _export(cli, repo)
+    workbook = openpyxl.load_workbook(book)
+    cover = workbook.create_sheet("Read me", 0)
+    cover["A1"] = "Please fill in one request per row."
+    workbook.save(book)
+    result = cli("-C", str(repo.root), "import", str(book))
+    assert result.exit_code == 0, result.stderr
+    assert "note: sheet 'Read me' skipped: no id or title column" in result.stderr
+    lonely = repo.root.parent / "lonely.csv"
+    lonely.write_text("Name,Remark\nx,y\n", encoding="utf-8")
+    result = cli("-C", str(repo.root), "import", str(lonely))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("lonely.csv:A1: error MIT704 the first row must name")
+
+
 def test_missing_required_field_of_a_new_row_is_located(git_repo: DataRepo, cli: CliRun) -> None:
     repo = _repo(git_repo, 1)
     rows = repo.root.parent / "rows.csv"

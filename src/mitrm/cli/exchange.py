@@ -317,6 +317,8 @@ def _show_plan(plan: ImportPlan) -> None:
                 out.write(f"  {key}: {_value(value)}\n")
     for kept in plan.kept:
         out.write(f"kept as the repo has it (changed there since the export): {kept}\n")
+    for table in plan.skipped if plan.read else ():
+        sys.stderr.write(f"note: sheet '{table.title}' skipped: no id or title column\n")
     if plan.ignored_headers:
         names = ", ".join(dict.fromkeys(plan.ignored_headers))
         sys.stderr.write(

@@ -124,6 +124,9 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
     ignored_headers: list[str] = field(default_factory=list)
+    read: int = 0
+    """Sheets read; a sheet without an id or title column (a cover sheet) is ``skipped``."""
+    skipped: list[Table] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
     """Fields left as the repo has them: changed there since the export, untouched in the row."""
 
@@ -156,11 +159,51 @@ def plan_import(
     """
     plan = ImportPlan()
     lang = settings.language.value
+    _read_tables(
+        plan,
+        tables,
+        source,
+        existing,
+        settings,
+        lang,
+        default_kind,
+        force,
+        today,
+        kind_of_id,
+        escaped,
+    )
+    if not plan.read and plan.skipped:
+        plan.problems.insert(
+            0,
+            Problem(
+                place(source, plan.skipped[0], 0, 0),
+                HEADER,
+                "the first row must name the columns, among them id or title "
+                "(or map the sheet's own headers in mitrm.yaml under spreadsheets.columns)",
+            ),
+        )
+    return plan
+
+
+def _read_tables(
+    plan: ImportPlan,
+    tables: Sequence[Table],
+    source: str,
+    existing: Mapping[str, Existing],
+    settings: Settings,
+    lang: str,
+    default_kind: Kind | None,
+    force: bool,
+    today: dt.date,
+    kind_of_id: Callable[[str], Kind | None],
+    escaped: bool,
+) -> None:
     seen: dict[str, str] = {}
     for table in tables:
         sheet = _sheet(table, source, settings, lang, default_kind, plan)
         if sheet is None:
             continue
+        plan.read += 1
         for index in range(1, len(table.rows)):
             _row(
                 sheet,
@@ -176,7 +219,6 @@ def plan_import(
                 kind_of_id,
                 escaped,
             )
-    return plan
 
 
 def place(source: str, table: Table, row: int, col: int) -> str:
@@ -237,14 +279,7 @@ def _sheet(
             )
         taken[column.name] = index
     if "id" not in taken and "title" not in taken:
-        plan.problems.append(
-            Problem(
-                place(source, table, 0, 0),
-                HEADER,
-                "the first row must name the columns, among them id or title "
-                "(or map the sheet's own headers in mitrm.yaml under spreadsheets.columns)",
-            )
-        )
+        plan.skipped.append(table)
         return None
     used = {index for index, _c in cols}
     provenance = next((i for i, h in enumerate(header) if h == PROVENANCE), None)
