@@ -402,3 +402,64 @@ def test_export_filters_and_csv_needs_one_kind(git_repo: DataRepo, cli: CliRun) 
     bad = cli("-C", str(repo.root), "export", "-f", "csv", "-k", "requirement", "-k", "plan")
     assert bad.exit_code == 2
     assert "one kind" in bad.stderr
+
+
+def test_an_import_killed_midway_is_completed_by_running_it_again(
+    git_repo: DataRepo, cli: CliRun, tmp_path: Path
+) -> None:
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    repo = _repo(git_repo, 40)
+    sheet = _export(cli, repo, "items.csv")
+    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8-sig"), newline="")))
+    for row in rows[1:]:
+        row[1] = row[1] + " (reviewed)"
+    header = rows[0]
+    for number in range(10):
+        new = [""] * len(header)
+        new[header.index("title")] = f"Survey idea {number}"
+        new[header.index("type")] = "campaign"
+        new[header.index("source.channel")] = "survey"
+        new[header.index("description")] = "From the survey."
+        rows.append(new)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    sheet.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    clean = tmp_path / "clean"
+    shutil.copytree(repo.root, clean)
+    assert cli("-C", str(clean), "import", str(sheet), "--apply").exit_code == 0
+
+    folder = repo.root / "requirements"
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mitrm", "-C", str(repo.root), "import", str(sheet), "--apply"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        now = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.suffix == ".yaml"}
+        if now != before:
+            os.kill(process.pid, signal.SIGKILL)  # in the middle of writing
+            break
+        time.sleep(0.005)
+    process.wait()
+    again = cli("-C", str(repo.root), "import", str(sheet), "--apply")
+    assert again.exit_code == 0, again.stderr
+
+    def items(root: Path) -> list[tuple[str, str]]:
+        found = []
+        for path in (root / "requirements").glob("*.yaml"):
+            text = path.read_text(encoding="utf-8")
+            title = next(line for line in text.splitlines() if line.startswith("title:"))
+            rest = "\n".join(line for line in text.splitlines() if not line.startswith("id:"))
+            found.append((title, rest))
+        return sorted(found)
+
+    assert items(repo.root) == items(clean)  # every edit made once, no item twice
+    assert len(items(repo.root)) == 50

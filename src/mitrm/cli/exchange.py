@@ -315,6 +315,8 @@ def _show_plan(plan: ImportPlan) -> None:
                     out.write(f"  {key}.{sub}: {_value(inner)}\n")
             else:
                 out.write(f"  {key}: {_value(value)}\n")
+    for where, item_id in plan.twins:
+        out.write(f"already in the repo as {item_id}, not created again: the row at {where}\n")
     for kept in plan.kept:
         out.write(f"kept as the repo has it (changed there since the export): {kept}\n")
     for table in plan.skipped if plan.read else ():

@@ -124,9 +124,12 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
     ignored_headers: list[str] = field(default_factory=list)
+    twins: list[tuple[str, str]] = field(default_factory=list)
+    """Rows without an id that match an item already in the repo: (place, its id)."""
     read: int = 0
     """Sheets read; a sheet without an id or title column (a cover sheet) is ``skipped``."""
     skipped: list[Table] = field(default_factory=list)
+    titles: dict[tuple[Kind, str], list[str]] | None = None
     kept: list[str] = field(default_factory=list)
     """Fields left as the repo has them: changed there since the export, untouched in the row."""
 
@@ -368,11 +371,41 @@ def _row(
             return
     base = _base(sheet, raw)
     if current is None:
+        twin = _twin(sheet, values, existing, plan) if item_id is None else None
+        if twin is not None:
+            plan.twins.append((place(source, table, index, where.get("title", 0)), twin))
+            return
         _create(sheet, index, source, values, where, item_id, settings, today, plan)
     else:
         _update(
             sheet, index, source, values, where, current, item_id or "", base, settings, force, plan
         )
+
+
+def _twin(
+    sheet: _Sheet, values: dict[str, Any], existing: Mapping[str, Existing], plan: ImportPlan
+) -> str | None:
+    """The item a row without an id is already in the repo as: same kind and title, and
+    the same value in every other cell the row fills. Importing a file twice, or again
+    after an interrupted run, so creates nothing twice."""
+    title = values.get("title")
+    if title is None:
+        return None
+    if plan.titles is None:
+        plan.titles = {}
+        for item_id, item in existing.items():
+            raw = item.data.get("title")
+            if isinstance(raw, str):
+                plan.titles.setdefault((item.kind, raw.strip()), []).append(item_id)
+    for item_id in plan.titles.get((sheet.kind, str(title).strip()), []):
+        data = existing[item_id].data
+        if all(
+            canonical(column, values[column.name]) == canonical(column, get(data, column.loc))
+            for _col, column in sheet.cols
+            if values.get(column.name) is not None
+        ):
+            return item_id
+    return None
 
 
 def _plain(value: Any) -> Any:
