@@ -14,7 +14,7 @@ from mitrm.cli.context import state
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Loc
-    from mitrm.core.importing import Change, Create, ImportPlan
+    from mitrm.core.importplan import Change, Create, ImportPlan
     from mitrm.core.models import Kind, Settings
 
 
@@ -368,9 +368,9 @@ def _edit(editable: Any, change: Change) -> None:
 
 
 def _create(root: Path, settings: Settings, create: Create, *, today: Any) -> str:
+    from mitrm.core.creating import new_item_text, split_new
     from mitrm.core.editing import field_order
     from mitrm.core.ids import file_name, id_number, shard_folder, slugify
-    from mitrm.core.importing import new_item_text, split_new
     from mitrm.errors import UsageError
     from mitrm.io.atomic import create_exclusive
     from mitrm.io.drafts import create_item, schema_ref

@@ -18,7 +18,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from mitrm import __version__
-from mitrm.core.importing import REST, Table
+from mitrm.core.importplan import REST, Table
 from mitrm.core.models import Kind, Settings
 from mitrm.core.sheetnames import SHEET_TITLES
 from mitrm.core.sheets import Column, Shape, canonical, columns, get

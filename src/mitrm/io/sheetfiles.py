@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from mitrm.core.exporting import Sheet
-from mitrm.core.importing import Table
+from mitrm.core.importplan import Table
 from mitrm.core.sheets import CellValue, Column, Shape, canonical, escape_text
 from mitrm.errors import UsageError
 
