@@ -329,6 +329,18 @@ def test_survey_rows_with_own_headers_create_items(git_repo: DataRepo, cli: CliR
     assert cli("-C", str(repo.root), "validate").exit_code == 0
 
 
+def test_a_mapping_to_an_unknown_field_is_named(git_repo: DataRepo, cli: CliRun) -> None:
+    repo = _repo(git_repo, 1)
+    (repo.root / "mitrm.yaml").write_text(
+        "project: Test\nspreadsheets:\n  columns:\n    需求名称: titel\n", encoding="utf-8"
+    )
+    survey = repo.root.parent / "survey.csv"
+    survey.write_text("title,需求名称\nA,B\n", encoding="utf-8")
+    result = cli("-C", str(repo.root), "import", str(survey))
+    assert result.exit_code == 1
+    assert "survey.csv:B1: error MIT704 mitrm.yaml maps '需求名称' to 'titel'" in result.stderr
+
+
 def test_a_cover_sheet_is_skipped_but_a_sheet_without_headers_is_an_error(
     git_repo: DataRepo, cli: CliRun
 ) -> None:

@@ -161,6 +161,18 @@ def _sheet(
         # A sheet not named for a kind: the kind whose fields its headers name best.
         kind = max(Kind, key=lambda k: (len(kind_cols[k]), k is Kind.REQUIREMENT))
     cols = kind_cols[kind]
+    known_names = {c.name for c in columns(kind)}
+    for index, text in enumerate(header):
+        target = mapping.get(" ".join(text.split()))
+        if target is not None and target.strip() not in known_names:
+            plan.problems.append(
+                Problem(
+                    place(source, table, 0, index),
+                    HEADER,
+                    f"mitrm.yaml maps '{text}' to '{target}' (spreadsheets.columns), which is "
+                    f"not a {kind.label} column; columns: {', '.join(sorted(known_names))}",
+                )
+            )
     taken: dict[str, int] = {}
     for index, column in cols:
         if column.name in taken:
