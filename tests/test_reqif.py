@@ -57,6 +57,23 @@ def test_strictdoc_reads_the_export(tmp_path: Path, cli: CliRun) -> None:
     assert (converted / "Change_requests.sdoc").exists()
 
 
+def test_export_validates_against_the_reqif_schema(tmp_path: Path, cli: CliRun) -> None:
+    root = _example(tmp_path)
+    out = tmp_path / "items.reqif"
+    assert cli("-C", str(root), "export", "-o", str(out)).exit_code == 0
+    beside = Path(sys.executable).parent / "reqif"
+    done = subprocess.run(
+        [str(beside) if beside.exists() else "reqif", "validate", "--use-reqif-schema", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "0 errors, 0 schema issues found, 0 semantic issues found" in done.stdout, (
+        done.stdout + done.stderr
+    )
+
+
 def test_export_then_import_into_an_empty_repo_reproduces_the_items(
     tmp_path: Path, data_repo: DataRepo, cli: CliRun
 ) -> None:
