@@ -77,6 +77,7 @@ def test_cells_read_as_field_values(name: str, raw: object, expected: object) ->
         ("estimate.cost", "a lot", "estimate.cost must be a number (got 'a lot')"),
         ("scoring.value", 2.5, "scoring.value must be a whole number (got '2.5')"),
         ("status", "finished", "status must be one of draft, submitted"),
+        ("estimate.cost", float("inf"), "estimate.cost must be a number (got 'inf')"),
         ("testing.security", "maybe", "testing.security must be true or false"),
     ],
 )
@@ -152,3 +153,46 @@ def test_plan_reports_every_bad_cell_and_writes_nothing() -> None:
         for p in plan.problems[2:]
     )
     assert not plan.updates
+
+
+_NAMES = [c.name for c in columns(Kind.REQUIREMENT)] + ["mitrm:base", "备注", ""]
+_CELLS = st.one_of(
+    st.none(),
+    st.text(max_size=20),
+    st.sampled_from(["draft", "已提交", "2026-02-30", "REQ-0001", "REQ-1", "=1+1", "1:x:ab"]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+)
+
+
+@given(
+    st.lists(st.sampled_from(_NAMES), min_size=1, max_size=8),
+    st.lists(st.lists(_CELLS, max_size=9), max_size=5),
+    st.sampled_from(["Requirements", "计划", None, "Sheet1"]),
+)
+def test_any_table_gives_a_plan_or_located_problems(
+    header: list[str], rows: list[list[object]], title: str | None
+) -> None:
+    existing = {
+        "REQ-0001": Existing(
+            Kind.REQUIREMENT,
+            "requirements/REQ-0001-x.yaml",
+            {"id": "REQ-0001", "title": "T", "type": "feature", "status": "draft"},
+        )
+    }
+    plan = plan_import(
+        [Table(title, [list(header), *rows])],
+        source="f.xlsx",
+        existing=existing,
+        settings=Settings(),
+        default_kind=None,
+        force=False,
+        today=dt.date(2026, 3, 2),
+        kind_of_id=lambda item_id: Kind.REQUIREMENT if item_id.startswith("REQ") else None,
+    )
+    for problem in plan.problems:
+        assert problem.place.startswith("f.xlsx:")
+        assert problem.code in ("MIT701", "MIT702", "MIT703", "MIT704")

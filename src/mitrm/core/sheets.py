@@ -321,12 +321,13 @@ def _number(column: Column, raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise CellError(f"{column.name} must be a number (got {_shown(raw)})")
     if isinstance(raw, (int, float)):
-        return Decimal(repr(raw))
-    text = _text(raw).replace(",", "").replace("，", "").replace(" ", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise CellError(f"{column.name} must be a number (got {_shown(raw)})") from None
+        number = Decimal(repr(raw))
+    else:
+        text = _text(raw).replace(",", "").replace("，", "").replace(" ", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"{column.name} must be a number (got {_shown(raw)})") from None
     if not number.is_finite():
         raise CellError(f"{column.name} must be a number (got {_shown(raw)})")
     return number
