@@ -91,7 +91,12 @@ def create(
         extra = parse_rest(table.rows[index][sheet.rest])
         if extra is None:
             plan.problems.append(
-                Problem(place(source, table, index, sheet.rest), CELL, "not mitrm's JSON")
+                Problem(
+                    place(source, table, index, sheet.rest),
+                    CELL,
+                    "mitrm:rest must hold the JSON mitrm wrote there (the fields without "
+                    "a column of their own)",
+                )
             )
             return
         for key, value in extra.items():
