@@ -475,3 +475,18 @@ def test_an_import_killed_midway_is_completed_by_running_it_again(
 
     assert items(repo.root) == items(clean)  # every edit made once, no item twice
     assert len(items(repo.root)) == 50
+
+
+def test_csv_export_to_stdout_and_an_empty_repo(data_repo: DataRepo, cli: CliRun) -> None:
+    result = cli("-C", str(data_repo.root), "export", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("\ufeffid,title,type,status,")
+    assert result.stdout.count("\r\n") == 1  # the header row only
+    assert "exported 0 items to stdout" in result.stderr
+    book = data_repo.root.parent / "empty.xlsx"
+    assert cli("-C", str(data_repo.root), "export", "-o", str(book)).exit_code == 0
+    workbook = openpyxl.load_workbook(book)
+    assert workbook.sheetnames == ["Requirements", "Plans", "Change requests", "mitrm-lists"]
+    back = cli("-C", str(data_repo.root), "import", str(book))
+    assert back.exit_code == 0
+    assert "nothing to change" in back.stderr
