@@ -490,3 +490,35 @@ def test_csv_export_to_stdout_and_an_empty_repo(data_repo: DataRepo, cli: CliRun
     back = cli("-C", str(data_repo.root), "import", str(book))
     assert back.exit_code == 0
     assert "nothing to change" in back.stderr
+
+
+def test_a_file_changed_during_the_import_stops_it(
+    git_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mitrm.core import importing
+
+    repo = _repo(git_repo, 2)
+    book = _export(cli, repo)
+    _edit(book, "REQ-0001", title="One")
+    _edit(book, "REQ-0002", title="Two")
+    real = importing.plan_import
+    target = repo.root / "requirements/REQ-0002-item.yaml"
+
+    def racing(*args: object, **kwargs: object) -> object:
+        plan = real(*args, **kwargs)  # type: ignore[arg-type]
+        # Another command edits an item between the plan and the writes.
+        target.write_text(
+            target.read_text(encoding="utf-8").replace("Described", "Redescribed"),
+            encoding="utf-8",
+        )
+        return plan
+
+    monkeypatch.setattr(importing, "plan_import", racing)
+    result = cli("-C", str(repo.root), "import", str(book), "--apply")
+    assert result.exit_code == 2
+    assert "requirements/REQ-0002-item.yaml changed while the import was being prepared" in (
+        result.stderr
+    )
+    assert "title: Item 1" in (repo.root / "requirements/REQ-0001-item.yaml").read_text(
+        encoding="utf-8"
+    )

@@ -336,6 +336,7 @@ def _show_plan(plan: ImportPlan) -> None:
 def _write(root: Path, settings: Settings, plan: ImportPlan, *, today: Any) -> None:
     """Write every update (checked in memory first), then create the new items."""
     from mitrm.core.editing import field_order
+    from mitrm.errors import UsageError
     from mitrm.io.atomic import write_atomic
     from mitrm.io.roundtrip import check_writable, open_item
 
@@ -347,6 +348,11 @@ def _write(root: Path, settings: Settings, plan: ImportPlan, *, today: Any) -> N
             return field_order(kind, loc)
 
         editable = open_item(root, update.path, order=order)
+        if editable.data != update.before:
+            raise UsageError(
+                f"{update.path} changed while the import was being prepared; nothing was written",
+                hint="run the import again",
+            )
         for change in update.changes:
             _edit(editable, change)
         texts.append((editable.path, editable.checked(update.data)))

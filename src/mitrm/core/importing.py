@@ -395,4 +395,6 @@ def _update(
             col = column_at(sheet, where, loc, fallback=where.get(changes[0].name, 0))
             plan.problems.append(Problem(place(source, table, index, col), CELL, message))
         return
-    plan.updates.append(Update(item_id, current.kind, current.path, row_place, changes, data))
+    plan.updates.append(
+        Update(item_id, current.kind, current.path, row_place, changes, data, current.data)
+    )

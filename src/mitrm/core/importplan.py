@@ -85,6 +85,8 @@ class Update:
     changes: list[Change]
     data: dict[str, Any]
     """The item's data after the changes (what the file must read back as)."""
+    before: dict[str, Any] = field(default_factory=dict)
+    """The item's data the changes were planned on."""
 
 
 @dataclass
