@@ -134,6 +134,14 @@ def test_workbook_has_dates_numbers_frozen_header_and_drop_downs(
     assert values[:3] == ["draft", "submitted", "analysis"]
     for name in ("type", "source.channel", "feasibility.technical", "scoring.moscow"):
         assert openpyxl.utils.get_column_letter(header.index(name) + 1) in lists
+    kinds = {
+        str(v.sqref).split(":")[0].rstrip("0123456789"): v.type
+        for v in sheet.data_validations.dataValidation
+    }
+    letter = openpyxl.utils.get_column_letter
+    assert kinds[letter(header.index("due") + 1)] == "date"
+    assert kinds[letter(header.index("estimate.cost") + 1)] == "decimal"
+    assert kinds[letter(header.index("scoring.value") + 1)] == "whole"
     provenance = header.index("mitrm:base") + 1
     assert sheet.column_dimensions[openpyxl.utils.get_column_letter(provenance)].hidden
 

@@ -31,10 +31,13 @@ class Sheet:
     headers: list[str]
     rows: list[list[CellValue]]
     choices: dict[int, list[str]] = field(default_factory=dict)
+    typed: dict[int, str] = field(default_factory=dict)
+    """Columns that take only a ``date``, a ``decimal`` or a ``whole`` number."""
     widths: dict[int, float] = field(default_factory=dict)
     provenance: int = -1
 
 
+_TYPED = {Shape.DATE: "date", Shape.NUMBER: "decimal", Shape.INTEGER: "whole"}
 _WIDE = {"title": 40, "description": 50, "business_goal": 40, "background": 40}
 
 
@@ -79,7 +82,10 @@ def build_sheet(
         longest = max([len(headers[index])] + [_width(r[index]) for r in rows[:200]])
         widths[index] = float(min(max(longest + 2, 8), _WIDE.get(column.name, 30)))
     title = SHEET_TITLES.get(lang, SHEET_TITLES["en"])[kind]
-    return Sheet(kind, title, headers, rows, choices, widths, provenance=len(cols))
+    typed = {
+        index: _TYPED[column.shape] for index, column in enumerate(cols) if column.shape in _TYPED
+    }
+    return Sheet(kind, title, headers, rows, choices, typed, widths, provenance=len(cols))
 
 
 def _width(value: CellValue) -> int:

@@ -60,6 +60,13 @@ applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf>\
 """
 
 
+_RANGES = {
+    "date": ("1", "2958465", "Enter a date, e.g. 2026-03-31."),
+    "decimal": ("-1E+15", "1E+15", "Enter a number."),
+    "whole": ("-2147483648", "2147483647", "Enter a whole number."),
+}
+
+
 class CellTooLong(ValueError):
     """A text longer than a spreadsheet cell holds; ``row`` is 0-based within its sheet."""
 
@@ -163,10 +170,11 @@ def _worksheet(sheet: Sheet, index: int, lists: list[list[str]]) -> str:
     )
     head.append(f'<row r="1" ht="30" customHeight="1">{header}</row>')
     tail = ["</sheetData>", f'<autoFilter ref="A1:{last}"/>']
-    if sheet.choices:
-        # Room below the rows, so that rows added in Excel get the drop-downs too.
+    if sheet.choices or sheet.typed:
+        # Room below the rows, so that rows added in Excel get the checks too.
         bottom = len(sheet.rows) + 1001
-        tail.append(f'<dataValidations count="{len(sheet.choices)}">')
+        count = len(sheet.choices) + len(sheet.typed)
+        tail.append(f'<dataValidations count="{count}">')
         for col, values in sheet.choices.items():
             source = column_letters(len(lists))
             lists.append(values)
@@ -176,6 +184,16 @@ def _worksheet(sheet: Sheet, index: int, lists: list[list[str]]) -> str:
                 f'errorTitle="{title}" error="Choose a value from the list." '
                 f'sqref="{letters[col]}2:{letters[col]}{bottom}"><formula1>'
                 f"'mitrm-lists'!${source}$1:${source}${len(values)}</formula1></dataValidation>"
+            )
+        for col, kind in sheet.typed.items():
+            title = _attr(sheet.headers[col][:32])
+            # Any date from 1900 on, any number: the models check the ranges on import.
+            low, high, message = _RANGES[kind]
+            tail.append(
+                f'<dataValidation type="{kind}" operator="between" allowBlank="1" '
+                f'showErrorMessage="1" errorTitle="{title}" error="{message}" '
+                f'sqref="{letters[col]}2:{letters[col]}{bottom}"><formula1>{low}</formula1>'
+                f"<formula2>{high}</formula2></dataValidation>"
             )
         tail.append("</dataValidations>")
     tail.append(
