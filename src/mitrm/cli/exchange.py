@@ -13,9 +13,13 @@ from mitrm.cli.browse import KindOpt, OwnerOpt, StatusOpt, TagOpt, TypeOpt
 from mitrm.cli.context import state
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from mitrm.core.diagnostics import Loc
     from mitrm.core.importplan import Change, Create, ImportPlan
     from mitrm.core.models import Kind, Settings
+    from mitrm.core.record import Record
+    from mitrm.io.roundtrip import Editable
 
 
 class ExportFormat(str, Enum):
@@ -120,7 +124,11 @@ def export(
 
 
 def _sheets(
-    fmt: ExportFormat, kinds: list[Any], records: list[Any], settings: Settings, commit: str | None
+    fmt: ExportFormat,
+    kinds: list[Kind],
+    records: list[Record],
+    settings: Settings,
+    commit: str | None,
 ) -> bytes:
     import io
 
@@ -132,7 +140,7 @@ def _sheets(
     sheets = [
         build_sheet(
             kind,
-            [r.data for r in records if r.kind is kind],
+            [r.data for r in records if r.kind is kind and r.data is not None],
             lang=settings.language.value,
             commit=commit,
         )
@@ -333,7 +341,7 @@ def _show_plan(plan: ImportPlan) -> None:
     )
 
 
-def _write(root: Path, settings: Settings, plan: ImportPlan, *, today: Any) -> None:
+def _write(root: Path, settings: Settings, plan: ImportPlan, *, today: dt.date) -> None:
     """Write every update (checked in memory first), then create the new items."""
     from mitrm.core.editing import field_order
     from mitrm.errors import UsageError
@@ -366,14 +374,14 @@ def _write(root: Path, settings: Settings, plan: ImportPlan, *, today: Any) -> N
         sys.stderr.write(f"created {rel}\n")
 
 
-def _edit(editable: Any, change: Change) -> None:
+def _edit(editable: Editable, change: Change) -> None:
     if change.new is None:
         editable.remove(change.loc)
     else:
         editable.set(change.loc, change.new)
 
 
-def _create(root: Path, settings: Settings, create: Create, *, today: Any) -> str:
+def _create(root: Path, settings: Settings, create: Create, *, today: dt.date) -> str:
     from mitrm.core.creating import new_item_text, split_new
     from mitrm.core.editing import field_order
     from mitrm.core.ids import file_name, id_number, shard_folder, slugify
