@@ -530,3 +530,26 @@ def test_a_file_changed_during_the_import_stops_it(
     assert "title: Item 1" in (repo.root / "requirements/REQ-0001-item.yaml").read_text(
         encoding="utf-8"
     )
+
+
+def test_on_a_terminal_import_asks_before_writing(git_repo: DataRepo, cli: CliRun) -> None:
+    from test_new_tty import Terminal
+
+    repo = _repo(git_repo, 2)
+    book = _export(cli, repo)
+    _edit(book, "REQ-0001", title="Asked first")
+    no = Terminal(["-C", str(repo.root), "import", str(book)])
+    no.answer("write these changes? [y/N] ", "n")
+    code, shown = no.finish()
+    assert code == 0
+    assert "nothing written; run again with --apply" in shown
+    assert repo.run_git("status", "--porcelain") == ""
+    yes = Terminal(["-C", str(repo.root), "import", str(book)])
+    yes.expect("title: Item 1 -> Asked first")
+    yes.answer("write these changes? [y/N] ", "y")
+    code, shown = yes.finish()
+    assert code == 0, shown
+    assert "updated REQ-0001" in shown
+    assert "title: Asked first" in (repo.root / "requirements/REQ-0001-item.yaml").read_text(
+        encoding="utf-8"
+    )
