@@ -151,3 +151,86 @@ def test_bad_value_in_reqif_is_located(git_repo: DataRepo, cli: CliRun) -> None:
     assert "items.reqif:_item-REQ-0001.id: error MIT701 'REQ-1' is not a requirement id" in (
         result.stderr
     )
+
+
+FOREIGN = """<?xml version="1.0" encoding="UTF-8"?>
+<REQ-IF xmlns="http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
+        xmlns:xhtml="http://www.w3.org/1999/xhtml">
+  <THE-HEADER><REQ-IF-HEADER IDENTIFIER="h"><CREATION-TIME>2026-01-01T00:00:00Z</CREATION-TIME>
+    <REQ-IF-TOOL-ID>other</REQ-IF-TOOL-ID><REQ-IF-VERSION>1.0</REQ-IF-VERSION>
+    <SOURCE-TOOL-ID>other</SOURCE-TOOL-ID><TITLE>t</TITLE></REQ-IF-HEADER></THE-HEADER>
+  <CORE-CONTENT><REQ-IF-CONTENT>
+    <DATATYPES>
+      <DATATYPE-DEFINITION-STRING IDENTIFIER="dt-s" LAST-CHANGE="2026-01-01T00:00:00Z"
+        MAX-LENGTH="1000"/>
+      <DATATYPE-DEFINITION-XHTML IDENTIFIER="dt-x" LAST-CHANGE="2026-01-01T00:00:00Z"/>
+    </DATATYPES>
+    <SPEC-TYPES>
+      <SPEC-OBJECT-TYPE IDENTIFIER="t-req" LONG-NAME="Customer Requirement"
+        LAST-CHANGE="2026-01-01T00:00:00Z">
+        <SPEC-ATTRIBUTES>
+          <ATTRIBUTE-DEFINITION-STRING IDENTIFIER="a-name" LONG-NAME="ReqIF.Name"
+            LAST-CHANGE="2026-01-01T00:00:00Z">
+            <TYPE><DATATYPE-DEFINITION-STRING-REF>dt-s</DATATYPE-DEFINITION-STRING-REF></TYPE>
+          </ATTRIBUTE-DEFINITION-STRING>
+          <ATTRIBUTE-DEFINITION-XHTML IDENTIFIER="a-text" LONG-NAME="ReqIF.Text"
+            LAST-CHANGE="2026-01-01T00:00:00Z">
+            <TYPE><DATATYPE-DEFINITION-XHTML-REF>dt-x</DATATYPE-DEFINITION-XHTML-REF></TYPE>
+          </ATTRIBUTE-DEFINITION-XHTML>
+          <ATTRIBUTE-DEFINITION-STRING IDENTIFIER="a-kind" LONG-NAME="Kind of work"
+            LAST-CHANGE="2026-01-01T00:00:00Z">
+            <TYPE><DATATYPE-DEFINITION-STRING-REF>dt-s</DATATYPE-DEFINITION-STRING-REF></TYPE>
+          </ATTRIBUTE-DEFINITION-STRING>
+          <ATTRIBUTE-DEFINITION-STRING IDENTIFIER="a-from" LONG-NAME="Channel"
+            LAST-CHANGE="2026-01-01T00:00:00Z">
+            <TYPE><DATATYPE-DEFINITION-STRING-REF>dt-s</DATATYPE-DEFINITION-STRING-REF></TYPE>
+          </ATTRIBUTE-DEFINITION-STRING>
+        </SPEC-ATTRIBUTES>
+      </SPEC-OBJECT-TYPE>
+    </SPEC-TYPES>
+    <SPEC-OBJECTS>
+      <SPEC-OBJECT IDENTIFIER="obj-1" LAST-CHANGE="2026-01-01T00:00:00Z">
+        <TYPE><SPEC-OBJECT-TYPE-REF>t-req</SPEC-OBJECT-TYPE-REF></TYPE>
+        <VALUES>
+          <ATTRIBUTE-VALUE-STRING THE-VALUE="Partner portal single sign-on">
+            <DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>a-name</ATTRIBUTE-DEFINITION-STRING-REF>
+            </DEFINITION></ATTRIBUTE-VALUE-STRING>
+          <ATTRIBUTE-VALUE-XHTML>
+            <DEFINITION><ATTRIBUTE-DEFINITION-XHTML-REF>a-text</ATTRIBUTE-DEFINITION-XHTML-REF>
+            </DEFINITION>
+            <THE-VALUE><xhtml:div><xhtml:p>Agencies sign in with their own accounts.</xhtml:p>
+            <xhtml:p>No shared passwords &amp; no spreadsheets.</xhtml:p></xhtml:div></THE-VALUE>
+          </ATTRIBUTE-VALUE-XHTML>
+          <ATTRIBUTE-VALUE-STRING THE-VALUE="integration">
+            <DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>a-kind</ATTRIBUTE-DEFINITION-STRING-REF>
+            </DEFINITION></ATTRIBUTE-VALUE-STRING>
+          <ATTRIBUTE-VALUE-STRING THE-VALUE="合作伙伴">
+            <DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>a-from</ATTRIBUTE-DEFINITION-STRING-REF>
+            </DEFINITION></ATTRIBUTE-VALUE-STRING>
+        </VALUES>
+      </SPEC-OBJECT>
+    </SPEC-OBJECTS>
+  </REQ-IF-CONTENT></CORE-CONTENT>
+</REQ-IF>
+"""
+
+
+def test_a_reqif_from_another_tool_becomes_items(data_repo: DataRepo, cli: CliRun) -> None:
+    (data_repo.root / "mitrm.yaml").write_text(
+        "project: T\nspreadsheets:\n  columns:\n    Kind of work: type\n"
+        "    Channel: source.channel\n",
+        encoding="utf-8",
+    )
+    foreign = data_repo.root.parent / "doors.reqif"
+    foreign.write_text(FOREIGN, encoding="utf-8")
+    result = cli("-C", str(data_repo.root), "import", str(foreign), "--apply")
+    assert result.exit_code == 0, result.stderr
+    created = list((data_repo.root / "requirements").glob("REQ-0001-*.yaml"))
+    assert len(created) == 1
+    text = created[0].read_text(encoding="utf-8")
+    assert "title: Partner portal single sign-on" in text
+    assert "type: integration" in text
+    assert "channel: partner" in text
+    assert "Agencies sign in with their own accounts.\n" in text
+    assert "No shared passwords & no spreadsheets." in text
+    assert cli("-C", str(data_repo.root), "validate").exit_code == 0
