@@ -234,3 +234,19 @@ def test_a_reqif_from_another_tool_becomes_items(data_repo: DataRepo, cli: CliRu
     assert "Agencies sign in with their own accounts.\n" in text
     assert "No shared passwords & no spreadsheets." in text
     assert cli("-C", str(data_repo.root), "validate").exit_code == 0
+
+
+def test_a_control_character_stops_the_reqif_export(git_repo: DataRepo, cli: CliRun) -> None:
+    git_repo.requirement("REQ-0001", "Base")
+    path = git_repo.root / "requirements/REQ-0001-base.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "description: Base, described.", 'description: "bell \\a here"'
+        ),
+        encoding="utf-8",
+    )
+    out = git_repo.root.parent / "items.reqif"
+    result = cli("-C", str(git_repo.root), "export", "-o", str(out))
+    assert result.exit_code == 2
+    assert "REQ-0001: 'description' holds the control character U+0007" in result.stderr
+    assert not out.exists()

@@ -64,6 +64,20 @@ def _json(value: Any) -> Any:
     return str(value)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str, item_id: str, field: str) -> None:
+    """Refuse text that XML 1.0 cannot carry (a control character), naming where it is."""
+    found = _NOT_XML.search(text)
+    if found:
+        raise UsageError(
+            f"{item_id}: '{field}' holds the control character U+{ord(found.group()):04X}, "
+            "which a ReqIF (XML) file cannot carry; nothing was written",
+            hint=f"remove it: mitrm show {item_id}",
+        )
+
+
 def write_reqif(
     items: Sequence[tuple[Kind, Mapping[str, Any]]], *, settings: Settings, stamp: str
 ) -> bytes:
@@ -187,7 +201,7 @@ def write_reqif(
             objects,
             "SPEC-OBJECT",
             IDENTIFIER=identifiers[item_id],
-            LONG_NAME=str(data.get("title") or item_id),
+            LONG_NAME=_NOT_XML.sub("", str(data.get("title") or item_id)),
             LAST_CHANGE=stamp,
         )
         _sub(_sub(spec_object, "TYPE"), "SPEC-OBJECT-TYPE-REF", _ident("type", kind.value))
@@ -214,6 +228,7 @@ def write_reqif(
                     )
                     _sub(_sub(holder, "VALUES"), "ENUM-VALUE-REF", enum_ids[text])
                     continue
+            _xml_safe(text, item_id, slot.name if slot is not None else REST)
             holder = _sub(values, "ATTRIBUTE-VALUE-STRING", THE_VALUE=text)
             _sub(_sub(holder, "DEFINITION"), "ATTRIBUTE-DEFINITION-STRING-REF", attr_id)
     relations = _sub(content, "SPEC-RELATIONS")
