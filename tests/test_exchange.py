@@ -96,7 +96,7 @@ def test_an_unchanged_export_changes_nothing(git_repo: DataRepo, cli: CliRun, na
     repo.write(
         "requirements/REQ-0009-odd.yaml",
         FULL.format(id="REQ-0009", title="'-1 = +2 @ odd'").replace(
-            "description: '-1 = +2 @ odd', described.", 'description: "line one\\nline two\\n"'
+            "description: Described in words.", 'description: "line one\\nline two _x0041_ \\a\\n"'
         ),
     )
     book = _export(cli, repo, name)

@@ -26,7 +26,8 @@ MAX_CELL_TEXT = 32_767
 
 _EPOCH = dt.date(1899, 12, 30)
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_ESCAPE = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _STAMP = (1980, 1, 1, 0, 0, 0)  # fixed: the same items give the same bytes
 
 # Cell styles (the order of <cellXfs> below).
@@ -89,6 +90,9 @@ def _escape(text: str) -> str:
     if not _NEEDS_ESCAPE.search(text):
         return text
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Text that already reads like an escape keeps its underscore escaped (_x005F_),
+    # or spreadsheets would turn '_x0041_' into 'A'.
+    text = _LITERAL_ESCAPE.sub(r"_x005F_\1", text)
     # Characters XML 1.0 cannot hold are written as Excel writes them: _xHHHH_.
     return _INVALID_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
