@@ -553,3 +553,26 @@ def test_on_a_terminal_import_asks_before_writing(git_repo: DataRepo, cli: CliRu
     assert "title: Asked first" in (repo.root / "requirements/REQ-0001-item.yaml").read_text(
         encoding="utf-8"
     )
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("soffice") is None, reason="LibreOffice is not installed"
+)
+def test_libreoffice_reads_the_export_and_its_ods_imports_unchanged(
+    git_repo: DataRepo, cli: CliRun
+) -> None:
+    import subprocess
+
+    repo = _repo(git_repo, 3)
+    book = _export(cli, repo)
+    out = repo.root.parent / "lo"
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "ods", str(book), "--outdir", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        env={**__import__("os").environ, "HOME": str(repo.root.parent)},
+    )
+    result = cli("-C", str(repo.root), "import", str(out / "items.ods"))
+    assert result.exit_code == 0, result.stderr
+    assert "0 item(s) to change, 0 to create, 3 unchanged" in result.stderr

@@ -206,7 +206,7 @@ def import_file(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(help="An .xlsx, .csv or .reqif file.", dir_okay=False),
+        typer.Argument(help="An .xlsx, .ods, .csv or .reqif file.", dir_okay=False),
     ],
     apply: Annotated[
         bool, typer.Option("--apply", help="Write the changes (default: show them only).")

@@ -95,13 +95,14 @@ def read_tables(path: Path, shown: str) -> tuple[list[Table], bool]:
     """
     size = _size(path, shown)
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix in (".xlsx", ".xlsm", ".ods"):
+        # OpenDocument spreadsheets (LibreOffice) are zip archives too.
         _check_zip(path, shown, size)
         return _read_xlsx(path, shown), False
     if suffix in (".csv", ".txt"):
         return [Table(None, _read_csv(path, shown))], True
     raise UsageError(
-        f"{shown}: not a spreadsheet mitrm reads (.xlsx, .csv or .reqif)",
+        f"{shown}: not a spreadsheet mitrm reads (.xlsx, .ods, .csv or .reqif)",
         hint="save it from Excel as 'Excel Workbook (*.xlsx)' or 'CSV UTF-8'",
     )
 
@@ -128,7 +129,8 @@ def _check_zip(path: Path, shown: str, size: int) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UsageError(f"{shown}: not a readable .xlsx workbook ({exc})") from None
+        kind = path.suffix.lower().lstrip(".")
+        raise UsageError(f"{shown}: not a readable .{kind} workbook ({exc})") from None
     if len(entries) > MAX_ENTRIES:
         raise UsageError(f"{shown}: the workbook holds {len(entries)} parts; refused unread")
     total = 0
@@ -161,7 +163,8 @@ def _read_xlsx(path: Path, shown: str) -> list[Table]:
             rows = sheet.to_python(skip_empty_area=False)
             tables.append(Table(meta.name, [list(row) for row in rows]))
     except (CalamineError, ValueError, OSError) as exc:
-        raise UsageError(f"{shown}: not a readable .xlsx workbook ({exc})") from None
+        kind = path.suffix.lower().lstrip(".")
+        raise UsageError(f"{shown}: not a readable .{kind} workbook ({exc})") from None
     return tables
 
 
