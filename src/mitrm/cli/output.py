@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mitrm.cli.formats import ListFormat
+from mitrm.cli.streams import json_safe, printable
 from mitrm.errors import MitrmError, SettingsError
 from mitrm.i18n import NP_, pgettext
 
@@ -62,14 +63,28 @@ def stdout() -> Console:
     """A console on stdout: colour and styles only on a terminal, NO_COLOR respected."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # Rich writes its own escape sequences (colour); the text it gets is made
+    # printable() by the callers instead. No markup: "[link=...]" in a title is text.
+    return Console(
+        file=getattr(sys.stdout, "unescaped", sys.stdout),
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+    )
 
 
 def stderr() -> Console:
     """A console on stderr for diagnostics and messages."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(
+        file=getattr(sys.stderr, "unescaped", sys.stderr),
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+    )
 
 
 def print_error(exc: MitrmError) -> None:
@@ -86,7 +101,8 @@ def print_error(exc: MitrmError) -> None:
 
 def emit_json(document: Any) -> None:
     """Print one JSON document on stdout (UTF-8, stable key order as built)."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(json_safe(text) + "\n")
 
 
 _EXCEL_CSV = [False]
@@ -146,7 +162,12 @@ def emit_table(
     from rich.cells import cell_len
     from rich.table import Table
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = Table(
+        title=printable(title) if title else None,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
     widths = [
         max([cell_len(str(name))] + [cell_len(str(r[index] or "")) for r in rows])
         for index, name in enumerate(header)
@@ -163,7 +184,7 @@ def emit_table(
                 column(name), no_wrap=True, min_width=max(width, cell_len(column(name)))
             )
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*("" if cell is None else printable(str(cell)) for cell in row))
     console.print(table)
 
 

@@ -47,11 +47,13 @@ def _table(
         from rich import box
         from rich.table import Table
 
+        from mitrm.cli.streams import printable
+
         table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for name in header:
             table.add_column(column(name), overflow="fold")
         for row in cells:
-            table.add_row(*row)
+            table.add_row(*(printable(cell) for cell in row))
         console.print(table)
         return
 

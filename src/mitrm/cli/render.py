@@ -238,7 +238,10 @@ def render(
                 ),
                 hint=_("run 'mitrm validate {path}'").format(path=record.path),
             )
-    out_dir = (out if out is not None else root / settings.render.out).resolve()
+    from mitrm.io.repository import settings_folder
+
+    default = settings_folder(root, settings, ("render", "out")) if out is None else out
+    out_dir = default.resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(
             _("{folder} is not a folder").format(folder=out_dir), hint=_("choose another --out")
@@ -309,13 +312,24 @@ def rendered_documents(
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
         open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
     )
-    templates = Templates(root / settings.templates)
+    from mitrm.io.generated import refuse_links
+    from mitrm.io.repository import settings_folder
+    from mitrm.io.template_limits import Limits
+
+    limits = Limits(
+        seconds=settings.render.time_limit, chars=settings.render.size_limit * 1024 * 1024
+    )
+    templates = Templates(settings_folder(root, settings, ("templates",)), limits=limits)
     chosen = items(catalog, ids or None)
+    planned = [
+        *(path for item in chosen for path in document_paths(item)),
+        *([] if ids else [INDEX]),
+        *also,
+    ]
+    refuse_links(out_dir, planned, shown=_shown(out_dir, root))
     journal = None
-    if claim is not None:
-        planned = [path for item in chosen for path in document_paths(item)]
-        if claim.take([*planned, *([] if ids else [INDEX]), *also]):
-            journal = claim.journal
+    if claim is not None and claim.take(planned):
+        journal = claim.journal
 
     def inputs() -> PortfolioInputs:
         # The quality warnings in the report are in its language, not the user's.
@@ -459,7 +473,9 @@ def list_templates(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    templates = Templates(root / settings.templates)
+    from mitrm.io.repository import settings_folder
+
+    templates = Templates(settings_folder(root, settings, ("templates",)))
     infos = templates.available()
     rows = []
     for info in infos:
@@ -502,7 +518,9 @@ def export_template(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    target = root / settings.templates / name
+    from mitrm.io.repository import settings_folder
+
+    target = settings_folder(root, settings, ("templates",)) / name
     folder = target.parent
     if folder.exists() and not folder.is_dir():
         raise UsageError(
