@@ -576,3 +576,49 @@ def test_libreoffice_reads_the_export_and_its_ods_imports_unchanged(
     result = cli("-C", str(repo.root), "import", str(out / "items.ods"))
     assert result.exit_code == 0, result.stderr
     assert "0 item(s) to change, 0 to create, 3 unchanged" in result.stderr
+
+
+def test_csv_to_stdout_shows_control_characters_escaped(git_repo: DataRepo, cli: CliRun) -> None:
+    repo = _repo(git_repo, 1)
+    path = repo.root / "requirements/REQ-0001-item.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: Item 1", 'title: "Item \\e]0;owned\\a 1"'),
+        encoding="utf-8",
+    )
+    shown = cli("-C", str(repo.root), "export", "-f", "csv")
+    assert shown.exit_code == 0, shown.stderr
+    assert "Item \\x1b]0;owned\\x07 1" in shown.stdout
+    assert "\x1b" not in shown.stdout
+    listed = cli("-C", str(repo.root), "list", "-f", "csv", "--bom")
+    assert "\x1b" not in listed.stdout and "\r\n" in listed.stdout
+    book = _export(cli, repo, "exact.csv")  # a file keeps the text exactly
+    assert "Item \x1b]0;owned\x07 1" in book.read_text(encoding="utf-8-sig")
+    back = cli("-C", str(repo.root), "import", str(book))
+    assert "nothing to change" in back.stderr
+
+
+def test_export_to_a_closed_or_full_stdout_is_an_environment_error(
+    git_repo: DataRepo, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    repo = _repo(git_repo, 1)
+    command = [sys.executable, "-m", "mitrm", "-C", str(repo.root), "export", "-f", "csv"]
+    closed = subprocess.run(
+        command,
+        stdout=subprocess.DEVNULL,
+        capture_output=False,
+        check=False,
+        stderr=subprocess.PIPE,
+        close_fds=True,
+        pass_fds=(),
+        preexec_fn=lambda: __import__("os").close(1),
+    )
+    assert closed.returncode == 2
+    assert b"standard output is closed" in closed.stderr
+    if Path("/dev/full").exists():
+        with open("/dev/full", "wb") as full:
+            done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, check=False)
+        assert done.returncode == 2
+        assert b"cannot write the export to stdout" in done.stderr

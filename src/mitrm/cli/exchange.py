@@ -109,7 +109,7 @@ def export(
             stamp=_stamp(root, commit),
         )
     else:
-        payload = _sheets(fmt, kinds, records, settings, commit)
+        payload = _sheets(fmt, kinds, records, settings, commit, to_stdout=output is None)
     _deliver(output, payload)
     broken = sum(1 for r in repo.records if r.model is None and r.kind in kinds)
     count = len(records)
@@ -129,6 +129,8 @@ def _sheets(
     records: list[Record],
     settings: Settings,
     commit: str | None,
+    *,
+    to_stdout: bool,
 ) -> bytes:
     import io
 
@@ -148,6 +150,16 @@ def _sheets(
     ]
     buffer = io.BytesIO()
     if fmt is ExportFormat.CSV:
+        if to_stdout:
+            from mitrm.cli.streams import printable
+
+            # Text that reaches stdout shows control characters as \xNN (a terminal
+            # must not take item text for commands); a file written with -o is exact.
+            sheet = sheets[0]
+            sheet.rows = [
+                [printable(cell) if isinstance(cell, str) else cell for cell in row]
+                for row in sheet.rows
+            ]
         write_csv(buffer, sheets[0])
         return buffer.getvalue()
     try:
@@ -193,8 +205,17 @@ def _deliver(output: Path | None, payload: bytes) -> None:
 
     if output is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(payload)
-        sys.stdout.buffer.flush()
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:
+            raise UsageError("standard output is closed; the export cannot be written")
+        try:
+            binary.write(payload)
+            binary.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: a normal end (mitrm export | head)
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise UsageError(f"cannot write the export to stdout: {reason}") from None
         return
     try:
         write_output(output, payload)

@@ -122,10 +122,19 @@ def emit_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     _EXCEL_CSV[0] = False  # for this document only, not for a later run in the same process
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
-    writer.writerow(header)
+    if not excel:
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if cell is None else cell for cell in row])
+        sys.stdout.write(buffer.getvalue())
+        return
+    # CRLF line ends are part of the format here: the cells are made printable, the
+    # line ends written as they are.
+    writer.writerow([printable(str(h)) for h in header])
     for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
-    sys.stdout.write(("\ufeff" if excel else "") + buffer.getvalue())
+        writer.writerow(["" if cell is None else printable(str(cell)) for cell in row])
+    stream = getattr(sys.stdout, "unescaped", sys.stdout)
+    stream.write("\ufeff" + buffer.getvalue())
 
 
 def md_cell(value: Any) -> str:
