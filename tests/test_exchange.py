@@ -622,3 +622,25 @@ def test_export_to_a_closed_or_full_stdout_is_an_environment_error(
             done = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, check=False)
         assert done.returncode == 2
         assert b"cannot write the export to stdout" in done.stderr
+
+
+def test_new_rows_are_not_written_through_a_link_outside_the_repo(
+    git_repo: DataRepo, cli: CliRun, tmp_path: Path
+) -> None:
+    repo = _repo(git_repo, 1)
+    rows = repo.root.parent / "rows.csv"
+    rows.write_text(
+        "id,title,type,description,source.channel\n"
+        "REQ-0001,Item one,,,\n"
+        ",New idea,campaign,From the survey,internal\n",
+        encoding="utf-8",
+    )
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo.root / "requirements" / "2026").symlink_to(outside)
+    result = cli("-C", str(repo.root), "import", str(rows), "--apply")
+    assert result.exit_code == 2
+    assert "requirements/2026 leads outside the data repo" in result.stderr
+    assert list(outside.iterdir()) == []
+    text = (repo.root / "requirements/REQ-0001-item.yaml").read_text(encoding="utf-8")
+    assert "title: Item 1" in text  # all or nothing: the update waits too

@@ -369,6 +369,8 @@ def _write(root: Path, settings: Settings, plan: ImportPlan, *, today: dt.date) 
     from mitrm.io.atomic import write_atomic
     from mitrm.io.roundtrip import check_writable, open_item
 
+    for folder in sorted({create.kind.folder for create in plan.creates}):
+        _check_inside(root, folder)
     texts: list[tuple[Path, str]] = []
     for update in plan.updates:
         kind = update.kind
@@ -400,6 +402,27 @@ def _edit(editable: Editable, change: Change) -> None:
         editable.remove(change.loc)
     else:
         editable.set(change.loc, change.new)
+
+
+def _check_inside(root: Path, folder: str) -> None:
+    """Refuse to create items when the kind's folder, or a subfolder new items may go
+    into, is a link that leads outside the repo: the repo's content must not make
+    mitrm write elsewhere."""
+    from mitrm.errors import UsageError
+
+    top = root.resolve()
+    base = root / folder
+    candidates = [base]
+    if base.is_dir():
+        candidates += [entry for entry in base.iterdir() if entry.is_symlink()]
+    for candidate in candidates:
+        target = candidate.resolve()
+        if target != top and top not in target.parents:
+            rel = candidate.relative_to(root).as_posix()
+            raise UsageError(
+                f"{rel} leads outside the data repo ({target}); no item was created there",
+                hint=f"replace the link {rel} with a folder",
+            )
 
 
 def _create(root: Path, settings: Settings, create: Create, *, today: dt.date) -> str:
