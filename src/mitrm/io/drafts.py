@@ -34,6 +34,12 @@ class Found:
     kind: Kind
 
 
+def kind_of_id(settings: Settings, item_id: str) -> Kind | None:
+    """The kind whose id prefix ``item_id`` carries."""
+    prefix = item_id.split("-", 1)[0]
+    return next((k for k in Kind if settings.ids.for_kind(k).prefix == prefix), None)
+
+
 def find_by_id(root: Path, settings: Settings, item_id: str) -> list[Found]:
     """Every file holding ``item_id``: by file name first, then by reading the files.
 

@@ -95,4 +95,5 @@ __all__ = [
     "with_selection",
     "workflow_for",
 ]
-__getattr__ = lazy_face(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # mypy sees the names above, and no others
+    __getattr__ = lazy_face(__name__, _EXPORTS)

@@ -1,9 +1,10 @@
 """The registry of diagnostic codes: stable, documented in docs/rules.md.
 
 MIT0xx file and YAML problems, MIT1xx schema, MIT2xx across files, MIT3xx
-workflow, MIT601 from the git history; quality rules (MIT4xx) register themselves
-in ``rules``. A code marked ``governed`` is one the ``rules`` settings (selection,
-severities, waivers) apply to; the others always run at their own severity.
+workflow, MIT601 from the git history, MIT7xx from ``mitrm import``; the quality
+rules (MIT4xx) register themselves in ``rules``. A code marked ``governed`` is one
+the ``rules`` settings (selection, severities, waivers) apply to; the others
+always run at their own severity.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ CODES: dict[str, Code] = {
             "an approved item changed without an approved change request naming it",
             governed=True,
         ),
+        # mitrm import: placed at a cell, FILE:Sheet!C7
+        Code("MIT701", _E, "a cell or row that does not fit its field"),
+        Code("MIT702", _E, "the item changed in the repo since the export"),
+        Code("MIT703", _E, "a row that matches no item or kind"),
+        Code("MIT704", _E, "a header row without an id or title column, or with a field twice"),
     ]
 }
 

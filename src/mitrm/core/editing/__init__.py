@@ -84,4 +84,5 @@ __all__ = [
     "value_for",
     "without_repeats",
 ]
-__getattr__ = lazy_face(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # mypy sees the names above, and no others
+    __getattr__ = lazy_face(__name__, _EXPORTS)

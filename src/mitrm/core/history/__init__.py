@@ -88,4 +88,5 @@ __all__ = [
     "to_json",
     "unapproved_changes",
 ]
-__getattr__ = lazy_face(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # mypy sees the names above, and no others
+    __getattr__ = lazy_face(__name__, _EXPORTS)

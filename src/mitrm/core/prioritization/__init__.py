@@ -76,4 +76,5 @@ __all__ = [
     "select_within",
     "why_facts",
 ]
-__getattr__ = lazy_face(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # mypy sees the names above, and no others
+    __getattr__ = lazy_face(__name__, _EXPORTS)

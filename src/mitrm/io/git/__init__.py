@@ -26,4 +26,5 @@ _EXPORTS = {
     "user_name": "refs",
 }
 __all__ = ["changed_since", "data_roots", "names_on_branches", "staged", "unstaged", "user_name"]
-__getattr__ = lazy_face(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # mypy sees the names above, and no others
+    __getattr__ = lazy_face(__name__, _EXPORTS)

@@ -36,4 +36,5 @@ __all__ = [
     "load_history",
     "parse_range",
 ]
-__getattr__ = lazy_face(__name__, _EXPORTS)
+if not TYPE_CHECKING:  # mypy sees the names above, and no others
+    __getattr__ = lazy_face(__name__, _EXPORTS)
