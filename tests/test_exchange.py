@@ -503,7 +503,7 @@ def test_csv_export_to_stdout_and_an_empty_repo(data_repo: DataRepo, cli: CliRun
 def test_a_file_changed_during_the_import_stops_it(
     git_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mitrm.core import importing
+    from mitrm.core.exchange import importing
 
     repo = _repo(git_repo, 2)
     book = _export(cli, repo)

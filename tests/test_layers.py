@@ -4,7 +4,7 @@ cli -> io -> core; core never imports the CLI, rich, typer, git, YAML or mitrm.i
 io never imports the CLI. Inside core, the foundation (models, diagnostics, ids...)
 imports no capability package; ``checking`` imports only the foundation;
 ``editing``, ``history`` and ``prioritization`` build on checking but not on each
-other; rendering (``render``, ``site``, ``reportpages``) may use them all.
+other; rendering (``render``, ``site``, ``reportpages``) and ``exchange`` may use them all.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ RANKS = {
     "render": 3,
     "site": 3,
     "reportpages": 3,
+    "exchange": 3,
 }
 FACES = (
     "mitrm.core.checking",

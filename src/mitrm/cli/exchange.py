@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from mitrm.core.diagnostics import Loc
-    from mitrm.core.importplan import Change, Create, ImportPlan
+    from mitrm.core.exchange.importplan import Change, Create, ImportPlan
     from mitrm.core.models import Kind, Settings
     from mitrm.core.record import Record
     from mitrm.io.roundtrip import Editable
@@ -134,7 +134,7 @@ def _sheets(
 ) -> bytes:
     import io
 
-    from mitrm.core.exporting import build_sheet
+    from mitrm.core.exchange.exporting import build_sheet
     from mitrm.errors import UsageError
     from mitrm.io.sheetfiles import write_csv
     from mitrm.io.xlsxfile import CellTooLong, write_xlsx
@@ -253,8 +253,8 @@ def import_file(
     the repo since the export is refused unless --force. Any bad cell is
     reported as FILE:Sheet!C7 and nothing is written (exit 1).
     """
+    from mitrm.core.exchange.importing import Existing, plan_import
     from mitrm.core.filters import Filter
-    from mitrm.core.importing import Existing, plan_import
     from mitrm.errors import DataError
     from mitrm.io.drafts import kind_of_id
     from mitrm.io.repository import _today as today
@@ -426,8 +426,8 @@ def _check_inside(root: Path, folder: str) -> None:
 
 
 def _create(root: Path, settings: Settings, create: Create, *, today: dt.date) -> str:
-    from mitrm.core.creating import new_item_text, split_new
     from mitrm.core.editing import field_order
+    from mitrm.core.exchange.creating import new_item_text, split_new
     from mitrm.core.ids import file_name, id_number, shard_folder, slugify
     from mitrm.errors import UsageError
     from mitrm.io.atomic import create_exclusive

@@ -18,10 +18,10 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from mitrm import __version__
-from mitrm.core.importplan import REST, Table
+from mitrm.core.exchange.importplan import REST, Table
+from mitrm.core.exchange.sheetnames import SHEET_TITLES
+from mitrm.core.exchange.sheets import Column, Shape, canonical, columns, get
 from mitrm.core.models import Kind, Settings
-from mitrm.core.sheetnames import SHEET_TITLES
-from mitrm.core.sheets import Column, Shape, canonical, columns, get
 from mitrm.errors import UsageError
 
 NAMESPACE = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"

@@ -20,9 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from mitrm.core.exporting import Sheet
-from mitrm.core.importplan import Table
-from mitrm.core.sheets import CellValue, Column, Shape, canonical, escape_text
+from mitrm.core.exchange.exporting import Sheet
+from mitrm.core.exchange.importplan import Table
+from mitrm.core.exchange.sheets import CellValue, Column, Shape, canonical, escape_text
 from mitrm.errors import UsageError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO
 
-from mitrm.core.exporting import Sheet
-from mitrm.core.sheets import FORMULA_START
+from mitrm.core.exchange.exporting import Sheet
+from mitrm.core.exchange.sheets import FORMULA_START
 
 MAX_CELL_TEXT = 32_767
 """Excel's limit for the text of one cell."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
+from mitrm.core.exchange.sheets import Column
 from mitrm.core.models import Kind
 from mitrm.core.render.i18n import enum_groups, enum_names
-from mitrm.core.sheets import Column
 
 SHEET_TITLES: dict[str, dict[Kind, str]] = {
     "en": {Kind.REQUIREMENT: "Requirements", Kind.PLAN: "Plans", Kind.CHANGE: "Change requests"},

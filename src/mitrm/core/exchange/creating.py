@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from mitrm.core.importplan import (
+from mitrm.core.exchange.importplan import (
     CELL,
     Change,
     Create,
@@ -23,8 +23,8 @@ from mitrm.core.importplan import (
     new_errors,
     place,
 )
+from mitrm.core.exchange.sheets import canonical, columns, get
 from mitrm.core.models import Kind, Settings
-from mitrm.core.sheets import canonical, columns, get
 
 
 def twin(

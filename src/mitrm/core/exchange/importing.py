@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from mitrm.core.creating import create, twin
 from mitrm.core.editing import check_transition
-from mitrm.core.importplan import (
+from mitrm.core.exchange.creating import create, twin
+from mitrm.core.exchange.importplan import (
     CELL,
     CONFLICT,
     HEADER,
@@ -34,9 +34,8 @@ from mitrm.core.importplan import (
     new_errors,
     place,
 )
-from mitrm.core.models import Kind, Settings
-from mitrm.core.sheetnames import choice_labels, header_names, kind_of_sheet
-from mitrm.core.sheets import (
+from mitrm.core.exchange.sheetnames import choice_labels, header_names, kind_of_sheet
+from mitrm.core.exchange.sheets import (
     PROVENANCE,
     CellError,
     Column,
@@ -48,6 +47,7 @@ from mitrm.core.sheets import (
     read_cell,
     split_digests,
 )
+from mitrm.core.models import Kind, Settings
 from mitrm.errors import MitrmError
 
 __all__ = ["REST", "Existing", "ImportPlan", "Table", "place", "plan_import"]
@@ -200,7 +200,7 @@ def _sheet(
 def _match(
     text: str, cols: Sequence[Column], names: Mapping[str, str], mapping: Mapping[str, str]
 ) -> Column | None:
-    from mitrm.core.sheets import match_header
+    from mitrm.core.exchange.sheets import match_header
 
     return match_header(text, cols, names, mapping) if text else None
 

@@ -6,9 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mitrm.core.models import Kind
-from mitrm.core.sheetnames import SHEET_TITLES, choice_labels, header_names
-from mitrm.core.sheets import (
+from mitrm.core.exchange.sheetnames import SHEET_TITLES, choice_labels, header_names
+from mitrm.core.exchange.sheets import (
     PROVENANCE,
     CellValue,
     Shape,
@@ -20,6 +19,7 @@ from mitrm.core.sheets import (
     get,
     header_label,
 )
+from mitrm.core.models import Kind
 
 
 @dataclass

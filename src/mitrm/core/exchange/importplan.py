@@ -13,9 +13,9 @@ from typing import Any
 
 from mitrm.core.checking import validate_item
 from mitrm.core.diagnostics import Severity
+from mitrm.core.exchange.sheets import Column, cell_name
 from mitrm.core.models import Kind, Settings
 from mitrm.core.record import Record
-from mitrm.core.sheets import Column, cell_name
 
 CELL = "MIT701"  # a cell that does not fit its column, or a row that would not validate
 CONFLICT = "MIT702"  # the item changed in the repo since the export
