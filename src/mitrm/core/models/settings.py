@@ -144,7 +144,7 @@ class Drafting(Strict):
     """Suggested answers by question: type, channel, department, reason, owner..."""
 
 
-# --- spreadsheets (issue 15) --------------------------------------------------------
+# --- spreadsheets: export and import ---------------------------------------------------
 
 
 class Spreadsheets(Strict):
