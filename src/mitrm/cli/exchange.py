@@ -101,7 +101,7 @@ def export(
     ]
     commit = _head(root)
     if fmt is ExportFormat.REQIF:
-        from mitrm.io.reqiffile import write_reqif
+        from mitrm.io.exchange.reqiffile import write_reqif
 
         payload = write_reqif(
             [(r.kind, r.data) for r in records if r.data],
@@ -136,8 +136,8 @@ def _sheets(
 
     from mitrm.core.exchange.exporting import build_sheet
     from mitrm.errors import UsageError
-    from mitrm.io.sheetfiles import write_csv
-    from mitrm.io.xlsxfile import CellTooLong, write_xlsx
+    from mitrm.io.exchange.sheetfiles import write_csv
+    from mitrm.io.exchange.xlsxfile import CellTooLong, write_xlsx
 
     sheets = [
         build_sheet(
@@ -201,7 +201,7 @@ def _stamp(root: Path, commit: str | None) -> str:
 
 def _deliver(output: Path | None, payload: bytes) -> None:
     from mitrm.errors import UsageError
-    from mitrm.io.sheetfiles import write_output
+    from mitrm.io.exchange.sheetfiles import write_output
 
     if output is None:
         sys.stdout.flush()
@@ -266,11 +266,11 @@ def import_file(
     settings = run.settings(root)
     shown = str(file)
     if file.suffix.lower() in (".reqif", ".xml"):
-        from mitrm.io.reqiffile import read_reqif
+        from mitrm.io.exchange.reqiffile import read_reqif
 
         tables, escaped = read_reqif(file, shown, settings=settings), False
     else:
-        from mitrm.io.sheetfiles import read_tables
+        from mitrm.io.exchange.sheetfiles import read_tables
 
         tables, escaped = read_tables(file, shown)
     repo = load_repository(root, settings=settings, checks=False)

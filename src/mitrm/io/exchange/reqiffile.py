@@ -2,7 +2,7 @@
 
 Writing uses the standard library's ElementTree: the document's shape is fixed
 by the models, so building it directly is short and exact. Reading takes any
-tool's ReqIF and uses the ``reqif`` package's parser, which knows the format's
+tool's ReqIF and uses the ``reqiffile`` package's parser, which knows the format's
 variants (XHTML values, enumerations, embedded values). The file is untrusted:
 its size is checked and a DOCTYPE (entities, external files) is refused before
 the XML parser sees it.
