@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 from mitrm.cli.output import ListFormat
 
 if TYPE_CHECKING:
@@ -192,6 +192,8 @@ def render(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    if not check:
+        ctx.with_resource(write_lock(root))  # held until the command ends
     language = language or settings.language.value
     repo = load_repository(root, settings=settings)
     for item_id in ids or []:
@@ -430,6 +432,7 @@ def export_template(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    ctx.with_resource(write_lock(root))
     target = root / settings.templates / name
     folder = target.parent
     if folder.exists() and not folder.is_dir():

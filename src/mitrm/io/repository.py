@@ -32,6 +32,7 @@ from mitrm.errors import SettingsError, UsageError
 from mitrm.io.cache import Memo, ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
 from mitrm.io.keyplace import quick_place
+from mitrm.io.orphans import die_with_parent, exit_if_orphaned
 from mitrm.io.yamlfile import locate, parse_bytes
 
 # Below this many files to process, starting a worker process costs more than it saves.
@@ -126,7 +127,11 @@ _BUSY: list[bool] = []
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     gc.disable()
     task = _TASK[0]
-    return [task(job) for job in _WORK[bounds[0] : bounds[1]]]
+    done = []
+    for job in _WORK[bounds[0] : bounds[1]]:
+        exit_if_orphaned()  # a killed command's worker must not go on writing
+        done.append(task(job))
+    return done
 
 
 def _map(task: Callable[[Any], T], work: list[Any], jobs: int) -> list[T]:
@@ -168,7 +173,12 @@ def _share_out(
         workers = jobs - 1 if beside is None else jobs
         share = -(-len(work) // jobs)
         first = share if beside is None else 0  # this process's own share
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             bounds = range(first, len(work), -(-(len(work) - first) // workers))
             step = bounds.step
             futures = [pool.submit(_run_slice, (start, start + step)) for start in bounds]

@@ -213,7 +213,14 @@ class Editable:
         """Write the edited text atomically (checked against ``expected``); return it."""
         text = self.result() if expected is None else self.checked(expected)
         if text != self.original():
-            write_atomic(self.path, text)
+            try:
+                write_atomic(self.path, text)
+            except OSError as exc:
+                # A full disk, a quota: the temporary file is gone and the item untouched.
+                raise UsageError(
+                    f"cannot write {self.rel}: {exc.strerror or exc}; the file was left as it was",
+                    hint="free some space (or fix the permissions) and run the command again",
+                ) from None
         return text
 
 
