@@ -5,17 +5,13 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
-import signal
-import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pytest
 import yaml
 
 from conftest import CliRun, DataRepo
-from mitrm.cli.app import main
+from crash_helpers import Forked, fork_mitrm
 
 
 @pytest.fixture(autouse=True)
@@ -70,62 +66,16 @@ def _items(root: Path) -> dict[str, bytes]:
     }
 
 
-@dataclass
-class _Run:
-    """A forked ``mitrm renumber``: a real process, without the cost of starting Python."""
-
-    pid: int
-    stderr: IO[str]
-
-    def wait(self) -> int:
-        """The exit status (negative: the signal that ended it)."""
-        _pid, status = os.waitpid(self.pid, 0)
-        return os.waitstatus_to_exitcode(status)
-
-
-def _start(root: Path, pause: int) -> _Run:
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: run the command with its stderr into the pipe
-        try:
-            os.close(read)
-            os.dup2(write, 2)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-            sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - the child's whole life
-            sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
-            os.environ["MITRM_TEST_PAUSE"] = str(pause)
-            main(["-C", str(root), *RENUMBER])
-        except SystemExit as exc:
-            os._exit(exc.code if isinstance(exc.code, int) else 3)
-        finally:
-            os._exit(3)
-    os.close(write)
-    return _Run(pid, os.fdopen(read, "r"))
-
-
-def _kill_at(run: _Run, point: int) -> str:
-    """Wait until ``run`` stops at its ``point``-th pause, then SIGKILL it; the point's name."""
-    seen = 0
-    name = ""
-    while seen < point:
-        line = run.stderr.readline()
-        assert line, f"the run ended before pause {point}"
-        if line.startswith("mitrm-pause: "):
-            seen += 1
-            name = line.removeprefix("mitrm-pause: ").strip()
-    os.kill(run.pid, signal.SIGKILL)
-    assert run.wait() == -signal.SIGKILL
-    run.stderr.close()
-    return name
+def _start(root: Path, pause: int) -> Forked:
+    return fork_mitrm(["-C", str(root), *RENUMBER], pause=pause)
 
 
 def _reference(git_repo: DataRepo, tmp_path: Path) -> tuple[list[str], dict[str, bytes]]:
     """The pause points of an uninterrupted run and the files it leaves."""
     copy = tmp_path / "reference"
     shutil.copytree(git_repo.root, copy, symlinks=True)
-    run = _start(copy, 0)
-    err = run.stderr.read()
-    assert run.wait() == 0, err
+    code, err = _start(copy, 0).finish()
+    assert code == 0, err
     points = [
         line.removeprefix("mitrm-pause: ")
         for line in err.splitlines()
@@ -150,7 +100,7 @@ def test_renumber_killed_at_every_step_is_completed_by_running_it_again(
         shutil.copytree(git_repo.root, copy, symlinks=True)
         copies.append((point, copy, _start(copy, point)))  # all at once: 2 cores, 11 runs
     for point, copy, run in copies:
-        name = _kill_at(run, point)
+        name = run.kill_at(point)
         now = _items(copy)
         stray = [rel for rel in now if rel.rsplit("/", 1)[-1].startswith(".")]
         assert not stray, f"killed at {name!r}: temporary files left in item folders: {stray}"
@@ -173,7 +123,7 @@ def test_any_write_command_completes_an_interrupted_renumber(
     _setup(git_repo)
     points, expected = _reference(git_repo, tmp_path)
     middle = points.index("edited requirements/REQ-0004-search.yaml") + 1
-    _kill_at(_start(git_repo.root, middle), middle)
+    _start(git_repo.root, middle).kill_at(middle)
     assert (git_repo.root / "requirements" / "REQ-0003-coupon-engine.yaml").exists()
     result = cli("-C", str(git_repo.root), "set", "PLAN-0001", "owner=Wang Fang")
     assert result.exit_code == 0, result.stderr
@@ -198,7 +148,7 @@ def test_an_interrupted_renumber_never_overwrites_a_file_edited_since(
 ) -> None:
     _setup(git_repo)
     points, _expected = _reference(git_repo, tmp_path)
-    _kill_at(_start(git_repo.root, 2), 2)
+    _start(git_repo.root, 2).kill_at(2)
     assert points[1] == "journal written"
     plan = git_repo.root / "plans/PLAN-0001-checkout.yaml"
     edited = PLAN.replace("Checkout plan", "Checkout plan, edited by hand")

@@ -1,9 +1,11 @@
 """Points where crash tests stop a write command, so that they can kill it there.
 
 With ``MITRM_TEST_PAUSE=N`` in the environment, every point prints
-``mitrm-pause: NAME`` on standard error, and the N-th one (counted from 1) then
-sleeps for a minute; a test waits for that line and sends SIGKILL. ``N=0``
-only prints the points. Unset (always, outside tests), a point costs one lookup.
+``mitrm-pause: NAME`` on standard error, and the N-th one of the process
+(counted from 1) then sleeps for a minute; a test waits for that line and sends
+SIGKILL. ``N=0`` only prints the points; a value that is not a number stops at
+every point whose name starts with it. Unset (always, outside tests), a point
+costs one lookup.
 """
 
 from __future__ import annotations
@@ -23,5 +25,6 @@ def pause(name: str) -> None:
     _SEEN[0] += 1
     sys.stderr.write(f"mitrm-pause: {name}\n")
     sys.stderr.flush()
-    if value.strip() == str(_SEEN[0]):
+    value = value.strip()
+    if value == str(_SEEN[0]) or (not value.isdigit() and name.startswith(value)):
         time.sleep(60)

@@ -29,6 +29,7 @@ from mitrm.core.rules import repo as quality
 from mitrm.core.rules.engine import quality_checks
 from mitrm.core.validation import errors_to_diagnostics, validate_item
 from mitrm.errors import SettingsError, UsageError
+from mitrm.io import crashpoints
 from mitrm.io.cache import Memo, ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
 from mitrm.io.keyplace import quick_place
@@ -131,6 +132,8 @@ def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     for job in _WORK[bounds[0] : bounds[1]]:
         exit_if_orphaned()  # a killed command's worker must not go on writing
         done.append(task(job))
+        if len(done) == 1:
+            crashpoints.pause(f"worker: first item done: {task.__name__}")
     return done
 
 
