@@ -193,21 +193,29 @@ def test_workers_die_with_a_killed_command(big_repo: Path, tmp_path: Path, comma
             "MITRM_TEST_PAUSE": f"worker: first item done: {task}",
         },
     )
-    assert run.stderr is not None
-    for line in run.stderr:  # every point is reported; the workers stop at theirs
-        if line.startswith(f"mitrm-pause: worker: first item done: {task}"):
-            break
-    else:
-        raise AssertionError("the command ended before it started any worker")
-    workers = _children(run.pid)
-    assert workers
-    if command == "render":  # the workers were writing documents
-        assert any(out.rglob("*.md"))
-    run.send_signal(signal.SIGKILL)
-    run.wait(timeout=30)
-    run.stderr.close()
+    try:
+        assert run.stderr is not None
+        for line in run.stderr:  # every point is reported; the workers stop at theirs
+            if line.startswith(f"mitrm-pause: worker: first item done: {task}"):
+                break
+        else:
+            raise AssertionError("the command ended before it started any worker")
+        workers = _children(run.pid)
+        assert workers
+        if command == "render":  # the workers were writing documents
+            assert any(out.rglob("*.md"))
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=30)
+        run.stderr.close()
+    finally:
+        if run.poll() is None:  # a failed assertion must not leave it running
+            run.kill()
+            run.wait()
     time.sleep(1)
-    assert [pid for pid in workers if _alive(pid)] == []
+    alive = [pid for pid in workers if _alive(pid)]
+    for pid in alive:  # do not leave them behind when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
     if command == "render":
         written = _snapshot(out)
         time.sleep(0.5)
