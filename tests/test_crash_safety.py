@@ -110,6 +110,28 @@ def test_set_on_a_full_file_system_keeps_the_file_and_exits_2(
         assert cli("-C", str(root), "set", "REQ-0001", "background=Now it fits").exit_code == 0
 
 
+def test_renumber_on_a_full_file_system_changes_nothing_and_exits_2(
+    tmp_path: Path, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with _tmpfs(tmp_path / "small", "256k") as disk:
+        root = disk / "repo"
+        (root / "requirements").mkdir(parents=True)
+        (root / "mitrm.yaml").write_text("project: Test\nlanguage: en\n", encoding="utf-8")
+        monkeypatch.setenv("MITRM_CACHE_DIR", str(disk / "cache"))
+        repo = DataRepo(root)
+        repo.requirement("REQ-0001", "Coupon engine")
+        repo.requirement("REQ-0002", "Search", depends_on="[REQ-0001]")
+        assert cli("-C", str(root), "set", "REQ-0002", "tags+=x").exit_code == 0
+        before = {p.name: p.read_bytes() for p in (root / "requirements").iterdir()}
+        _fill(disk)
+        result = cli("-C", str(root), "renumber", "REQ-0001", "REQ-0007")
+        assert result.exit_code == 2, result.stderr
+        assert "No space left on device; nothing was changed" in result.stderr
+        assert {p.name: p.read_bytes() for p in (root / "requirements").iterdir()} == before
+        assert _files(disk / "cache" / "tmp") == []
+        assert not (disk / "cache" / "journal.json").exists()
+
+
 def test_temporary_files_on_another_file_system_are_hidden_and_cleaned_up(
     data_repo: DataRepo, tmp_path: Path, cli: CliRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:

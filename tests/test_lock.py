@@ -143,13 +143,14 @@ def test_a_bad_lock_timeout_is_a_usage_error(
         ["render"],
         ["new", "requirement", "--no-input", "--title", "T", "--type", "feature",
          "--channel", "internal", "--description", "Words here"],
+        ["init", "{root}/sub"],
     ],
 )  # fmt: skip
 def test_git_mitrm_being_a_file_is_exit_2(git_repo: DataRepo, cli: CliRun, args: list[str]) -> None:
     path = git_repo.requirement("REQ-0004", "Search")
     before = path.read_bytes()
     (git_repo.root / ".git" / "mitrm").write_text("not a folder\n", encoding="utf-8")
-    result = cli("-C", str(git_repo.root), *args)
+    result = cli("-C", str(git_repo.root), *[a.format(root=git_repo.root) for a in args])
     assert result.exit_code == 2, result.stderr
     assert ".git/mitrm is a file" in result.stderr
     assert "bug in mitrm" not in result.stderr
