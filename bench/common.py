@@ -14,18 +14,28 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import generate, generate_like_example  # noqa: E402
 
 
-def bench_repo(items: int, shard: int = 100, *, base: Path | None = None) -> Path:
-    """The generated repo for ``items`` items (reused between runs; deterministic)."""
+def bench_repo(
+    items: int, shard: int = 100, *, base: Path | None = None, style: str = "synthetic"
+) -> Path:
+    """The generated repo for ``items`` items (reused between runs; deterministic).
+
+    ``style`` is ``synthetic`` (1 KB items) or ``example`` (copies of the bundled
+    example's items, about 2 KB with comments and warnings).
+    """
+    suffix = "" if style == "synthetic" else f"-{style}"
     root = (base or Path(os.environ.get("MITRM_BENCH_DIR", "/tmp/mitrm-bench"))) / (
-        f"repo-{items}-{shard}"
+        f"repo-{items}-{shard}{suffix}"
     )
     marker = root / ".complete"
     if not marker.exists():
         shutil.rmtree(root, ignore_errors=True)
-        generate(root, items, shard)
+        if style == "example":
+            generate_like_example(root, items, shard)
+        else:
+            generate(root, items, shard)
         marker.write_text("ok\n", encoding="utf-8")
     return root
 

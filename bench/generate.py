@@ -1,15 +1,21 @@
 """Generate a realistic data repo of N items for the benchmarks.
 
-Usage: python bench/generate.py OUT_DIR [--items 10000] [--shard 100]
+Usage: python bench/generate.py OUT_DIR [--items 10000] [--shard 100] [--style synthetic|example]
 
-About 1 KB per requirement, with dependencies, KPIs and scoring inputs; one
-plan and one change request for every 50 requirements. Deterministic (seeded).
+``synthetic`` (the default): about 1 KB per requirement, with dependencies, KPIs
+and scoring inputs; one plan and one change request for every 50 requirements.
+Deterministic (seeded).
+
+``example``: copies of the bundled example's items (``examples/acme``), about
+2 KB each with their comments and their quality warnings, renumbered copy by
+copy so that every reference stays inside its copy.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -171,14 +177,57 @@ def generate(out: Path, items: int, shard: int) -> None:
         (out / "changes" / name).write_text(text, encoding="utf-8")
 
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme"
+_ID = re.compile(r"\b(REQ|PLAN|CR)-(\d{4})\b")
+_KINDS = {"REQ": "requirements", "PLAN": "plans", "CR": "changes"}
+
+
+def generate_like_example(out: Path, items: int, shard: int) -> None:
+    """Write ``items`` items copied from the bundled example, renumbered per copy."""
+    sources = {
+        prefix: sorted((EXAMPLE / folder).rglob("*.yaml")) for prefix, folder in _KINDS.items()
+    }
+    per_copy = {prefix: len(files) for prefix, files in sources.items()}
+    block = sum(per_copy.values())
+    out.mkdir(parents=True, exist_ok=True)
+    settings = (EXAMPLE / "mitrm.yaml").read_text(encoding="utf-8")
+    (out / "mitrm.yaml").write_text(re.sub(r"digits: 4", "digits: 6", settings), encoding="utf-8")
+    copies = -(-items // block)
+    written = 0
+    for copy in range(copies):
+
+        def renumber(match: re.Match[str], copy: int = copy) -> str:
+            prefix, number = match.group(1), int(match.group(2))
+            return f"{prefix}-{copy * per_copy[prefix] + number:06d}"
+
+        for prefix, files in sources.items():
+            for source in files:
+                if written == items:
+                    return
+                text = _ID.sub(renumber, source.read_text(encoding="utf-8"))
+                # Copies sit one folder deeper than the example's files.
+                text = text.replace("$schema=../../", "$schema=../../../")
+                name = _ID.sub(renumber, source.name)
+                folder = out / _KINDS[prefix]
+                if shard:
+                    folder = folder / f"{(copy * per_copy[prefix]) // shard:03d}"
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_text(text, encoding="utf-8")
+                written += 1
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--shard", type=int, default=100, help="items per folder; 0 = one folder")
+    parser.add_argument("--style", choices=("synthetic", "example"), default="synthetic")
     args = parser.parse_args()
-    generate(args.out, args.items, args.shard)
+    if args.style == "example":
+        generate_like_example(args.out, args.items, args.shard)
+    else:
+        generate(args.out, args.items, args.shard)
 
 
 if __name__ == "__main__":
