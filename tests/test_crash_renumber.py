@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -166,3 +167,30 @@ def test_an_interrupted_renumber_never_overwrites_a_file_edited_since(
     # Nothing was half done: the renumber itself can still be run.
     assert cli("-C", str(git_repo.root), *RENUMBER).exit_code == 0
     assert cli("-C", str(git_repo.root), "validate").exit_code == 0
+
+
+def test_a_damaged_or_escaping_journal_is_set_aside_and_writes_nothing(
+    git_repo: DataRepo, cli: CliRun, tmp_path: Path
+) -> None:
+    _setup(git_repo)
+    cache = git_repo.root / ".git" / "mitrm"
+    cache.mkdir()
+    outside = tmp_path / "outside.txt"
+    journal = {
+        "version": 1,
+        "root": os.path.realpath(git_repo.root),
+        "command": "mitrm renumber REQ-0003 REQ-0010",
+        "args": {},
+        "edits": [{"path": "../outside.txt", "before": None, "after": "owned\n", "mode": 420}],
+    }
+    (cache / "journal.json").write_text(json.dumps(journal), encoding="utf-8")
+    result = cli("-C", str(git_repo.root), "set", "REQ-0004", "tags+=x")
+    assert result.exit_code == 0, result.stderr
+    assert "journal of an interrupted edit that cannot be read" in result.stderr
+    assert not outside.exists()
+    assert not (cache / "journal.json").exists()
+    (cache / "journal.json").write_text("{not json", encoding="utf-8")
+    result = cli("-C", str(git_repo.root), "set", "REQ-0004", "tags+=y")
+    assert result.exit_code == 0, result.stderr
+    assert "cannot be read" in result.stderr
+    assert len(list(cache.glob("journal-*.failed.json"))) >= 1

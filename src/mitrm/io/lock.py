@@ -71,7 +71,8 @@ def _folder(root: Path) -> Path:
 def _holder(fd: int) -> str:
     """Who holds the lock, as its holder wrote it into the file (best effort)."""
     with contextlib.suppress(OSError, UnicodeDecodeError):
-        text = os.pread(fd, 400, 0).decode("utf-8").strip()
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 400).decode("utf-8").strip()
         if text:
             return f" ({text})"
     return ""
@@ -127,7 +128,8 @@ def write_lock(root: Path) -> Iterator[journal.Outcome | None]:
     folder = _folder(root)
     lock_path = folder / "lock"
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(lock_path, flags, 0o644)
     except OSError as exc:
         raise UsageError(
             f"cannot open the lock file {lock_path}: {exc.strerror or exc}",
@@ -137,8 +139,11 @@ def write_lock(root: Path) -> Iterator[journal.Outcome | None]:
         _acquire(fd, wait, lock_path)
         with contextlib.suppress(OSError):
             note = f"pid {os.getpid()}: mitrm {shlex.join(sys.argv[1:])}"[:300]
+            # Shown to the next command's user: no control characters reach a terminal.
+            note = "".join(c if c.isprintable() else "?" for c in note)
             os.ftruncate(fd, 0)
-            os.pwrite(fd, note.encode("utf-8", "replace"), 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, note.encode("utf-8", "replace"))
         staging = folder / "tmp"
         atomic.remove_stale(staging)
         atomic.set_staging(staging)
