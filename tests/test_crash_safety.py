@@ -53,6 +53,22 @@ def test_a_killed_set_leaves_no_temporary_file_in_the_item_folder(
     assert yaml.safe_load(path.read_text(encoding="utf-8"))["tags"] == ["y"]
 
 
+def test_stale_temporary_cache_files_are_removed_by_the_next_write_command(
+    git_repo: DataRepo, cli: CliRun
+) -> None:
+    git_repo.requirement("REQ-0004", "Search")
+    cache = git_repo.root / ".git" / "mitrm"
+    cache.mkdir()
+    stale = cache / ".verdicts-ab.pickle.x1.mitrm-tmp"  # a validate killed an hour ago
+    fresh = cache / ".verdicts-ab.pickle.x2.mitrm-tmp"  # a validate writing right now
+    for path in (stale, fresh):
+        path.write_bytes(b"half a cache")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    assert cli("-C", str(git_repo.root), "set", "REQ-0004", "tags+=x").exit_code == 0
+    assert not stale.exists()
+    assert fresh.exists()
+
+
 @contextmanager
 def _tmpfs(where: Path, size: str) -> Iterator[Path]:
     """A small tmpfs mounted at ``where`` (skips the test when mounting is not allowed)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from mitrm.io import crashpoints
@@ -52,13 +53,16 @@ def _temp_dir(parent: Path) -> str:
     return found
 
 
-def remove_stale(folder: Path) -> None:
-    """Remove temporary files that a killed write left in ``folder``."""
+def remove_stale(folder: Path, *, older_than: float = 0.0) -> None:
+    """Remove temporary files that a killed write left in ``folder`` (those older than
+    ``older_than`` seconds, for a folder where writers without the lock may be at work)."""
+    cutoff = time.time() - older_than
     with contextlib.suppress(OSError):
         for entry in os.scandir(folder):
             if entry.name.endswith(SUFFIX) and entry.name.startswith("."):
                 with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+                    if not older_than or entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
 
 
 def _temporary(path: Path) -> tuple[int, str]:

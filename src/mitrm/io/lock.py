@@ -146,6 +146,8 @@ def write_lock(root: Path) -> Iterator[journal.Outcome | None]:
             os.write(fd, note.encode("utf-8", "replace"))
         staging = folder / "tmp"
         atomic.remove_stale(staging)
+        # Cache writes of read-only commands (no lock) stage beside their cache file.
+        atomic.remove_stale(folder, older_than=600)
         atomic.set_staging(staging)
         try:
             yield journal.recover(root, folder)
