@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import fcntl
 import importlib
 import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from conftest import CliRun, DataRepo
+from crash_helpers import fork_mitrm
 from mitrm.cli.app import main
 
 
@@ -29,18 +30,34 @@ def _mitrm(root: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     )
 
 
+_HOLDER = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+os.write(fd, b"pid 4242: mitrm set REQ-0004 tags+=slow")
+print("held", flush=True)
+sys.stdin.read()  # until the test kills it
+"""
+
+
 @contextmanager
 def _held(root: Path) -> Iterator[None]:
-    """Hold the repo's lock as another mitrm command would."""
+    """Hold the repo's lock from another process, as another mitrm command would."""
     lock = root / ".git" / "mitrm" / "lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(lock)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        os.write(fd, b"pid 4242: mitrm set REQ-0004 tags+=slow")
         yield
     finally:
-        os.close(fd)
+        # Killed rather than sent end of input: a forked test child may hold its stdin.
+        holder.kill()
+        holder.communicate()
 
 
 def _set_in_child(root: str, tag: str) -> None:
@@ -97,12 +114,13 @@ def test_a_held_lock_is_exit_2_with_a_plain_message(
 
 def test_a_command_waits_for_the_lock_rather_than_failing_at_once(git_repo: DataRepo) -> None:
     path = git_repo.requirement("REQ-0004", "Search")
+    importlib.import_module("mitrm.io.roundtrip")
     with _held(git_repo.root):
-        run = _mitrm(git_repo.root, "set", "REQ-0004", "tags+=patient")
-        with pytest.raises(subprocess.TimeoutExpired):
-            run.wait(timeout=1.5)  # still waiting while the lock is held
-    _out, err = run.communicate(timeout=60)
-    assert run.returncode == 0, err
+        run = fork_mitrm(["-C", str(git_repo.root), "set", "REQ-0004", "tags+=patient"])
+        time.sleep(0.5)
+        assert os.waitpid(run.pid, os.WNOHANG) == (0, 0)  # still waiting while it is held
+    code, err = run.finish()
+    assert code == 0, err
     assert "patient" in path.read_text(encoding="utf-8")
 
 
