@@ -81,6 +81,15 @@ def validate(
             "uncommitted and untracked files included. Needs git.",
         ),
     ] = None,
+    hook: Annotated[
+        bool,
+        typer.Option(
+            "--hook",
+            help="Check the repo as the commit will hold it (the pre-commit hook's mode): "
+            "files git does not track are left out, errors from every file are reported, "
+            "warnings only for the PATHs given (none without PATHs). Needs git.",
+        ),
+    ] = False,
 ) -> int:
     """Check item files against the models, the workflow, the rules across files and the
     quality rules (MIT4xx: vague wording, rush requests, missing tests...).
@@ -92,7 +101,7 @@ def validate(
     from mitrm.io.insights import check_with_history
 
     run = state(ctx)
-    root = _root_for(run, paths)
+    root = _root_for(run, paths, hook=hook)
     settings = _rule_settings(root, run.settings(root), select or [], ignore or [])
     only = _selected(root, paths) if paths else None
     if changed_since is not None:
@@ -100,15 +109,25 @@ def validate(
 
         since = changed(root, changed_since)
         only = since if only is None else only & since
-    result = check_with_history(root, settings=settings, use_cache=not no_cache, jobs=jobs)
+    within = _staged(root) if hook else None
+    if hook and only is None:
+        only = set()  # nothing committed to warn about; errors still count
+    result = check_with_history(
+        root, settings=settings, use_cache=not no_cache, jobs=jobs, within=within
+    )
     diagnostics = result.diagnostics
     if only is not None:
-        diagnostics = [d for d in diagnostics if d.path in only]
+        # --hook: a commit must not leave an error anywhere (a deletion breaks other files)
+        diagnostics = [
+            d for d in diagnostics if d.path in only or (hook and d.severity is Severity.ERROR)
+        ]
     if strict:
         diagnostics = [d.with_severity(Severity.ERROR) for d in diagnostics]
-    files = len(only) if only is not None else result.files
+    files = result.files if hook or only is None else len(only)
     errors, warnings = count(diagnostics)
     _print(fmt, diagnostics, files, errors, warnings)
+    for note in result.notes:
+        sys.stderr.write(f"note: {note}\n")
     return 1 if errors else 0
 
 
@@ -144,17 +163,60 @@ def _rule_settings(
     )
 
 
-def _root_for(run: State, paths: list[Path] | None) -> Path:
-    """The repo root; a hook run from the git root finds a data repo in a subfolder by its paths."""
-    from mitrm.errors import RepoNotFoundError
+def _root_for(run: State, paths: list[Path] | None, *, hook: bool = False) -> Path:
+    """The repo root; a hook run from the git root finds a data repo in a subfolder by its
+    paths, or (with ``--hook`` and no paths) as the one staged ``mitrm.yaml``."""
+    from mitrm.errors import NotAGitRepoError, RepoNotFoundError, UsageError
     from mitrm.io.discovery import find_root
 
     try:
         return run.root()
-    except RepoNotFoundError:
-        if run.repo is not None or not paths:
+    except RepoNotFoundError as missing:
+        if run.repo is not None or not (paths or hook):
             raise
-        return find_root(paths[0].resolve().parent)
+        if paths:
+            return find_root(paths[0].resolve().parent)
+        from mitrm.io.gitchanges import data_roots
+
+        try:
+            roots = data_roots(Path.cwd())
+        except NotAGitRepoError:
+            raise missing from None
+        if len(roots) == 1:
+            return roots[0]
+        if len(roots) > 1:
+            raise UsageError(
+                f"{len(roots)} data repos in this git repository; say which to check",
+                hint="in .pre-commit-config.yaml: args: [-C, path/to/data-repo]",
+            ) from None
+        raise missing from None
+
+
+def _staged(root: Path) -> set[str]:
+    """The item paths the commit will hold; a note when the working tree differs from them."""
+    from mitrm.core.models import Kind
+    from mitrm.errors import NotAGitRepoError
+    from mitrm.io.gitchanges import staged, unstaged
+
+    try:
+        kept = staged(root)
+    except NotAGitRepoError as exc:
+        raise NotAGitRepoError(
+            f"{root} is not in a git repository; --hook checks what git will commit",
+            hint="leave out --hook to check the files as they are",
+        ) from exc
+    folders = tuple(f"{kind.folder}/" for kind in Kind)
+    differ = sorted(
+        path for path in unstaged(root) if path.startswith(folders) or path == "mitrm.yaml"
+    )
+    if differ:
+        # pre-commit sets unstaged changes aside before running the hook; a plain run does not
+        sys.stderr.write(
+            f"note: {len(differ)} file(s) differ from what is staged "
+            f"({', '.join(differ[:3])}{', ...' if len(differ) > 3 else ''}); "
+            "checked as they are in the working tree\n"
+        )
+    return kept
 
 
 def _selected(root: Path, paths: list[Path]) -> set[str]:

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from mitrm.core.diagnostics import Loc, format_loc
 from mitrm.core.models import MODELS, Kind, Settings
-from mitrm.core.workflow import missing_fields, workflow_for
+from mitrm.core.workflow import missing_fields, statuses, workflow_for
 from mitrm.errors import DataError, UsageError
 
 # Fields that have their own command: an edit there would skip its checks.
@@ -232,7 +232,8 @@ def check_transition(
 ) -> None:
     """Refuse an unknown status (UsageError), an illegal move or missing fields (DataError)."""
     workflow = workflow_for(kind, settings)
-    known = list(workflow.transitions)
+    # every status of the kind: an override's table may name some only as targets
+    known = statuses(kind)
     if target not in known:
         close = difflib.get_close_matches(target, known, n=1, cutoff=0.6)
         raise UsageError(

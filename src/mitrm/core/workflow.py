@@ -117,14 +117,21 @@ class Workflow:
         return self.required.get(status, [])
 
 
-def _cumulative(kind: Kind) -> dict[str, list[str]]:
+def _cumulative(kind: Kind, named: Mapping[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Each status's required fields: its stage's own plus every earlier stage's.
+
+    A status in ``named`` (the team's override) takes that list instead, and the
+    statuses after it build on it, so what a status requires still grows with it.
+    A side state (deferred, on hold...) shares the list of the stage it sits at.
+    """
+    named = named or {}
     required: dict[str, list[str]] = {}
     so_far: list[str] = []
     for status, fields in _STAGES[kind]:
-        so_far = so_far + fields
+        so_far = list(named[status]) if status in named else so_far + fields
         required[status] = so_far
     for side, like in _SIDE_STATES[kind].items():
-        required[side] = required[like]
+        required[side] = list(named[side]) if side in named else required[like]
     return required
 
 
@@ -146,14 +153,42 @@ def workflow_for(kind: Kind, settings: Settings) -> Workflow:
 
 def _build(kind: Kind, settings: Settings) -> Workflow:
     transitions = dict(_TRANSITIONS[kind])
-    required = _cumulative(kind)
     override = getattr(settings.workflows, kind.value)
-    if override is not None:
-        if override.transitions is not None:
-            transitions = dict(override.transitions)
-        if override.required is not None:
-            required.update(override.required)
+    required = _cumulative(kind, override.required if override is not None else None)
+    if override is not None and override.transitions is not None:
+        transitions = dict(override.transitions)
     return Workflow(kind=kind, transitions=transitions, required=required)
+
+
+def override_problems(settings: Settings) -> list[tuple[Loc, str, bool]]:
+    """Statuses in ``mitrm.yaml``'s workflow overrides that the kind does not have.
+
+    Each as (field path, message, whether the path names a key): a misspelt
+    status would otherwise silently allow nothing or require nothing.
+    """
+    import difflib
+
+    problems: list[tuple[Loc, str, bool]] = []
+    for kind in Kind:
+        override = getattr(settings.workflows, kind.value)
+        if override is None:
+            continue
+        base: Loc = ("workflows", kind.value)
+        named: list[tuple[str, Loc, bool]] = []
+        for status, targets in (override.transitions or {}).items():
+            named.append((status, (*base, "transitions", status), True))
+            named += [(t, (*base, "transitions", status, i), False) for i, t in enumerate(targets)]
+        named += [(status, (*base, "required", status), True) for status in override.required or {}]
+        known = statuses(kind)
+        for status, loc, key in named:
+            if status in known:
+                continue
+            close = difflib.get_close_matches(status, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"statuses: {', '.join(known)}"
+            where = ".".join(str(part) for part in loc)
+            message = f"field '{where}': '{status}' is not a {kind.label} status ({hint})"
+            problems.append((loc, message, key))
+    return problems
 
 
 def missing_fields(data: Mapping[str, Any], paths: list[str]) -> list[tuple[Loc, str]]:
@@ -186,7 +221,17 @@ def _parts(path: str) -> tuple[str, ...]:
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (not value and isinstance(value, (str, list, dict)))
+    """Whether a value leaves its field unfilled: nothing, blank text, or only such values."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        # a field of spaces (full-width ones included) says nothing
+        return not value or value.isspace()
+    if isinstance(value, list):
+        return all(_empty(element) for element in value)
+    if isinstance(value, dict):
+        return all(_empty(element) for element in value.values())
+    return False
 
 
 def _gaps(value: Any, parts: list[str], loc: Loc) -> Iterator[Loc]:
@@ -233,7 +278,8 @@ def describe() -> str:
         "      draft: [submitted, cancelled]",
         "      submitted: [approved, draft]",
         "      approved: [released]",
-        "    required:             # replaces the list of the statuses named",
+        "    required:             # replaces the list of each status named;",
+        "                          # the statuses after it build on that list",
         "      approved: [title, source, description, kpis, owners.it]",
         "```",
         "",

@@ -40,3 +40,34 @@ def changed_since(root: Path, ref: str) -> set[str]:
     names = _git(root, "diff", "--relative", "--name-only", "--no-renames", "-z", base)
     untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
     return {name for name in (names + untracked).split("\0") if name}
+
+
+def _paths(root: Path, *args: str) -> set[str]:
+    """The NUL-separated paths a git listing prints, decoded as the file system names them."""
+    import os
+
+    from mitrm.io import git
+
+    git.repo_info(root)  # NotAGitRepoError (exit 2) outside git
+    done = git.run(root, *args)
+    return {os.fsdecode(name) for name in done.stdout.split(b"\0") if name}
+
+
+def staged(root: Path) -> set[str]:
+    """Paths (relative to ``root``) in git's index: what the next commit will hold.
+
+    Untracked files are left out, and so are files removed with ``git rm``
+    (even ``--cached``, when the file is still in the working tree).
+    """
+    return _paths(root, "ls-files", "--cached", "-z")
+
+
+def unstaged(root: Path) -> set[str]:
+    """Paths (relative to ``root``) whose working-tree text differs from the staged one."""
+    return _paths(root, "diff", "--relative", "--name-only", "--no-renames", "-z")
+
+
+def data_roots(where: Path) -> list[Path]:
+    """The data repos (folders of a staged ``mitrm.yaml``) in the git repository at ``where``."""
+    names = _paths(where, "ls-files", "--cached", "-z", "--", ":(glob)**/mitrm.yaml")
+    return sorted((where / name).parent for name in names)

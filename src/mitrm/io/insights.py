@@ -1,13 +1,15 @@
 """What the git history adds to other commands: churn, unapproved changes, flow metrics.
 
-``validate`` only reads what a history run already cached (it never walks the
-history itself); ``render`` and ``report`` build the history when git has it.
+Whenever git holds a history and a history rule is on, ``validate``, ``render``
+and ``report`` read it (through the history cache, which only saves time), so
+their findings never depend on which command ran before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,30 +22,56 @@ if TYPE_CHECKING:
     from mitrm.io.repository import CheckResult
 
 
+SHALLOW_NOTE = (
+    "shallow clone: the history is cut, so the history findings (MIT419, MIT601) and "
+    "metrics cover only the fetched commits; fetch the full history (fetch-depth: 0 in CI)"
+)
+
+
 @dataclass
 class Digest:
-    """History-based facts for the quality rules."""
+    """History-based facts for the quality rules, and whether the history was complete."""
 
     churn: dict[str, int]
     unapproved: list[Diagnostic] = field(default_factory=list)
+    shallow: bool = False
 
 
-def warm_digest(root: Path) -> Digest | None:
-    """The digest cached for the current HEAD, or None (no git, no cache, or stale)."""
+def history_rules_on(settings: Settings) -> bool:
+    """Whether any rule fed by the git history (MIT419, MIT6xx) is selected."""
+    from mitrm.core.rules.policy import policy_for, selected
+
+    rules = settings.rules
+    return policy_for(settings).on("MIT419") or selected("MIT601", rules.select, rules.ignore)
+
+
+def history_digest(root: Path, settings: Settings, *, use_cache: bool = True) -> Digest | None:
+    """The history findings' inputs for HEAD, computed from git; the cache only saves time.
+
+    None when no history rule is selected, outside git, or before the first
+    commit: then there is no history to judge by, on every machine alike.
+    """
+    from mitrm.core.metrics import approved_churn, unapproved_changes
     from mitrm.io import git
+    from mitrm.io.history import load_history
     from mitrm.io.history_cache import HistoryCache
 
+    if not history_rules_on(settings):
+        return None
     try:
         info = git.repo_info(root)
     except NotAGitRepoError:
         return None
     if info.head is None:
         return None
-    found = HistoryCache(root, info).digest(info.head)
-    if found is None:
-        return None
-    churn, unapproved = found
-    return Digest(churn=churn, unapproved=[d for d in unapproved if isinstance(d, Diagnostic)])
+    found = HistoryCache(root, info).digest(info.head) if use_cache else None
+    if found is not None:
+        churn, unapproved = found
+        warnings = [d for d in unapproved if isinstance(d, Diagnostic)]
+    else:
+        history = load_history(root, settings, info=info, cache=use_cache)
+        churn, warnings = approved_churn(history), unapproved_changes(history)
+    return Digest(churn=churn, unapproved=warnings, shallow=info.shallow)
 
 
 def check_with_history(
@@ -54,16 +82,18 @@ def check_with_history(
     scores: Mapping[str, float] | None = None,
     use_cache: bool = True,
     jobs: int | None = None,
+    within: AbstractSet[str] | None = None,
 ) -> CheckResult:
-    """``check_files`` plus the history findings (MIT419, MIT601) cached for HEAD.
+    """``check_files`` plus the history findings (MIT419, MIT601) for HEAD.
 
     The one way ``validate``, the portfolio and ``report`` all get their diagnostics,
-    so the three always agree.
+    so the three always agree; and the history is read from git whenever the
+    cache does not hold it, so a fresh clone gives the same findings as a warm one.
     """
     from mitrm.core.rules.policy import govern
     from mitrm.io.repository import check_files
 
-    digest = warm_digest(root) if use_cache else None
+    digest = history_digest(root, settings, use_cache=use_cache)
     result = check_files(
         root,
         settings=settings,
@@ -72,11 +102,14 @@ def check_with_history(
         today=today,
         churn=digest.churn if digest else None,
         scores=scores,
+        within=within,
     )
     if digest is not None and digest.unapproved:
         result.diagnostics = sorted(
             result.diagnostics + govern(digest.unapproved, settings), key=Diagnostic.sort_key
         )
+    if digest is not None and digest.shallow:
+        result.notes.append(SHALLOW_NOTE)
     return result
 
 
@@ -113,10 +146,5 @@ def history_facts(root: Path, settings: Settings, *, as_of: dt.date) -> HistoryF
         "approved requirements changed after approval": len(flow.churn),
         "changes after approval (commits)": sum(flow.churn.values()),
     }
-    note = None
-    if info.shallow:
-        note = (
-            "shallow clone: the history is cut, so metrics are partial; "
-            "fetch the full history (fetch-depth: 0 in CI)"
-        )
+    note = SHALLOW_NOTE if info.shallow else None
     return HistoryFacts(metrics, note, shallow=info.shallow)

@@ -14,8 +14,9 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -63,13 +64,26 @@ def load_settings(root: Path) -> Settings:
     from pydantic import ValidationError
 
     try:
-        return Settings.model_validate(loaded.data)
+        settings = Settings.model_validate(loaded.data)
     except ValidationError as exc:
         found = errors_to_diagnostics(exc, Settings, SETTINGS_FILE, None)
         assert loaded.text is not None
         raise SettingsError(
             f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
         ) from exc
+    from mitrm.core.workflow import override_problems
+
+    problems = override_problems(settings)
+    if problems:
+        assert loaded.text is not None
+        found = [
+            Diagnostic(SETTINGS_FILE, "MIT102", text, loc=loc, key=key)
+            for loc, text, key in problems
+        ]
+        raise SettingsError(
+            f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
+        )
+    return settings
 
 
 def _code_stamp() -> str:
@@ -219,6 +233,7 @@ class CheckResult:
 
     diagnostics: list[Diagnostic]
     files: int
+    notes: list[str] = field(default_factory=list)
 
 
 _SETTINGS: list[Settings] = []
@@ -310,12 +325,15 @@ def check_files(
     today: dt.date | None = None,
     churn: Mapping[str, int] | None = None,
     scores: Mapping[str, float] | None = None,
+    within: AbstractSet[str] | None = None,
 ) -> CheckResult:
     """Check every item file: per-file verdicts (cached) then the rules across files.
 
     ``today`` (default: the real date) decides which dated quality findings
     hold; ``churn`` (id -> changes after approval, from git history) and
     ``scores`` (id -> score) feed the repo-level quality rules when known.
+    ``within`` (repo-relative paths) leaves out every item file not in it: the
+    repo as a commit will hold it, without files git does not track.
 
     A file whose size, mtime and inode match the cache's record is not read
     again; any other file is read and checked again, in parallel when there are
@@ -323,6 +341,8 @@ def check_files(
     inputs changed.
     """
     files = discover(root)
+    if within is not None:
+        files = [item for item in files if item.path in within]
     fingerprint = settings_fingerprint(settings)
     cache = ParseCache(root, name=f"verdicts-{fingerprint}.pickle")
     with _bulk():
