@@ -64,6 +64,31 @@ def test_list_filters(data_repo: DataRepo, cli: CliRun) -> None:
     assert ids("--owner", "wang") == ["PLAN-0001"]
 
 
+def test_list_filters_refuse_unknown_values_with_a_suggestion(
+    data_repo: DataRepo, cli: CliRun
+) -> None:
+    repo = _repo(data_repo)
+    cases = {
+        ("--status", "aproved"): "--status 'aproved' is not a status; did you mean 'approved'?",
+        ("--type", "bogus"): "--type 'bogus' is not a requirement type",
+        ("--type", "featur"): "did you mean 'feature'?",
+        ("--kind", "plan", "--status", "submitted"): "'submitted' is not a plan status",
+    }
+    for args, message in cases.items():
+        result = cli("-C", str(repo.root), "list", *args)
+        assert result.exit_code == 2, args
+        assert message in result.stderr, result.stderr
+        assert result.stdout == ""
+    result = cli("-C", str(repo.root), "list", "--type", "bogus")
+    assert "hint: use any of: feature, improvement," in result.stderr
+
+
+def test_list_tag_matches_without_regard_to_case(data_repo: DataRepo, cli: CliRun) -> None:
+    repo = _repo(data_repo)
+    out = cli("-C", str(repo.root), "list", "--format", "json", "--tag", "WEB", "--tag", "Mobile")
+    assert [item["id"] for item in json.loads(out.stdout)["items"]] == ["REQ-0001"]
+
+
 def test_list_unknown_kind_is_a_usage_error(data_repo: DataRepo, cli: CliRun) -> None:
     result = cli("-C", str(_repo(data_repo).root), "list", "--kind", "epic")
     assert result.exit_code == 2

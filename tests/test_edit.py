@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import shutil
@@ -332,3 +333,103 @@ def test_negative_list_numbers_are_refused() -> None:
     with pytest.raises(UsageError, match="numbered from 0"):
         parse_assignment("kpis.-1.target=2")
     assert parse_assignment("kpis.1.target=2").loc == ("kpis", 1, "target")
+
+
+def test_appending_a_tag_or_reference_already_there_writes_nothing(
+    item: Path, data_repo: DataRepo, cli: CliRun
+) -> None:
+    data_repo.requirement("REQ-0001")
+    before = item.read_text(encoding="utf-8")
+    result = cli("-C", str(data_repo.root), "set", "REQ-0007", "tags+=coupons")
+    assert result.exit_code == 0, result.stderr
+    assert "tags already holds coupons; not added again" in result.stderr
+    assert item.read_text(encoding="utf-8") == before
+    result = cli("-C", str(data_repo.root), "set", "REQ-0007", "depends_on+=REQ-0001")
+    assert result.exit_code == 0, result.stderr
+    result = cli(
+        "-C", str(data_repo.root), "set", "REQ-0007",
+        "depends_on+=[REQ-0001]", "tags+=[新客, campaign]",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    data = load_yaml(item.read_text(encoding="utf-8"))
+    assert data["depends_on"] == ["REQ-0001"]
+    assert data["tags"] == ["coupons", "campaign", "新客"]
+
+
+def test_a_value_twice_in_a_set_like_list_is_a_warning(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.requirement("REQ-0001")
+    data_repo.requirement("REQ-0002", "Other", tags="[mobile, Mobile]")
+    data_repo.write(
+        "requirements/REQ-0002-other.yaml",
+        (data_repo.root / "requirements/REQ-0002-other.yaml").read_text(encoding="utf-8")
+        + "depends_on:\n  - REQ-0001\n  - REQ-0001\n",
+    )
+    result = cli("-C", str(data_repo.root), "validate")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    out = result.stdout + result.stderr
+    assert "warning MIT105 'Mobile' is already in 'tags'" in out
+    assert "warning MIT105 'REQ-0001' is already in 'depends_on'" in out
+    lines = (data_repo.root / "requirements/REQ-0002-other.yaml").read_text().splitlines()
+    where = f"requirements/REQ-0002-other.yaml:{len(lines)}:5: warning MIT105 'REQ-0001'"
+    assert where in out
+
+
+ANALYSED = """\
+id: REQ-0001
+title: Coupon engine
+type: feature
+status: analysis
+source: {channel: internal, department: Marketing, requester: Zhang Min}
+owners: {business: Zhang Min, it: Wang Fang}
+created: 2026-02-01
+due: 2026-09-30
+description: Rule-based coupons.
+business_goal: Raise coupon redemption from 3% to 5% by 2026-09-30
+feasibility: {technical: high}
+kpis:
+  - {name: Redemption, baseline: 3, target: 5, unit: "%", measurement: BI report}
+acceptance_criteria: [A rule issues 100 coupons in under 1 s]
+estimate: {effort_days: 20, cost: 10000, currency: CNY}
+testing: {functional: true}
+"""
+
+
+def test_approving_records_who_and_when(git_repo: DataRepo, cli: CliRun) -> None:
+    path = git_repo.write("requirements/REQ-0001-coupon-engine.yaml", ANALYSED)
+    git_repo.commit(message="analysed")
+    assert "MIT410" not in cli("-C", str(git_repo.root), "validate").stderr
+    result = cli("-C", str(git_repo.root), "status", "REQ-0001", "approved")
+    assert result.exit_code == 0, result.stderr
+    assert "REQ-0001: approval.by = Test User (recorded)" in result.stderr
+    data = load_yaml(path.read_text(encoding="utf-8"))
+    assert data["status"] == "approved"
+    assert data["approval"] == {"by": "Test User", "date": dt.date(2026, 3, 2)}
+    validated = cli("-C", str(git_repo.root), "validate")
+    assert "MIT410" not in validated.stderr, validated.stderr
+
+
+def test_an_approver_given_on_the_command_line_is_kept(data_repo: DataRepo, cli: CliRun) -> None:
+    path = data_repo.write("requirements/REQ-0001-coupon-engine.yaml", ANALYSED)
+    # Outside git there is no user to record, and no terminal to ask on: refused.
+    result = cli("-C", str(data_repo.root), "status", "REQ-0001", "approved")
+    assert result.exit_code == 2
+    assert "who approved it?" in result.stderr
+    assert "approval.by='Your Name'" in result.stderr
+    assert path.read_text(encoding="utf-8") == ANALYSED
+    result = cli("-C", str(data_repo.root), "status", "REQ-0001", "approved", "approval.by=李娜")
+    assert result.exit_code == 0, result.stderr
+    assert load_yaml(path.read_text(encoding="utf-8"))["approval"] == {
+        "by": "李娜",
+        "date": dt.date(2026, 3, 2),
+    }
+
+
+def test_the_approver_is_asked_for_on_a_terminal(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = data_repo.write("requirements/REQ-0001-coupon-engine.yaml", ANALYSED)
+    monkeypatch.setenv("MITRM_FORCE_PROMPT", "1")
+    result = cli("-C", str(data_repo.root), "status", "REQ-0001", "approved", input="Li Na\n")
+    assert result.exit_code == 0, result.stderr
+    assert "Who approved REQ-0001?" in result.stderr
+    assert load_yaml(path.read_text(encoding="utf-8"))["approval"]["by"] == "Li Na"

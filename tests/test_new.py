@@ -54,7 +54,7 @@ def test_no_input_writes_a_valid_commented_file(data_repo: DataRepo, cli: CliRun
     data = load_yaml(text)
     assert list(data)[:5] == ["id", "title", "type", "status", "source"]
     assert data["due"] == dt.date(2099, 12, 31) and data["tags"] == ["mobile"]
-    assert data["created"] == dt.date.today()
+    assert data["created"] == dt.date(2026, 3, 2)  # MITRM_TODAY, set in conftest
     check = cli("-C", str(data_repo.root), "validate")
     assert check.exit_code == 0, check.stderr
 
@@ -234,9 +234,7 @@ def test_without_a_terminal_nothing_is_asked(data_repo: DataRepo, cli: CliRun) -
 # --- where the file goes -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("shard", "folder"), [("year", str(dt.date.today().year)), ("hundred", "001")]
-)
+@pytest.mark.parametrize(("shard", "folder"), [("year", "2026"), ("hundred", "001")])
 def test_shard_settings_place_new_items_in_subfolders(
     data_repo: DataRepo, cli: CliRun, shard: str, folder: str
 ) -> None:
@@ -466,3 +464,16 @@ def test_an_id_deleted_from_the_working_tree_is_not_reused(git_repo, cli) -> Non
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert "REQ-0008" in result.stdout
+
+
+def test_enter_at_the_reopen_question_takes_the_default_shown(
+    data_repo: DataRepo, cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EDITOR", _editor(tmp_path, _BREAK_THEN_FIX))
+    args = [a for a in REQ if a != "--no-input"]
+    result = cli("-C", str(data_repo.root), *args, "--edit", "-i", input="\n" * 4 + "\n")
+    assert "[d]iscard it? [r]:" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "editor.count").read_text() == "2"
+    assert "type: data" in _only(data_repo.root / "requirements").read_text(encoding="utf-8")
+    assert "kept " not in result.stderr

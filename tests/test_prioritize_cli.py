@@ -240,3 +240,185 @@ def test_sensitivity_as_json(backlog: DataRepo, cli: CliRun) -> None:
     assert {p["weight"] for p in document["perturbations"]} == set(document["weights"])
     rice = run(cli, backlog, "--sensitivity", "--model", "ice", "--impute", "median")
     assert rice.exit_code == 2 and "has no weights to perturb" in rice.stderr
+
+
+def test_open_is_one_definition_taken_from_the_workflow(data_repo: DataRepo, cli: CliRun) -> None:
+    write(data_repo, "REQ-0001", "Faster nicer checkout")
+    write(data_repo, "REQ-0002", "Parked")
+    parked = data_repo.root / "requirements/REQ-0002-parked.yaml"
+    parked.write_text(parked.read_text().replace("status: analysis", "status: deferred"))
+
+    def ranked() -> list[str]:
+        document = json.loads(run(cli, data_repo, "--format", "json").stdout)
+        return [e["id"] for e in document["ranked"]]
+
+    def vague() -> bool:
+        return "MIT401" in cli("-C", str(data_repo.root), "validate").stderr
+
+    # Deferred is parked for the ranking and for the rules alike.
+    assert ranked() == ["REQ-0001"]
+    assert vague()
+    # A workflow in which analysis is final: nothing there is open any more, for either.
+    data_repo.write(
+        "mitrm.yaml",
+        "project: X\nworkflows:\n  requirement:\n    transitions:\n"
+        "      draft: [analysis]\n      analysis: []\n",
+    )
+    assert ranked() == []
+    assert not vague()
+
+
+def test_mitrm_today_fixes_the_day_prioritize_ranks_on(
+    backlog: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MITRM_TODAY", "2027-01-15")
+    document = json.loads(cli("-C", str(backlog.root), "prioritize", "--format", "json").stdout)
+    assert document["today"] == "2027-01-15"
+    # --today still wins over the environment.
+    assert json.loads(run(cli, backlog, "--format", "json").stdout)["today"] == TODAY
+    monkeypatch.setenv("MITRM_TODAY", "15/01/2027")
+    result = cli("-C", str(backlog.root), "prioritize")
+    assert result.exit_code == 2
+    assert "MITRM_TODAY must be a date written YYYY-MM-DD (got '15/01/2027')" in result.stderr
+
+
+def test_prioritize_filters_refuse_unknown_values(backlog: DataRepo, cli: CliRun) -> None:
+    result = run(cli, backlog, "--status", "bogus")
+    assert result.exit_code == 2
+    assert "--status 'bogus' is not a requirement status" in result.stderr
+    result = run(cli, backlog, "--status", "analysys", "--type", "feature")
+    assert result.exit_code == 2
+    assert "did you mean 'analysis'?" in result.stderr
+    result = run(cli, backlog, "--type", "securty")
+    assert result.exit_code == 2
+    assert "did you mean 'security'?" in result.stderr
+    assert result.stdout == ""
+
+
+def _model_item(repo: DataRepo, item_id: str, kind: str, level: int, extra: str = "") -> None:
+    """An item scored on every model, higher ``level`` scoring higher in each."""
+    high = {1: 1, 2: 3, 3: 8}[level]
+    repo.write(
+        f"requirements/{item_id}-x.yaml",
+        f"id: {item_id}\ntitle: Item {item_id}\ntype: {kind}\nstatus: analysis\n"
+        "estimate: {cost: 100, benefit: 250, effort_days: 10}\n"
+        f"scoring:\n  value: {level + 1}\n  urgency: {level + 1}\n  difficulty: 3\n"
+        f"  risk_reduction: {level + 1}\n"
+        f"  reach: {level * 1000}\n  impact: 1\n  confidence: 80\n  effort_months: 1\n"
+        f"  business_value: {high}\n  time_criticality: {high}\n  opportunity: {high}\n"
+        f"  job_size: 3\n  ice_impact: {level * 3}\n  ice_confidence: 5\n  ease: 5\n"
+        f"  moscow: should\n{extra}",
+    )
+
+
+@pytest.mark.parametrize("model", ["weighted", "rice", "wsjf", "ice", "moscow"])
+def test_security_and_compliance_first_in_every_model(
+    data_repo: DataRepo, cli: CliRun, model: str
+) -> None:
+    _model_item(data_repo, "REQ-0001", "feature", 3)
+    _model_item(data_repo, "REQ-0002", "compliance", 1)
+    _model_item(data_repo, "REQ-0003", "feature", 2, extra="depends_on: [REQ-0004]\n")
+    _model_item(data_repo, "REQ-0004", "data", 1)
+    document = json.loads(run(cli, data_repo, "--model", model, "--format", "json").stdout)
+    ranked = {e["id"]: e for e in document["ranked"]}
+    assert [e["id"] for e in document["ranked"]] == ["REQ-0002", "REQ-0001", "REQ-0004", "REQ-0003"]
+    assert ranked["REQ-0002"]["score"] < ranked["REQ-0001"]["score"]
+    assert ranked["REQ-0002"]["note"] == "moved up: compliance first"
+    assert ranked["REQ-0002"]["moved_by_rule"] == "compliance"
+    assert ranked["REQ-0001"]["note"] == ""
+    assert ranked["REQ-0004"]["note"].startswith("moved up from 4 to 3: REQ-0003")
+    assert ranked["REQ-0003"]["note"] == "after REQ-0004 (dependency)"
+    # The rule can be switched off in mitrm.yaml.
+    data_repo.write("mitrm.yaml", "project: X\nscoring:\n  boost_types: []\n")
+    document = json.loads(run(cli, data_repo, "--model", model, "--format", "json").stdout)
+    assert document["ranked"][0]["id"] == "REQ-0001"
+    assert all(e["moved_by_rule"] is None for e in document["ranked"])
+
+
+def test_every_ranked_format_says_why_an_item_moved(data_repo: DataRepo, cli: CliRun) -> None:
+    _model_item(data_repo, "REQ-0001", "feature", 3)
+    _model_item(data_repo, "REQ-0002", "security", 1)
+    _model_item(data_repo, "REQ-0003", "feature", 2, extra="depends_on: [REQ-0004]\n")
+    _model_item(data_repo, "REQ-0004", "data", 1)
+    table = run(cli, data_repo).stdout
+    assert "moved up: security first" in table
+    assert "after REQ-0004 (dependency)" in table
+    rows = list(csv.DictReader(io.StringIO(run(cli, data_repo, "--format", "csv").stdout)))
+    notes = {row["id"]: row["note"] for row in rows}
+    assert notes["REQ-0002"] == "moved up: security first"
+    assert notes["REQ-0003"] == "after REQ-0004 (dependency)"
+    markdown = run(cli, data_repo, "--format", "markdown").stdout
+    line = next(x for x in markdown.splitlines() if "| REQ-0002 |" in x)
+    assert line.rstrip(" |").endswith("moved up: security first")
+
+
+def test_budget_json_from_a_real_process_is_clean_json(backlog: DataRepo) -> None:
+    # HiGHS prints a banner on stdout when the first solver is made; in a real process
+    # it would land in the JSON document. Run mitrm as a user does to see that it does not.
+    import subprocess
+    import sys
+
+    budget = ["--today", TODAY, "--budget", "250", "--format", "json"]
+    done = subprocess.run(
+        [sys.executable, "-m", "mitrm", "-C", str(backlog.root), "prioritize", *budget],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Running HiGHS" not in done.stdout
+    selection = json.loads(done.stdout)["selection"]
+    assert selection["optimal"] is True
+    assert selection["solver_status"] == "Optimal"
+    assert selection["stopped_by"] is None and selection["gap"] == 0
+    assert selection["bound"] == selection["total_score"]
+    assert selection["notes"] == [
+        "with 50 CNY more budget, REQ-0002 (score 66) would fit beside the chosen items"
+    ]
+
+
+def test_a_selection_not_proven_says_what_stopped_it_and_the_gap() -> None:
+    from decimal import Decimal
+
+    from mitrm.cli.prioritize_output import _summary
+    from mitrm.core.selection import Limit, Selection
+
+    cut = Selection(
+        limits=(Limit("budget", Decimal(1000), "CNY"),),
+        chosen=(),
+        left_out=(),
+        used=(Decimal(990),),
+        total_score=400.0,
+        greedy_score=380.0,
+        optimal=False,
+        nodes=20_000,
+        status="Solution limit reached",
+        gap=0.025,
+        bound=410.0,
+        stopped_by="the node limit",
+    )
+    assert _summary(cut).splitlines()[0] == (
+        "0 chosen, total score 400: the best found, not proven the best (mixed-integer "
+        "program, HiGHS stopped at the node limit, after 20,000 nodes; the best possible is "
+        "at most 410, 2.50% higher); greedy by score per cost would reach 380"
+    )
+
+
+def test_work_under_way_over_the_budget_is_said_plainly(backlog: DataRepo, cli: CliRun) -> None:
+    backlog.write(
+        "requirements/REQ-0006-building.yaml",
+        "id: REQ-0006\ntitle: Building\ntype: feature\nstatus: in_progress\n"
+        "estimate:\n  cost: 100\n  benefit: 250\n  effort_days: 10\n"
+        "scoring:\n  value: 1\n  urgency: 1\n  difficulty: 3\n  risk_reduction: 1\n",
+    )
+    result = run(cli, backlog, "--budget", "50")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "1 chosen, total score 34: only the work already under way (see the note)" in out
+    assert "budget 50 CNY: used 100, over by 50" in out
+    assert "note: already under way, so chosen whatever they cost: REQ-0006" in out
+    assert (
+        "note: work already under way needs 100 CNY, more than the budget of 50: nothing else fits"
+        in out
+    )

@@ -30,7 +30,8 @@ def test_only_open_requirements_are_ranked() -> None:
         )
     ]
     ranking = rank(items)
-    assert [e.id for e in ranking.entries] == ["REQ-0001", "REQ-0006", "REQ-0007"]
+    # Deferred is parked: the rules leave it alone, and so does the ranking.
+    assert [e.id for e in ranking.entries] == ["REQ-0001", "REQ-0007"]
 
 
 def test_ties_share_a_rank_and_break_by_due_effort_id() -> None:

@@ -59,6 +59,17 @@ def codes(item: Requirement | Plan, settings: Settings | None = None) -> list[st
         ("转化率提升百分之十", []),
         ("Make checkout twice as fast", []),
         ("Checkout on one page", []),
+        # A campaign name or version is not a measure: only a quantity or a date is.
+        ("双11期间会员积分翻倍，尽快上线，吸引更多年轻用户", ["尽快", "吸引", "更多"]),
+        ("618大促吸引更多用户", ["吸引", "更多"]),
+        ("Attract more users to the H5 page in iOS 17", ["attract", "more"]),
+        ("吸引更多用户，会员数增加2万人", []),
+        ("More repeat orders, 200 more orders a month", []),
+        ("Faster checkout, under ¥5 per order", []),
+        ("更多618订单，6月18日前上线", []),
+        ("Attract more users by 2026-06-18", []),
+        ("Attract more users by 18 June", []),
+        ("Attract more users, conversion up 3 pp", []),
     ],
 )
 def test_vague_terms(text: str, expected: list[str]) -> None:
@@ -82,6 +93,20 @@ def test_one_vague_word_in_a_title_is_fine_two_are_not() -> None:
     assert [f.problem for f in found if f.code == "MIT401"] == [
         "vague wording in 'title' ('faster', 'nicer') with no number or unit"
     ]
+
+
+def test_vague_wording_names_only_the_fields_that_are_vague() -> None:
+    item = req(title="Member day 618", description="Attract more young users, as soon as possible")
+    (finding,) = [f for f in findings_for(item, Settings()) if f.code == "MIT401"]
+    assert finding.loc == ("description",)
+    assert finding.problem == (
+        "vague wording in 'description' ('attract', 'more', 'as soon as possible') "
+        "with no number or unit"
+    )
+    item = req(title="Faster 双11 page", description="吸引更多年轻用户")
+    (finding,) = [f for f in findings_for(item, Settings()) if f.code == "MIT401"]
+    assert finding.loc == ("title",)
+    assert "in 'title' and 'description' ('faster', '吸引', '更多')" in finding.problem
 
 
 def test_vague_wording_is_not_reported_on_closed_items() -> None:
@@ -234,3 +259,14 @@ def test_plan_risks() -> None:
     safe = {**risky, "mitigation": "Backup first; 回滚脚本", "owner": "Wang Fang"}
     assert codes(plan(phases=[migration], risks=[safe])) == []
     assert "MIT416" in codes(req(risks=[risky]))
+
+
+def test_rush_follows_the_workflow_overrides_of_open() -> None:
+    # A team whose workflow ends at 'submitted' (nothing moves on from it): such an
+    # item is closed, and a closed request is never a rush.
+    closed = Settings.model_validate(
+        {"workflows": {"requirement": {"transitions": {"draft": ["submitted"], "submitted": []}}}}
+    )
+    item = req(status="submitted", due="2026-03-13", estimate={"effort_days": 20})
+    assert "MIT406" in codes(item)
+    assert "MIT406" not in codes(item, closed)

@@ -167,3 +167,37 @@ def test_an_impossible_date_is_a_located_error(data_repo: DataRepo, cli: CliRun)
         "requirements/REQ-0001-x.yaml:10:10: error MIT102 field 'created' must be a date "
         "written YYYY-MM-DD (got '2026-13-01')",
     ]
+
+
+def test_misspelt_values_get_did_you_mean(data_repo: DataRepo, cli: CliRun) -> None:
+    lines = run(cli, data_repo, "status: drafft\n")
+    assert lines[0].endswith("(got 'drafft'); did you mean 'draft'?")
+    data_repo.write(
+        "requirements/REQ-0001-x.yaml",
+        HEAD.replace("type: feature", "type: featur").replace("internal", "internl")
+        + "status: draft\n",
+    )
+    result = cli("-C", str(data_repo.root), "validate", "--ignore", "MIT4")
+    assert "3:7: error MIT104 field 'type' must be one of: feature," in result.stderr
+    assert "(got 'featur'); did you mean 'feature'?" in result.stderr
+    assert "(got 'internl'); did you mean 'internal'?" in result.stderr
+
+
+def test_settings_errors_are_in_mitrm_wording(data_repo: DataRepo, cli: CliRun) -> None:
+    data_repo.write(
+        "mitrm.yaml",
+        "scoring:\n  model: rices\ncurrency: rmb\nids:\n  requirement: {prefix: req}\n",
+    )
+    result = cli("-C", str(data_repo.root), "validate")
+    assert result.exit_code == 2
+    assert (
+        "mitrm.yaml:2:10: error MIT104 field 'scoring.model' must be one of: weighted, rice, "
+        "wsjf, ice, moscow (got 'rices'); did you mean 'rice'?"
+    ) in result.stderr
+    assert "field 'currency' must be a three-letter currency code in capitals" in result.stderr
+    assert "field 'ids.requirement.prefix' must be capital letters and digits" in result.stderr
+    data_repo.write("mitrm.yaml", "ids:\n  plan: {prefix: REQ}\n")
+    result = cli("-C", str(data_repo.root), "validate")
+    assert "field 'ids': each kind needs its own id prefix" in result.stderr
+    # Nothing of pydantic's own wording reaches the user.
+    assert "Input should be" not in result.stderr and "Value error" not in result.stderr

@@ -173,7 +173,11 @@ def test_transitions_override_replaces_the_table(data_repo: DataRepo, cli: CliRu
         (data_repo.root / PATH).read_text(encoding="utf-8")
         + "kpis:\n  - {name: Conversion, baseline: 2.1, target: 2.6, unit: '%'}\n",
     )
-    moved = cli("status", "REQ-0001", "approved", "owners.it=Zhang Min", cwd=data_repo.root)
+    # Outside git there is no user to record as the approver: name one.
+    moved = cli(
+        "status", "REQ-0001", "approved", "owners.it=Zhang Min", "approval.by=Li Na",
+        cwd=data_repo.root,
+    )  # fmt: skip
     assert moved.exit_code == 0, moved.stderr
     # the override's approved list replaces the default one: no estimate, due... needed
     assert _mit301(cli, data_repo) == []

@@ -14,11 +14,6 @@ from mitrm import __version__
 from mitrm.cli.context import State
 from mitrm.errors import MitrmError
 
-try:  # typer >= 0.24 vendors click
-    from typer._click.exceptions import ClickException
-except ImportError:  # pragma: no cover - older typer with click installed
-    from click.exceptions import ClickException  # type: ignore[import-not-found, no-redef]
-
 app = typer.Typer(
     name="mitrm",
     help="Marketing-IT requirements management over plain YAML files in git.",
@@ -93,9 +88,34 @@ def _report(exc: MitrmError) -> None:
     print_error(exc)
 
 
+class _ClosedStdout:
+    """Stands in for a stdout the caller closed (``mitrm list >&-``): results cannot go out."""
+
+    def write(self, text: str) -> int:
+        from mitrm.errors import UsageError
+
+        raise UsageError("standard output is closed; the results cannot be written")
+
+    def flush(self) -> None:
+        """Nothing was written, so nothing to flush."""
+
+    def isatty(self) -> bool:
+        """A closed stream is no terminal."""
+        return False
+
+    def fileno(self) -> int:
+        import io
+
+        raise io.UnsupportedOperation("standard output is closed")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn every error into a message and an exit code (CLI.md)."""
     debug = "--debug" in (argv if argv is not None else sys.argv)
+    if sys.stdout is None:
+        # Python leaves None for a closed file descriptor 1; a command that only
+        # reports on stderr still runs, one that prints results gets exit 2.
+        sys.stdout = _ClosedStdout()
     # A run loads thousands of items that live until it ends. At Python's default
     # thresholds the cyclic collector scans them all again and again (a third of a
     # ranking's time on 10,000 items); collect far less often instead.
@@ -105,8 +125,14 @@ def main(argv: list[str] | None = None) -> None:
     except MitrmError as exc:
         _report(exc)
         sys.exit(exc.exit_code)
-    except ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:
+        # Typer's usage errors (click's, vendored) print their usage line and hint themselves;
+        # the public base class is all we need to name.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            sys.stderr.write(f"error: {exc.format_message()}\n")
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("\ninterrupted\n")
@@ -124,4 +150,7 @@ def main(argv: list[str] | None = None) -> None:
             "this is a bug in mitrm; run again with --debug for the traceback\n"
         )
         sys.exit(3)
+    if result == 130:
+        # typer turns Ctrl-C inside a command into a plain return of 130.
+        sys.stderr.write("\ninterrupted\n")
     sys.exit(result if isinstance(result, int) else 0)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.formats import ListFormat
 
@@ -23,14 +24,29 @@ def register(app: typer.Typer) -> None:
 
 KindOpt = Annotated[
     list[str] | None,
-    typer.Option("--kind", "-k", metavar="KIND", help="requirement, plan or change (repeatable)."),
+    typer.Option(
+        "--kind",
+        "-k",
+        metavar="KIND",
+        help="requirement, plan or change (repeatable).",
+        autocompletion=complete.kinds,
+    ),
 ]
 StatusOpt = Annotated[
-    list[str] | None, typer.Option("--status", "-s", metavar="STATUS", help="Repeatable.")
+    list[str] | None,
+    typer.Option(
+        "--status", "-s", metavar="STATUS", help="Repeatable.", autocompletion=complete.statuses
+    ),
 ]
 TypeOpt = Annotated[
     list[str] | None,
-    typer.Option("--type", "-t", metavar="TYPE", help="Requirement type (repeatable)."),
+    typer.Option(
+        "--type",
+        "-t",
+        metavar="TYPE",
+        help="Requirement type (repeatable).",
+        autocompletion=complete.requirement_types,
+    ),
 ]
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", metavar="TAG", help="Has this tag (repeatable: all).")
@@ -57,10 +73,10 @@ def list_items(
     from mitrm.core.filters import Filter, matches
     from mitrm.io.repository import load_repository
 
+    wanted = Filter.build(kinds=kind, statuses=status, types=type_, tags=tag, owner=owner)
     run = state(ctx)
     root = run.root()
     repo = load_repository(root, settings=run.settings(root))
-    wanted = Filter.build(kinds=kind, statuses=status, types=type_, tags=tag, owner=owner)
     items = [item for item in repo.items() if matches(item, wanted)]
     fmt = fmt or ListFormat.TABLE
     header = ["id", "kind", "status", "type", "title", "due", "owner"]
@@ -114,7 +130,12 @@ def _json(item: Item, repo: Repository) -> dict[str, Any]:
 
 def show(
     ctx: typer.Context,
-    item_id: Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. REQ-0007.")],
+    item_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The item's id, e.g. REQ-0007.", autocompletion=complete.item_ids
+        ),
+    ],
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text (the file as written) or json.")
     ] = "text",

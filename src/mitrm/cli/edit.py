@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import state, write_lock
 
 if TYPE_CHECKING:
-    from mitrm.core.diagnostics import Diagnostic
-    from mitrm.core.editing import Assignment
+    from mitrm.core.diagnostics import Diagnostic, Loc
     from mitrm.core.models import Kind, Settings
     from mitrm.io.drafts import Found
     from mitrm.io.journal import Outcome
 
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="The item's id, e.g. REQ-0007.")]
+IdArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID", help="The item's id, e.g. REQ-0007.", autocompletion=complete.item_ids
+    ),
+]
 Assignments = Annotated[
     list[str] | None,
     typer.Argument(
@@ -60,7 +66,12 @@ def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = No
 def status(
     ctx: typer.Context,
     item_id: IdArg,
-    new_status: Annotated[str, typer.Argument(metavar="STATUS", help="The status to move to.")],
+    new_status: Annotated[
+        str,
+        typer.Argument(
+            metavar="STATUS", help="The status to move to.", autocompletion=complete.statuses
+        ),
+    ],
     assignments: Assignments = None,
 ) -> int:
     """Move an item to another status, if the workflow allows it and its fields are there.
@@ -143,21 +154,34 @@ def _edit(
     from mitrm.core.diagnostics import format_loc
     from mitrm.core.editing import (
         apply,
+        approval_gaps,
         check_transition,
         field_order,
         parse_assignment,
         value_for,
+        without_repeats,
     )
     from mitrm.errors import DataError, UsageError
+    from mitrm.io.repository import today
     from mitrm.io.roundtrip import check_writable, open_item
 
     assignments = [parse_assignment(text) for text in texts]
     editable = open_item(root, found.path, order=lambda loc: field_order(found.kind, loc))
-    edits: list[tuple[Assignment, Any]] = [
-        (a, value_for(found.kind, a, _parse_value)) for a in assignments
-    ]
+    edits, present = without_repeats(
+        found.kind,
+        editable.data,
+        [(a, value_for(found.kind, a, _parse_value)) for a in assignments],
+    )
+    for assignment, values in present:
+        sys.stderr.write(
+            f"{item_id}: {format_loc(assignment.loc)} already holds {_show(values)[1:-1]}; "
+            "not added again\n"
+        )
+    if not edits and target is None:
+        return found.path
     new_data = apply(editable.data, edits)
     current = str(editable.data.get("status"))
+    recorded: list[tuple[Loc, Any]] = []
     if target is not None:
         if target == current:
             sys.stderr.write(f"{item_id} is already '{target}'\n")
@@ -166,6 +190,12 @@ def _edit(
         else:
             check_transition(found.kind, settings, new_data, target, item_id=item_id)
             new_data["status"] = target
+            for part in approval_gaps(found.kind, current, target, new_data):
+                value = _approver(root, item_id, target) if part == "by" else today()
+                recorded.append((("approval", part), value))
+                approval = new_data.get("approval")
+                new_data["approval"] = {**(approval if isinstance(approval, dict) else {})}
+                new_data["approval"][part] = value
     before = {(d.code, d.message) for d in _errors(found.kind, found.path, editable.data, settings)}
     fresh = [
         d
@@ -197,6 +227,8 @@ def _edit(
             editable.set(assignment.loc, value)
     if target is not None and target != current:
         editable.set(("status",), target)
+    for loc, value in recorded:
+        editable.set(loc, value)
     editable.save(new_data)
     for assignment, value in edits:
         op = "+=" if assignment.append else "="
@@ -204,7 +236,31 @@ def _edit(
         sys.stderr.write(f"{item_id}: {format_loc(assignment.loc)} {op} {shown}\n")
     if target is not None and target != current:
         sys.stderr.write(f"{item_id}: status {current} -> {target}\n")
+    for loc, value in recorded:
+        sys.stderr.write(f"{item_id}: {format_loc(loc)} = {_show(value)} (recorded)\n")
     return found.path
+
+
+def _approver(root: Path, item_id: str, target: str) -> str:
+    """Who approves: the git user, else the answer on a terminal; a usage error otherwise."""
+    from mitrm.cli.new import _tty, read_line
+    from mitrm.errors import UsageError
+    from mitrm.io.gitrefs import user_name
+
+    name = user_name(root)
+    if name:
+        return name
+    if _tty() or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in ("1", "true", "yes", "on"):
+        sys.stderr.write(f"Who approved {item_id}? ")
+        sys.stderr.flush()
+        answer = (read_line() or "").strip()
+        if answer:
+            return answer
+    raise UsageError(
+        f"{item_id}: who approved it? git has no user.name to record in 'approval.by'; "
+        "nothing was changed",
+        hint=f"pass it: mitrm status {item_id} {target} approval.by='Your Name'",
+    )
 
 
 def _warn_unknown_references(
@@ -234,7 +290,10 @@ def _show(value: Any) -> str:
 
 def renumber(
     ctx: typer.Context,
-    old: Annotated[str, typer.Argument(metavar="OLD", help="The id to change.")],
+    old: Annotated[
+        str,
+        typer.Argument(metavar="OLD", help="The id to change.", autocompletion=complete.item_ids),
+    ],
     new: Annotated[
         str | None,
         typer.Argument(metavar="NEW", help="The new id (default: the next free one)."),

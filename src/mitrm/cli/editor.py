@@ -102,7 +102,9 @@ def edit_until_valid(
         )
         sys.stderr.flush()
         reply = read_line()
-        answer = (reply or "k").strip().lower()[:1] or "r"
+        # Enter takes the default shown ([r]); only the end of input keeps the draft,
+        # since re-opening the editor forever would hang a script.
+        answer = "k" if reply is None else (reply.strip().lower()[:1] or "r")
         if answer == "k":
             sys.stderr.write(f"kept {rel} as a draft; fix it, then run 'mitrm validate {rel}'\n")
             return 1

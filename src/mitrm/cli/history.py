@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 
 if TYPE_CHECKING:
@@ -50,7 +51,11 @@ def history(
     ctx: typer.Context,
     item_id: Annotated[
         str | None,
-        typer.Argument(metavar="ID", help="The item, e.g. REQ-0007 (omit with --metrics)."),
+        typer.Argument(
+            metavar="ID",
+            help="The item, e.g. REQ-0007 (omit with --metrics).",
+            autocompletion=complete.item_ids,
+        ),
     ] = None,
     diff: Annotated[
         bool, typer.Option("--diff", help="Show the text diff of changed text fields.")
@@ -103,8 +108,14 @@ def history(
 
 
 def _now() -> int:
+    import datetime as dt
+    import os
     import time
 
+    from mitrm.io.repository import today
+
+    if os.environ.get("MITRM_TODAY"):
+        return int(dt.datetime.combine(today(), dt.time(), tzinfo=dt.timezone.utc).timestamp())
     return int(time.time())
 
 

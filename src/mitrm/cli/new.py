@@ -111,11 +111,10 @@ def new(
     The file gets the next free id (after the highest in the working tree and
     on every local and remote branch) and is created exclusively.
     """
-    import datetime as dt
-
     from mitrm.core.drafting import QUESTIONS
     from mitrm.core.models import Kind
     from mitrm.errors import UsageError
+    from mitrm.io.repository import today as current_day
 
     kind = Kind(kind_arg.value)
     if fmt not in ("text", "json"):
@@ -148,7 +147,7 @@ def new(
             f"{', '.join(_flag(n) for n in stray)} does not apply to a {kind.label}",
             hint=f"see 'mitrm new {kind.value} --help'",
         )
-    today = dt.date.today()
+    today = current_day()
     asking = not no_input and (
         interactive or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in _TRUE or _tty()
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.output import ListFormat
 
@@ -64,11 +65,17 @@ def prioritize(
             "-m",
             metavar="MODEL",
             help="weighted, rice, wsjf, ice or moscow (default: mitrm.yaml).",
+            autocompletion=complete.scoring_models,
         ),
     ] = None,
     explain: Annotated[
         str | None,
-        typer.Option("--explain", metavar="ID", help="Show every term of one item's score."),
+        typer.Option(
+            "--explain",
+            metavar="ID",
+            help="Show every term of one item's score.",
+            autocompletion=complete.requirement_ids,
+        ),
     ] = None,
     budget: Annotated[
         str | None,
@@ -94,11 +101,23 @@ def prioritize(
     ] = None,
     status: Annotated[
         list[str] | None,
-        typer.Option("--status", "-s", metavar="STATUS", help="Open status (repeatable)."),
+        typer.Option(
+            "--status",
+            "-s",
+            metavar="STATUS",
+            help="Open status (repeatable).",
+            autocompletion=complete.statuses,
+        ),
     ] = None,
     type_: Annotated[
         list[str] | None,
-        typer.Option("--type", "-t", metavar="TYPE", help="Requirement type (repeatable)."),
+        typer.Option(
+            "--type",
+            "-t",
+            metavar="TYPE",
+            help="Requirement type (repeatable).",
+            autocompletion=complete.requirement_types,
+        ),
     ] = None,
     tag: Annotated[
         list[str] | None,
@@ -129,9 +148,10 @@ def prioritize(
     from mitrm.core.ranking import prepare, rank_prepared
     from mitrm.errors import UsageError
     from mitrm.io.repository import load_repository
+    from mitrm.io.repository import today as today_or_fixed
 
     fmt = fmt or ListFormat.TABLE
-    day = dt.date.today()
+    day = today_or_fixed()
     if today is not None:
         try:
             day = dt.date.fromisoformat(today)
@@ -141,6 +161,9 @@ def prioritize(
     limits = _limits(budget, capacity)
     if explain is not None and (limits or sensitivity):
         raise UsageError("--explain shows one item; leave out --budget, --capacity, --sensitivity")
+    wanted = Filter.build(
+        kinds=["requirement"], statuses=status, types=type_, tags=tag, owner=owner
+    )
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -149,17 +172,20 @@ def prioritize(
     # cyclic garbage collection would only walk the same objects again and again.
     gc.disable()
     everything = repo.requirements()
-    wanted = Filter.build(statuses=status, types=type_, tags=tag, owner=owner)
     chosen = [req for req in everything if matches(req, wanted)]
+    from mitrm.core.models import Kind
     from mitrm.core.ranking import is_open
+    from mitrm.core.workflow import workflow_for
 
+    open_statuses = workflow_for(Kind.REQUIREMENT, settings).open
     prepared = prepare(
         chosen,
         settings=settings.scoring,
         today=day,
         model=model,
         impute=impute,
-        open_elsewhere=[req.id for req in everything if is_open(req)],
+        open_elsewhere=[req.id for req in everything if is_open(req, open_statuses)],
+        open_statuses=open_statuses,
     )
     ranking = rank_prepared(prepared, weights=what_if)
     if explain is not None:

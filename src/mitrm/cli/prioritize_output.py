@@ -11,6 +11,7 @@ from typing import Any
 from mitrm.cli.output import ListFormat, emit_csv, emit_json, emit_markdown, stdout
 from mitrm.core.models import Requirement
 from mitrm.core.ranking import Prepared, RankedEntry, Ranking, UnscoredEntry, is_open
+from mitrm.core.ranking import note as why
 from mitrm.core.scoring import Score, Term
 from mitrm.core.selection import Selection
 from mitrm.core.sensitivity import Sensitivity
@@ -72,7 +73,9 @@ def _table(
 
 def _row(entry: RankedEntry) -> list[Any]:
     req = entry.req
-    note = entry.moved_by_dependency or (entry.score.tier_label or "")
+    label = entry.score.tier_label
+    # A MoSCoW category stays in view; otherwise the note says why it moved, if it did.
+    note = "; ".join(part for part in (label if label != "boosted" else None, why(entry)) if part)
     return [
         entry.rank,
         req.id,
@@ -107,8 +110,10 @@ def entry_json(entry: RankedEntry) -> dict[str, Any]:
         "rules": list(entry.score.rules),
         "natural_rank": entry.natural_rank,
         "moved_by_dependency": entry.moved_by_dependency,
+        "moved_by_rule": entry.moved_by_rule,
         "after": list(entry.after),
         "waiting_on": list(entry.waiting_on),
+        "note": why(entry),
     }
 
 
@@ -207,7 +212,7 @@ def explain(
         score = score_item(prepared, req, weights=ranking.weights)
         why = (
             f"not ranked: status '{req.status.value}' is not open"
-            if not is_open(req)
+            if not is_open(req, prepared.open_statuses)
             else "not ranked: left out by the filters"
         )
         return _explain_score(ranking, req, score, None, why, fmt)
@@ -381,6 +386,11 @@ def selection(ranking: Ranking, chosen: Selection, fmt: ListFormat, top: int | N
                     "greedy_score": round(chosen.greedy_score, 6),
                     "optimal": chosen.optimal,
                     "method": chosen.method,
+                    "solver_status": chosen.status,
+                    "stopped_by": chosen.stopped_by,
+                    "gap": None if chosen.gap is None else round(chosen.gap, 6),
+                    "bound": round(chosen.bound, 6),
+                    "notes": list(chosen.notes),
                     "chosen": [
                         {
                             "rank": c.rank,
@@ -432,17 +442,29 @@ def selection(ranking: Ranking, chosen: Selection, fmt: ListFormat, top: int | N
 def _summary(chosen: Selection) -> str:
     parts = []
     for limit, used in zip(chosen.limits, chosen.used, strict=True):
-        parts.append(
-            f"{limit.name} {num(limit.amount)} {limit.unit}: used {num(used)}, "
+        rest = (
             f"{num(limit.amount - used)} left"
+            if used <= limit.amount
+            else f"over by {num(used - limit.amount)}"
         )
-    proof = (
-        f"the best possible total ({chosen.method})"
-        if chosen.optimal
-        else f"the best found ({chosen.method} stopped after {chosen.nodes:,} steps; "
-        "not proven the best)"
-    )
+        parts.append(f"{limit.name} {num(limit.amount)} {limit.unit}: used {num(used)}, {rest}")
+    if any(used > limit.amount for limit, used in zip(chosen.limits, chosen.used, strict=True)):
+        proof = "only the work already under way (see the note)"
+    elif chosen.optimal:
+        proof = f"the best possible total ({chosen.method}: proven optimal)"
+    else:
+        gap = (
+            "how far from the best it is, unknown"
+            if chosen.gap is None
+            else f"the best possible is at most {num(chosen.bound)}, {chosen.gap:.2%} higher"
+        )
+        proof = (
+            f"the best found, not proven the best ({chosen.method} stopped at "
+            f"{chosen.stopped_by}, after {chosen.nodes:,} nodes; {gap})"
+        )
     return (
         f"{len(chosen.chosen)} chosen, total score {num(chosen.total_score)}: {proof}; "
-        f"greedy by score per cost would reach {num(chosen.greedy_score)}\n" + "; ".join(parts)
+        f"greedy by score per cost would reach {num(chosen.greedy_score)}\n"
+        + "; ".join(parts)
+        + "".join(f"\nnote: {note}" for note in chosen.notes)
     )

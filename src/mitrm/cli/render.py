@@ -53,11 +53,12 @@ def _as_of(value: str | None) -> dt.date | None:
     import datetime as dt
 
     from mitrm.errors import UsageError
+    from mitrm.io.repository import today
 
     if value is None:
         return None
     if value == "today":
-        return dt.date.today()
+        return today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -82,21 +83,28 @@ def portfolio_inputs(
     report; flow metrics come from the git history when there is one; quality
     from the same checks as ``mitrm validate``.
     """
-    import datetime as dt
 
     from mitrm.cli.prioritize_output import num
+    from mitrm.core.ranking import why_facts
     from mitrm.core.render import PortfolioInputs
     from mitrm.core.render.portfolio import default_as_of
     from mitrm.io.insights import history_facts
+    from mitrm.io.repository import today
 
     if as_of is None:
         as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
     # Without any date in the items nothing depends on "today"; the real date is fine.
-    when = as_of or dt.date.today()
+    when = as_of or today()
     findings = findings or find(root, settings, repo, when=when)
     ranking = findings.ranking
     backlog = [
-        {"rank": entry.rank, "id": entry.id, "title": entry.title, "score": num(entry.score.value)}
+        {
+            "rank": entry.rank,
+            "id": entry.id,
+            "title": entry.title,
+            "score": num(entry.score.value),
+            "why": why_facts(entry),
+        }
         for entry in ranking.entries
     ]
     if facts is None:
@@ -124,10 +132,17 @@ class Findings:
 
 def find(root: Path, settings: Settings, repo: Repository, *, when: dt.date) -> Findings:
     """Rank the backlog and check every file (history findings included) as of ``when``."""
+    from mitrm.core.models import Kind
     from mitrm.core.ranking import rank_backlog
+    from mitrm.core.workflow import workflow_for
     from mitrm.io.insights import check_with_history
 
-    ranking = rank_backlog(repo.requirements(), settings=settings.scoring, today=when)
+    ranking = rank_backlog(
+        repo.requirements(),
+        settings=settings.scoring,
+        today=when,
+        open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
+    )
     scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
     checked = check_with_history(root, settings=settings, today=when, scores=scores)
     return Findings(ranking, checked)
@@ -256,8 +271,10 @@ def rendered_documents(
     on all cores, when the claim allows it (``also`` names the other files the
     caller will write there, for that check); the caller undoes them if it fails.
     """
+    from mitrm.core.models import Kind
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX
+    from mitrm.core.workflow import workflow_for
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates
 
@@ -269,6 +286,7 @@ def rendered_documents(
         currency=settings.currency,
         sources={r.id: r.path for r in repo.records if r.id and r.model is not None},
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
+        open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
     )
     templates = Templates(root / settings.templates)
     chosen = items(catalog, ids or None)

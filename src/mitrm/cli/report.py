@@ -72,7 +72,6 @@ def report(
     Works without git (documents only, said in the report) and warns on a
     shallow clone. Deterministic: the same commit writes the same bytes.
     """
-    import datetime as dt
 
     from mitrm.cli.render import (
         _as_of,
@@ -85,7 +84,7 @@ def report(
     from mitrm.core.render.portfolio import default_as_of
     from mitrm.io.generated import Claim
     from mitrm.io.insights import history_facts
-    from mitrm.io.repository import load_repository
+    from mitrm.io.repository import load_repository, today
 
     language = _language(lang)
     run = state(ctx)
@@ -98,7 +97,7 @@ def report(
     when = (
         _as_of(as_of)
         or default_as_of(repo.requirements(), repo.plans(), repo.changes())
-        or dt.date.today()  # no date anywhere in the items: nothing depends on it
+        or today()  # no date anywhere in the items: nothing depends on it
     )
     out_dir = out.resolve()
     facts = history_facts(root, settings, as_of=when)

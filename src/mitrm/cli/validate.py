@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mitrm.cli import completion as complete
 from mitrm.cli.context import State, state
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def validate(
             help="Run only these quality rules (a code or a prefix such as MIT41; "
             "repeatable; replaces rules.select of mitrm.yaml).",
             show_default=False,
+            autocompletion=complete.rule_codes,
         ),
     ] = None,
     ignore: Annotated[
@@ -70,6 +72,7 @@ def validate(
             help="Skip these quality rules (a code or a prefix; repeatable; "
             "added to rules.ignore of mitrm.yaml).",
             show_default=False,
+            autocompletion=complete.rule_codes,
         ),
     ] = None,
     changed_since: Annotated[

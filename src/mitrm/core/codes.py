@@ -41,6 +41,7 @@ CODES: dict[str, Code] = {
         Code("MIT102", _E, "a value of the wrong type or form"),
         Code("MIT103", _E, "a required field is missing"),
         Code("MIT104", _E, "a value outside its allowed list"),
+        Code("MIT105", Severity.WARNING, "the same value twice in a list of tags or references"),
         Code("MIT201", _E, "the same id in two files"),
         Code("MIT202", _E, "the file name does not begin with the item's id"),
         Code("MIT203", _E, "a reference to an id that does not exist"),

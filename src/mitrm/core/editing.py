@@ -169,6 +169,61 @@ def value_for(kind: Kind, assignment: Assignment, parse: Callable[[str], Any]) -
     return parse(raw)
 
 
+def without_repeats(
+    kind: Kind, data: Mapping[str, Any], edits: list[tuple[Assignment, Any]]
+) -> tuple[list[tuple[Assignment, Any]], list[tuple[Assignment, list[Any]]]]:
+    """Drop appended values a set-like list (tags, references) already holds.
+
+    Returns the edits left to make and, per append, the values that were
+    already there; an append left with nothing to add disappears.
+    """
+    from mitrm.core.sets import is_set_field, new_entries
+
+    kept: list[tuple[Assignment, Any]] = []
+    present: list[tuple[Assignment, list[Any]]] = []
+    added: dict[Loc, list[Any]] = {}
+    for assignment, value in edits:
+        loc = assignment.loc
+        if not assignment.append or not is_set_field(loc[-1], _list_annotation(kind, loc)):
+            kept.append((assignment, value))
+            continue
+        current = [*_current(data, loc), *added.get(loc, [])]
+        values = _many(value)
+        fresh = new_entries(current, values)
+        if len(fresh) < len(values):
+            present.append((assignment, [v for v in values if v not in fresh]))
+        if fresh:
+            added.setdefault(loc, []).extend(fresh)
+            kept.append((assignment, fresh if isinstance(value, list) else fresh[0]))
+    return kept, present
+
+
+def _list_annotation(kind: Kind, loc: Loc) -> Any:
+    current: Any = MODELS[kind]
+    for part in loc:
+        current = _unwrap(current)
+        if typing.get_origin(current) is list:
+            current = typing.get_args(current)[0]
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return None
+        current = info.annotation
+    return _unwrap(current)
+
+
+def _current(data: Mapping[str, Any], loc: Loc) -> list[Any]:
+    node: Any = data
+    for part in loc:
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and -len(node) <= part < len(node) else None
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+    return list(node) if isinstance(node, list) else []
+
+
 def _quoted(raw: str) -> bool:
     return len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
 
@@ -263,6 +318,22 @@ def check_transition(
             hint=f"fill them in first: mitrm set {item_id} {example} "
             f"(or pass them to 'mitrm status {item_id} {target} FIELD=VALUE...')",
         )
+
+
+def approval_gaps(kind: Kind, current: str, target: str, data: Mapping[str, Any]) -> list[str]:
+    """The parts of ``approval`` (``by``, ``date``) a move into approval must record.
+
+    Moving from a status before approval into one at or after it is the approval
+    itself: who and when belong in the file, or MIT410 would warn right after.
+    """
+    from mitrm.core.rules.engine import PLAN_APPROVED, REQ_APPROVED
+
+    approved = {Kind.REQUIREMENT: REQ_APPROVED, Kind.PLAN: PLAN_APPROVED}.get(kind)
+    if approved is None or target not in approved or current in approved:
+        return []
+    given = data.get("approval")
+    given = given if isinstance(given, dict) else {}
+    return [part for part in ("by", "date") if given.get(part) in (None, "")]
 
 
 # --- renumber -------------------------------------------------------------------

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 
 from mitrm.core.models import Item, Kind
+from mitrm.core.models.change import ChangeStatus
+from mitrm.core.models.plan import PlanStatus
+from mitrm.core.models.requirement import RequirementStatus, RequirementType
 from mitrm.errors import UsageError
+
+_STATUSES: dict[Kind, type[Enum]] = {
+    Kind.REQUIREMENT: RequirementStatus,
+    Kind.PLAN: PlanStatus,
+    Kind.CHANGE: ChangeStatus,
+}
 
 
 @dataclass(frozen=True)
@@ -38,13 +49,32 @@ class Filter:
                 chosen.add(Kind(value))
             except ValueError as exc:
                 raise UsageError(f"unknown kind '{name}'; use requirement, plan or change") from exc
+        known = [str(m.value) for k in (chosen or Kind) for m in _STATUSES[k]]
+        what = " or ".join(k.label for k in Kind if k in chosen) if chosen else ""
         return cls(
             kinds=frozenset(chosen),
-            statuses=frozenset(s.lower() for s in statuses or ()),
-            types=frozenset(t.lower() for t in types or ()),
-            tags=frozenset(tags or ()),
+            statuses=_checked("--status", statuses, known, f"{what} status".strip()),
+            types=_checked("--type", types, [t.value for t in RequirementType], "requirement type"),
+            tags=frozenset(t.strip().casefold() for t in tags or ()),
             owner=owner.casefold() if owner else None,
         )
+
+
+def _checked(
+    option: str, given: Iterable[str] | None, known: list[str], what: str
+) -> frozenset[str]:
+    """The values of a filter option, each one a known value; a typo is a usage error."""
+    values = [v.strip().lower() for v in given or ()]
+    allowed = list(dict.fromkeys(known))
+    for value in values:
+        if value not in allowed:
+            close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
+            raise UsageError(
+                f"{option} '{value}' is not a {what}"
+                + (f"; did you mean '{close[0]}'?" if close else ""),
+                hint=f"use any of: {', '.join(allowed)}",
+            )
+    return frozenset(values)
 
 
 def _people(item: Item) -> list[str]:
@@ -70,6 +100,6 @@ def matches(item: Item, wanted: Filter) -> bool:
         kind_type = getattr(item, "type", None)
         if kind_type is None or kind_type.value not in wanted.types:
             return False
-    if wanted.tags and not wanted.tags.issubset(item.tags):
+    if wanted.tags and not wanted.tags.issubset({t.casefold() for t in item.tags}):
         return False
     return not (wanted.owner and not any(wanted.owner in p for p in _people(item)))

@@ -12,6 +12,16 @@ from mitrm.core.models.settings import IdScheme, Shard
 
 _SLUG_DROP = re.compile(r"[^\w]+", re.UNICODE)
 SLUG_MAX = 48
+_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+@lru_cache(maxsize=1 << 16)
+def id_key(item_id: str) -> tuple[str, int, str]:
+    """Sort ids by prefix then number, so REQ-9 comes before REQ-10 whatever the padding."""
+    match = _NUMBER.match(item_id)
+    if match is None:
+        return (item_id, -1, item_id)
+    return (match.group(1), int(match.group(2)), item_id)
 
 
 def format_id(scheme: IdScheme, number: int) -> str:

@@ -7,27 +7,30 @@ it): requirements in, a ``Ranking`` out. See docs/scoring.md.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import Any
 
-from mitrm.core.models import Requirement, RequirementStatus
+from mitrm.core.graphs import find_cycle, order_by_dependencies
+from mitrm.core.ids import id_key
+from mitrm.core.models import Kind, Requirement, RequirementStatus
 from mitrm.core.models.settings import ScoringSettings
 from mitrm.core.scoring import Score, get_model, make_context
 from mitrm.core.scoring.registry import Gathered, combine, gather, impute_medians
 from mitrm.core.scoring.types import Context, Model
+from mitrm.core.workflow import default_open
 from mitrm.errors import DataError, UsageError
 
-# Open means still to be decided or delivered; the rest no longer competes for a slot.
+# What a dependency in these statuses means for selection: done ones are satisfied,
+# dropped ones can never be. Which statuses are open comes from the workflow.
 DONE_STATUSES = frozenset({RequirementStatus.RELEASED, RequirementStatus.CLOSED})
 DROPPED_STATUSES = frozenset({RequirementStatus.REJECTED, RequirementStatus.CANCELLED})
-CLOSED_STATUSES = DONE_STATUSES | DROPPED_STATUSES
+DEFAULT_OPEN = default_open(Kind.REQUIREMENT)
 
 
-def is_open(req: Requirement) -> bool:
-    """Whether ``req`` is open: not released, closed, rejected or cancelled."""
-    return req.status not in CLOSED_STATUSES
+def is_open(req: Requirement, open_statuses: frozenset[str] = DEFAULT_OPEN) -> bool:
+    """Whether ``req`` is open: its status is among the workflow's open ones (workflow.open_of)."""
+    return req.status.value in open_statuses
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ class RankedEntry:
     moved_by_dependency: str | None = None
     after: tuple[str, ...] = ()
     waiting_on: tuple[str, ...] = ()
+    moved_by_rule: str | None = None
+    """The type whose "first" rule lifted it above higher scores (e.g. 'compliance')."""
+    after_dependency: tuple[str, ...] = ()
+    """Dependencies that scored lower but are placed before it."""
+    pulled_for: tuple[str, int] | None = None
+    """The item whose dependency moved this one up, and that item's rank by score."""
     id: str = field(init=False)
     title: str = field(init=False)
 
@@ -86,18 +95,6 @@ class Ranking:
         return None
 
 
-_NUMBER = re.compile(r"^(.*?)(\d+)$")
-
-
-@lru_cache(maxsize=1 << 16)
-def id_key(item_id: str) -> tuple[str, int, str]:
-    """Sort ids by prefix then number, so REQ-9 comes before REQ-10 whatever the padding."""
-    match = _NUMBER.match(item_id)
-    if match is None:
-        return (item_id, -1, item_id)
-    return (match.group(1), int(match.group(2)), item_id)
-
-
 def _order_key(req: Requirement, score: Score) -> tuple[object, ...]:
     # Ties: higher score, then earlier due date, then smaller effort, then id.
     due = req.due.toordinal() if req.due is not None else dt.date.max.toordinal()
@@ -105,34 +102,6 @@ def _order_key(req: Requirement, score: Score) -> tuple[object, ...]:
     effort_key = float(effort) if effort is not None else float("inf")
     assert score.value is not None
     return (score.tier, -round(score.value, 9), due, effort_key, id_key(req.id))
-
-
-def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
-    """A dependency cycle in ``graph`` (closed on its first id), or None; iterative DFS."""
-    state: dict[str, int] = {}
-    known = {node: [c for c in children if c in graph] for node, children in graph.items()}
-    for start in sorted(graph, key=id_key):
-        if state.get(start):
-            continue
-        path: list[str] = []
-        stack: list[tuple[str, int]] = [(start, 0)]
-        while stack:
-            node, index = stack.pop()
-            if index == 0:
-                state[node] = 1
-                path.append(node)
-            children = known[node]
-            if index < len(children):
-                stack.append((node, index + 1))
-                child = children[index]
-                if state.get(child) == 1:
-                    return [*path[path.index(child) :], child]
-                if not state.get(child):
-                    stack.append((child, 0))
-                continue
-            state[node] = 2
-            path.pop()
-    return None
 
 
 def check_cycles(reqs: Iterable[Requirement]) -> None:
@@ -146,40 +115,6 @@ def check_cycles(reqs: Iterable[Requirement]) -> None:
         )
 
 
-def order_by_dependencies(
-    natural: Sequence[str], deps: Mapping[str, Sequence[str]]
-) -> tuple[list[str], dict[str, str]]:
-    """Place each item after what it depends on, pulling dependencies up to just before it.
-
-    Returns the order and, for each item pulled up, the id of the item that needed it.
-    ``deps`` must be acyclic among ``natural``.
-    """
-    position = {item: index for index, item in enumerate(natural)}
-    placed: set[str] = set()
-    order: list[str] = []
-    pulled_by: dict[str, str] = {}
-    for root in natural:
-        if root in placed:
-            continue
-        stack: list[tuple[str, bool]] = [(root, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if node in placed:
-                continue
-            if expanded:
-                placed.add(node)
-                order.append(node)
-                if node != root:
-                    pulled_by.setdefault(node, root)
-                continue
-            stack.append((node, True))
-            waiting = [d for d in deps.get(node, ()) if d in position and d not in placed]
-            # Push the lowest-ranked first so the highest-ranked dependency is placed first.
-            for dep in sorted(waiting, key=position.__getitem__, reverse=True):
-                stack.append((dep, False))
-    return order, pulled_by
-
-
 @dataclass(frozen=True)
 class Prepared:
     """Gathered inputs of the open items, reusable to re-rank under other weights."""
@@ -190,6 +125,7 @@ class Prepared:
     gathered: list[Gathered]
     impute: str | None
     open_ids: frozenset[str] = frozenset()
+    open_statuses: frozenset[str] = DEFAULT_OPEN
 
 
 def prepare(
@@ -200,6 +136,7 @@ def prepare(
     model: str | None = None,
     impute: str | None = None,
     open_elsewhere: Iterable[str] | None = None,
+    open_statuses: frozenset[str] = DEFAULT_OPEN,
 ) -> Prepared:
     """Pick the open requirements, check them for cycles, and gather their inputs.
 
@@ -213,14 +150,14 @@ def prepare(
     seen: set[str] = set()
     open_reqs = []
     for req in requirements:
-        if is_open(req) and req.id not in seen:
+        if is_open(req, open_statuses) and req.id not in seen:
             seen.add(req.id)
             open_reqs.append(req)
     check_cycles(open_reqs)
     all_open = {req.id for req in open_reqs} | set(open_elsewhere or ())
     ctx = make_context(settings, model=chosen, today=today)
     gathered = gather(open_reqs, model=chosen, ctx=ctx)
-    return Prepared(chosen, settings, today, gathered, impute, frozenset(all_open))
+    return Prepared(chosen, settings, today, gathered, impute, frozenset(all_open), open_statuses)
 
 
 def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = None) -> Ranking:
@@ -245,6 +182,7 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
     natural_rank = {item: index + 1 for index, item in enumerate(natural)}
     deps = {req.id: list(req.depends_on) for _, req, _ in scored}
     order, pulled_by = order_by_dependencies(natural, deps)
+    lifted = _lifted_by_rule(scored)
     entries: list[RankedEntry] = []
     previous: tuple[object, ...] | None = None
     for position, item in enumerate(order, start=1):
@@ -270,7 +208,23 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         after = tuple(d for d in req.depends_on if d in by_id)
         # Open dependencies outside the ranking (unscored, filtered out) cannot order it.
         waiting = tuple(d for d in req.depends_on if d in open_ids and d not in by_id)
-        entries.append(RankedEntry(rank, natural_rank[item], req, score, moved, after, waiting))
+        behind = tuple(d for d in after if natural_rank[d] > natural_rank[item])
+        entries.append(
+            RankedEntry(
+                rank,
+                natural_rank[item],
+                req,
+                score,
+                moved,
+                after,
+                waiting,
+                moved_by_rule=req.type.value if item in lifted else None,
+                after_dependency=behind,
+                pulled_for=(
+                    (pulled_by[item], natural_rank[pulled_by[item]]) if item in pulled_by else None
+                ),
+            )
+        )
     unscored.sort(key=lambda entry: id_key(entry.id))
     return Ranking(
         model=model.name,
@@ -281,6 +235,75 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         unscored=tuple(unscored),
         imputed=medians or {},
     )
+
+
+def _lifted_by_rule(scored: Sequence[tuple[tuple[object, ...], Requirement, Score]]) -> set[str]:
+    """Ids the security-and-compliance-first rule placed above an item that scored higher."""
+    if not any(score.boosted for _, _, score in scored):
+        return set()
+
+    def without_rule(item: tuple[tuple[object, ...], Requirement, Score]) -> tuple[object, ...]:
+        key, _, score = item
+        tier = key[0]
+        assert isinstance(tier, int)
+        return (tier + 1 if score.boosted else tier, *key[1:])
+
+    plain = {req.id: index for index, (_, req, _) in enumerate(sorted(scored, key=without_rule))}
+    return {
+        req.id
+        for index, (_, req, score) in enumerate(scored)
+        if score.boosted and plain[req.id] > index
+    }
+
+
+_NOTES = {
+    "en": {
+        "rule": "moved up: {type} first",
+        "pulled": "moved up from {natural} to {rank}: {id} (natural rank {other}) depends on it",
+        "after": "after {id} (dependency)",
+    },
+    "zh": {
+        "rule": "提前：{type}优先",
+        "pulled": "从第 {natural} 位提前到第 {rank} 位：{id}（按得分排第 {other}）依赖它",
+        "after": "排在 {id} 之后（依赖）",
+    },
+}
+
+
+def note(entry: RankedEntry, *, lang: str = "en") -> str:
+    """Why an entry is not where its score alone puts it: the first rule or a dependency."""
+    return note_text(why_facts(entry), lang=lang)
+
+
+def why_facts(entry: RankedEntry) -> dict[str, Any]:
+    """The facts behind ``note`` as plain data (the portfolio report words them itself)."""
+    return {
+        "rank": entry.rank,
+        "natural_rank": entry.natural_rank,
+        "moved_by_rule": entry.moved_by_rule,
+        "pulled_for": list(entry.pulled_for) if entry.pulled_for else None,
+        "after_dependency": list(entry.after_dependency),
+    }
+
+
+def note_text(
+    facts: Mapping[str, Any], *, lang: str = "en", types: Mapping[str, str] | None = None
+) -> str:
+    """The note of ``why_facts`` in ``lang`` (en, zh); ``types`` names the types in it."""
+    text = _NOTES.get(lang, _NOTES["en"])
+    parts = []
+    rule = facts.get("moved_by_rule")
+    if rule:
+        parts.append(text["rule"].format(type=(types or {}).get(rule, rule)))
+    if facts.get("pulled_for"):
+        needer, other = facts["pulled_for"]
+        parts.append(
+            text["pulled"].format(
+                natural=facts["natural_rank"], rank=facts["rank"], id=needer, other=other
+            )
+        )
+    parts += [text["after"].format(id=dep) for dep in facts.get("after_dependency") or ()]
+    return "; ".join(parts)
 
 
 def score_item(
@@ -301,7 +324,15 @@ def rank_backlog(
     model: str | None = None,
     weights: Mapping[str, float] | None = None,
     impute: str | None = None,
+    open_statuses: frozenset[str] = DEFAULT_OPEN,
 ) -> Ranking:
     """Score and rank the open requirements (docs/scoring.md describes the result)."""
-    prepared = prepare(requirements, settings=settings, today=today, model=model, impute=impute)
+    prepared = prepare(
+        requirements,
+        settings=settings,
+        today=today,
+        model=model,
+        impute=impute,
+        open_statuses=open_statuses,
+    )
     return rank_prepared(prepared, weights=weights)

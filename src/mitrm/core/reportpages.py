@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from mitrm.core.diagnostics import Diagnostic, count
 from mitrm.core.ranking import Ranking
+from mitrm.core.ranking import note as why
 from mitrm.core.render.markdown import cell
 
 _TEXT: Mapping[str, Mapping[str, str]] = {
@@ -54,7 +55,7 @@ def backlog_page(ranking: Ranking, *, lang: str, links: Mapping[str, str]) -> st
         req = entry.req
         ref = f"[{req.id}]({links[req.id]})" if req.id in links else req.id
         due = req.due.isoformat() if req.due else "-"
-        note = cell(entry.moved_by_dependency or "")
+        note = cell(why(entry, lang=lang))
         lines.append(
             f"| {entry.rank} | {ref} | {cell(req.title)} | {_score(entry.score.value)} "
             f"| {req.status.value} | {due} | {note} |"

@@ -6,12 +6,23 @@ import json
 
 from mitrm import __version__
 
+SCHEMA_URL = "https://raw.githubusercontent.com/mitrm/mitrm/v{version}/schemas"
+"""Where this version's JSON Schemas are published: the ``schemas/`` folder at its release tag."""
+
+
+def schema_url(name: str) -> str:
+    """The published URL of the schema file ``name`` for this mitrm version."""
+    return f"{SCHEMA_URL.format(version=__version__)}/{name}"
+
+
+# A new data repo has no schemas/ folder: its modeline names the published file.
 _SETTINGS = """\
-# yaml-language-server: $schema=schemas/settings.schema.json
+# yaml-language-server: $schema={schema}
 # mitrm settings: this file marks the root of the data repo.
 project: {project}
 language: {language}      # en or zh: language of rendered documents and hints
 currency: {currency}      # default currency of estimates and budgets
+# calendar: CN            # public holidays for working days (MIT406): CN, DE, DE-BY, ...
 
 ids:
   requirement: {{prefix: REQ, digits: 4}}
@@ -26,6 +37,8 @@ scoring:
 
 _PRE_COMMIT = """\
 # Validate requirement files before every commit: pip install pre-commit && pre-commit install
+# Until mitrm v{version} is released, use a commit instead: set rev: main, then run
+# pre-commit autoupdate --bleeding-edge --freeze (it writes the commit id here).
 repos:
   - repo: https://github.com/mitrm/mitrm
     rev: v{version}
@@ -44,7 +57,10 @@ def scaffold_files(*, project: str, language: str, currency: str) -> dict[str, s
     return {
         # JSON strings are valid YAML: any project name stays one plain value.
         "mitrm.yaml": _SETTINGS.format(
-            project=json.dumps(project, ensure_ascii=False), language=language, currency=currency
+            project=json.dumps(project, ensure_ascii=False),
+            language=language,
+            currency=currency,
+            schema=schema_url("settings.schema.json"),
         ),
         ".pre-commit-config.yaml": _PRE_COMMIT.format(version=__version__),
         "requirements/.gitkeep": "",

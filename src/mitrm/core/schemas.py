@@ -21,10 +21,41 @@ def _schema(model: Any, name: str, title: str) -> str:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://mitrm.dev/schemas/{name}",
     }
-    generated = model.model_json_schema(mode="validation")
+    generated = _strict_decimals(model.model_json_schema(mode="validation"))
     generated["title"] = title
     document.update(generated)
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+# What pydantic reads as a decimal from text: digits (full-width ones too, and
+# underscores between them) with an optional point and exponent, spaces around
+# allowed. Its own schema says "any string", so an editor accepted `cost: lots`
+# that validation then refuses.
+_DIGITS = "[0-9０-９]+(_[0-9０-９]+)*"
+_UNSIGNED = rf"({_DIGITS}(\.({_DIGITS})?)?|\.{_DIGITS})([eE][+-]?{_DIGITS})?"
+_DECIMAL = rf"^\s*[+-]?{_UNSIGNED}\s*$"
+_NON_NEGATIVE = rf"^\s*\+?{_UNSIGNED}\s*$"
+
+
+def _strict_decimals(node: Any) -> Any:
+    """Narrow every "number or any string" (a decimal) to a number or numeric text."""
+    if isinstance(node, list):
+        return [_strict_decimals(entry) for entry in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _strict_decimals(value) for key, value in node.items()}
+    branches = node.get("anyOf")
+    if isinstance(branches, list):
+        numbers = [b for b in branches if isinstance(b, dict) and b.get("type") == "number"]
+        if numbers:
+            non_negative = all(b.get("minimum", -1) >= 0 for b in numbers)
+            node["anyOf"] = [
+                {"type": "string", "pattern": _NON_NEGATIVE if non_negative else _DECIMAL}
+                if b == {"type": "string"}
+                else b
+                for b in branches
+            ]
+    return node
 
 
 def all_schemas() -> dict[str, str]:

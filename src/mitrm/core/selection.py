@@ -1,7 +1,8 @@
 """Choose what fits a budget (or capacity), and say what was left out and why.
 
-The choice itself is exact (``mitrm.core.knapsack``): the highest total score
-within every limit, taking each requirement's open dependencies with it.
+The choice itself is exact (``mitrm.core.solver``, a mixed-integer program
+solved by HiGHS): the highest total score within every limit, taking each
+requirement's open dependencies with it; work already under way stays chosen.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mitrm.core import knapsack
+from mitrm.core import solver
+from mitrm.core.graphs import closures
+from mitrm.core.ids import id_key
 from mitrm.core.models import Requirement, RequirementStatus
-from mitrm.core.ranking import DONE_STATUSES, DROPPED_STATUSES, Ranking, id_key
+from mitrm.core.ranking import DONE_STATUSES, DROPPED_STATUSES, Ranking
 
 UNDER_WAY = frozenset({RequirementStatus.IN_PROGRESS, RequirementStatus.TESTING})
+METHOD = "mixed-integer program, HiGHS"
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,15 @@ class Selection:
     greedy_score: float
     optimal: bool
     nodes: int
-    method: str = "dynamic programming"
+    method: str = METHOD
+    status: str = "Optimal"
+    """The solver's own word on the answer (HiGHS's model status)."""
+    gap: float | None = 0.0
+    """How much higher the best possible total could be, as a share of this one (0 if proven)."""
+    bound: float = 0.0
+    """The highest total any choice could reach, as far as the solver proved."""
+    stopped_by: str | None = None
+    """What stopped the solver before a proof (``the node limit``, ``the time limit``)."""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -87,14 +99,15 @@ def select_within(
     limits: Sequence[Limit],
     everything: Mapping[str, Requirement],
     currency: str,
-    node_limit: int = knapsack.NODE_LIMIT,
-    method_hint: str | None = None,
+    node_limit: int = solver.NODE_LIMIT,
+    time_limit: float = solver.TIME_LIMIT,
 ) -> Selection:
     """The set of ranked items with the highest total score that fits every limit.
 
     ``everything`` maps every requirement id in the repo (open or not) to its
     model, to tell done dependencies from dropped, unscored or unknown ones.
-    ``method_hint="branch and bound"`` skips dynamic programming (for tests).
+    Ranked items already under way (``in_progress``, ``testing``) are committed:
+    they stay chosen, with their open dependencies, and use up their share.
     """
     if not limits:
         raise ValueError("select_within needs at least one limit")
@@ -157,8 +170,12 @@ def select_within(
         if blocked is not None:
             reasons[entry.id] = f"depends on {blocked}, which cannot be chosen"
     candidates = [e.id for e in ranking.entries if e.id not in reasons]
-    closure = knapsack.closures(candidates, deps)
+    closure = closures(candidates, deps)
+    committed = [e.id for e in ranking.entries if e.id in closure and e.req.status in UNDER_WAY]
+    forced = set(committed).union(*(closure[item] for item in committed))
     for item in candidates:
+        if item in forced:
+            continue
         need = [
             sum((costs[d][k] for d in closure[item] | {item}), Decimal(0))
             for k in range(len(limits))
@@ -184,17 +201,45 @@ def select_within(
         candidates = [item for item in candidates if item not in reasons]
     values = {item: entries[item].score.value or 0.0 for item in candidates}
     caps = [limit.amount for limit in limits]
-    greedy_ids = knapsack.greedy(candidates, values, costs, closure, caps)
-    greedy = sum(values[item] for item in greedy_ids)
-    chosen_ids, method, optimal, nodes = knapsack.choose(
-        candidates, values, costs, deps, closure, caps, greedy_ids, node_limit, method_hint
-    )
-    chosen_ids = knapsack.never_below_greedy(
-        chosen_ids, values, greedy, candidates, costs, closure, caps
-    )
+    notes: list[str] = []
+    if committed:
+        notes.append(
+            f"already under way, so chosen whatever they cost: {', '.join(committed)}"
+            + (" (with their open dependencies)" if forced - set(committed) else "")
+        )
+    forced_cost = [sum((costs[item][k] for item in forced), Decimal(0)) for k in range(len(limits))]
+    overspent = [k for k, limit in enumerate(limits) if forced_cost[k] > limit.amount]
+    if overspent:
+        k = overspent[0]
+        notes.append(
+            f"work already under way needs {_fmt(forced_cost[k])} {limits[k].unit}, more than "
+            f"the {limits[k].name} of {_fmt(limits[k].amount)}: nothing else fits"
+        )
+        chosen_ids: set[str] = set(forced)
+        greedy = sum(values[item] for item in forced)
+        # Nothing to choose: the solver is not run.
+        result = solver.Solution(frozenset(forced), True, "Not run", 0.0, greedy, 0)
+    else:
+        greedy_ids = solver.greedy(candidates, values, costs, closure, caps, fixed=forced)
+        greedy = sum(values[item] for item in greedy_ids)
+        result = solver.solve(
+            candidates,
+            values,
+            costs,
+            deps,
+            caps,
+            fixed=forced,
+            start=greedy_ids,
+            node_limit=node_limit,
+            time_limit=time_limit,
+        )
+        chosen_ids = set(result.chosen)
     used = tuple(
         sum((costs[item][k] for item in chosen_ids), Decimal(0)) for k in range(len(limits))
     )
+    left_over = [max(limit.amount - used[k], Decimal(0)) for k, limit in enumerate(limits)]
+    # The left-out item that the least extra room would let in: "a bit more would buy".
+    nearest: tuple[float, float, tuple[str, int, str], list[Decimal], str] | None = None
     for item in candidates:
         if item in chosen_ids:
             continue
@@ -202,16 +247,34 @@ def select_within(
             sum((costs[d][k] for d in (closure[item] | {item}) - chosen_ids), Decimal(0))
             for k in range(len(limits))
         ]
-        short = [k for k, limit in enumerate(limits) if need[k] > limit.amount - used[k]]
+        short = [k for k in range(len(limits)) if need[k] > left_over[k]]
         if short:
             k = short[0]
             extra = " with its dependencies" if closure[item] - chosen_ids else ""
             reasons[item] = (
                 f"needs {_fmt(need[k])} {limits[k].unit}{extra}; "
-                f"{_fmt(limits[k].amount - used[k])} left after the chosen items"
+                f"{_fmt(left_over[k])} left after the chosen items"
             )
+            more = [max(need[k] - left_over[k], Decimal(0)) for k in range(len(limits))]
+            share = sum(
+                float(more[k] / limit.amount) if limit.amount else float("inf")
+                for k, limit in enumerate(limits)
+            )
+            key = (share, -values[item], id_key(item), more, item)
+            if nearest is None or key[:3] < nearest[:3]:
+                nearest = key
         else:
             reasons[item] = "adds nothing to the total score"
+    if nearest is not None and not overspent:
+        _, _, _, more, item = nearest
+        wanted = " and ".join(
+            f"{_fmt(more[k])} {limit.unit} more {limit.name}"
+            for k, limit in enumerate(limits)
+            if more[k] > 0
+        )
+        notes.append(
+            f"with {wanted}, {item} (score {values[item]:g}) would fit beside the chosen items"
+        )
     chosen = tuple(
         Chosen(e.id, e.title, e.score.value or 0.0, costs[e.id], e.rank)
         for e in ranking.entries
@@ -230,7 +293,11 @@ def select_within(
         used=used,
         total_score=total,
         greedy_score=greedy,
-        optimal=optimal,
-        nodes=nodes,
-        method=method,
+        optimal=result.optimal,
+        nodes=result.nodes,
+        status=result.status,
+        gap=result.gap,
+        bound=result.bound,
+        stopped_by=result.stopped_by,
+        notes=tuple(notes),
     )

@@ -42,6 +42,14 @@ _FRIENDLY = {
 }
 
 
+# The patterns of the models, in words.
+_FORMS = {
+    r"^[A-Z][A-Z0-9]*$": "capital letters and digits, beginning with a letter (e.g. REQ)",
+    r"^[A-Z]{3}$": "a three-letter currency code in capitals (e.g. CNY, EUR, USD)",
+    r"^MIT[0-9]{3}$": "a rule code like MIT401",
+}
+
+
 def _got(value: Any) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
@@ -74,14 +82,29 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
     if kind == "missing":
         return "MIT103", f"missing required field '{where}'", True
     got = _got(error.get("input"))
-    if kind == "enum":
+    if kind == "value_error":
+        reason = error.get("ctx", {}).get("error")
+        return "MIT102", f"field '{where}': {reason or error['msg']}", False
+    if kind in ("enum", "literal_error"):
         expected = error.get("ctx", {}).get("expected", "")
         choices = re.sub(r"'(\w+)'", r"\1", str(expected)).replace(" or ", ", ")
-        return "MIT104", f"field '{where}' must be one of: {choices} (got {got})", False
+        message = f"field '{where}' must be one of: {choices} (got {got})"
+        given = error.get("input")
+        if isinstance(given, str):
+            close = difflib.get_close_matches(
+                given.strip().lower(), choices.split(", "), n=1, cutoff=0.6
+            )
+            if close:
+                message += f"; did you mean '{close[0]}'?"
+        return "MIT104", message, False
     if kind == "string_pattern_mismatch":
         if loc and (loc[-1] in ("id",) or isinstance(loc[-1], int) or str(loc[-1]) == "rule"):
             hint = "a rule code like MIT101" if "rule" in loc else "an id like REQ-0001"
             return "MIT102", f"field '{where}' must be {hint} (got {got})", False
+        pattern = str(error.get("ctx", {}).get("pattern", ""))
+        form = _FORMS.get(pattern)
+        if form:
+            return "MIT102", f"field '{where}' must be {form} (got {got})", False
         return "MIT102", f"field '{where}' is not in the expected form (got {got})", False
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         ctx = error.get("ctx", {})

@@ -58,6 +58,16 @@ _SIDE_STATES: dict[Kind, dict[str, str]] = {
     Kind.CHANGE: {"rejected": "assessed", "withdrawn": "draft"},
 }
 
+# Statuses at rest though a move remains: a released requirement can only be
+# filed as closed, a rejected one only reworked into a new draft, and a deferred
+# one is parked until someone takes it up again (quality rules and the ranking
+# leave it alone until then).
+_SETTLED: dict[Kind, frozenset[str]] = {
+    Kind.REQUIREMENT: frozenset({"released", "rejected", "deferred"}),
+    Kind.PLAN: frozenset(),
+    Kind.CHANGE: frozenset(),
+}
+
 _TRANSITIONS: dict[Kind, dict[str, list[str]]] = {
     Kind.REQUIREMENT: {
         "draft": ["submitted", "cancelled"],
@@ -107,6 +117,8 @@ class Workflow:
     kind: Kind
     transitions: Mapping[str, list[str]]
     required: Mapping[str, list[str]]
+    open: frozenset[str] = frozenset()
+    """Statuses in which an item is open: it may still move on and is not at rest."""
 
     def allowed(self, current: str, target: str) -> bool:
         """Whether ``current -> target`` is an allowed transition."""
@@ -157,7 +169,26 @@ def _build(kind: Kind, settings: Settings) -> Workflow:
     required = _cumulative(kind, override.required if override is not None else None)
     if override is not None and override.transitions is not None:
         transitions = dict(override.transitions)
-    return Workflow(kind=kind, transitions=transitions, required=required)
+    return Workflow(
+        kind=kind,
+        transitions=transitions,
+        required=required,
+        open=open_of(kind, transitions),
+    )
+
+
+def open_of(kind: Kind, transitions: Mapping[str, list[str]]) -> frozenset[str]:
+    """The open statuses of a transition table: the one definition every command uses.
+
+    A status is open when the workflow lets an item move on from it (a final
+    status is not) and the item is not at rest there (released, rejected, deferred).
+    """
+    return frozenset(s for s, moves in transitions.items() if moves and s not in _SETTLED[kind])
+
+
+def default_open(kind: Kind) -> frozenset[str]:
+    """The open statuses of the built-in workflow of ``kind``."""
+    return open_of(kind, _TRANSITIONS[kind])
 
 
 def override_problems(settings: Settings) -> list[tuple[Loc, str, bool]]:
@@ -284,13 +315,20 @@ def describe() -> str:
         "```",
         "",
         "`kpis.*.target` means every KPI needs a target.",
+        "",
+        "An item is **open** in a status the workflow lets it move on from, unless it is",
+        "at rest there: a released requirement is only filed as closed, a rejected one",
+        "only reworked into a new draft, a deferred one is parked. This one definition,",
+        "taken from the transitions (overrides included), decides what `mitrm prioritize`",
+        "and the portfolio report rank and which items the quality rules check.",
     ]
     for kind in Kind:
         flow = workflow_for(kind, settings)
-        lines += ["", f"## {kind.label.capitalize()}", "", "| status | may move to | requires |"]
-        lines.append("| --- | --- | --- |")
+        lines += ["", f"## {kind.label.capitalize()}", ""]
+        lines += ["| status | open | may move to | requires |", "| --- | --- | --- | --- |"]
         for status in statuses(kind):
             moves = ", ".join(flow.transitions.get(status, [])) or "(final)"
             needs = ", ".join(f"`{f}`" for f in flow.required_fields(status)) or "-"
-            lines.append(f"| {status} | {moves} | {needs} |")
+            is_open = "yes" if status in flow.open else "no"
+            lines.append(f"| {status} | {is_open} | {moves} | {needs} |")
     return "\n".join(lines) + "\n"

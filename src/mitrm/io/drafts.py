@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mitrm import __version__
 from mitrm.core.ids import file_name, format_id, highest_number, id_of_name, shard_folder
 from mitrm.core.models import Kind, Settings
+from mitrm.core.scaffold import schema_url
 from mitrm.errors import UsageError
 from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
@@ -20,7 +20,6 @@ from mitrm.io.discovery import walk
 from mitrm.io.gitrefs import names_on_branches
 from mitrm.io.yamlfile import parse_bytes
 
-SCHEMA_URL = "https://raw.githubusercontent.com/mitrm/mitrm/v{version}/schemas"
 # A reservation older than this is from a run that died; its id may be taken again.
 _STALE_SECONDS = 600
 
@@ -122,7 +121,7 @@ def schema_ref(root: Path, settings: Settings, kind: Kind, folder: Path) -> str:
             return _relative(candidate, folder)
         if (base / ".git").exists():
             break
-    return f"{SCHEMA_URL.format(version=__version__)}/{name}"
+    return schema_url(name)
 
 
 def _relative(target: Path, folder: Path) -> str:

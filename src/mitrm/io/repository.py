@@ -102,9 +102,28 @@ def _stamp_hash() -> str:
     return hashlib.blake2b(_code_stamp().encode("utf-8"), digest_size=12).hexdigest()
 
 
+def _calendar_stamp(settings: Settings) -> str:
+    """The versions of the calendar libraries, when a calendar counts working days.
+
+    A new release of chinese-calendar or holidays may move a holiday: verdicts
+    cached under the old one must not be served.
+    """
+    if settings.calendar is None:
+        return ""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for name in ("chinesecalendar", "holidays"):
+        try:
+            parts.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name}=none")
+    return "|" + "|".join(parts)
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """Identifies everything a per-file verdict depends on besides the file itself."""
-    text = settings.model_dump_json() + _code_stamp()
+    text = settings.model_dump_json() + _code_stamp() + _calendar_stamp(settings)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -275,8 +294,11 @@ def _check_one(item: ItemFile) -> Checked:
 _ROOT: list[Path] = []
 
 
-def _today() -> dt.date:
-    """Today's date, or ``MITRM_TODAY`` (YYYY-MM-DD) for tests and reproducible reports."""
+def today() -> dt.date:
+    """Today's date, or ``MITRM_TODAY`` (YYYY-MM-DD) for tests and reproducible reports.
+
+    Every command takes "today" from here, so that one setting fixes it everywhere.
+    """
     fixed = os.environ.get("MITRM_TODAY")
     if fixed:
         try:
@@ -286,6 +308,9 @@ def _today() -> dt.date:
                 f"MITRM_TODAY must be a date written YYYY-MM-DD (got {fixed!r})"
             ) from exc
     return dt.date.today()
+
+
+_today = today  # for functions whose ``today`` parameter hides the name
 
 
 def _place(diagnostics: list[Diagnostic], path: str, text: str) -> list[Diagnostic]:

@@ -6,7 +6,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from mitrm.core.models.common import Currency, Day, Kind, Strict
 
@@ -141,6 +142,17 @@ class Drafting(Strict):
 # ----------------------------------------------------------------------------------
 
 
+def _calendar(code: str | None) -> str | None:
+    from mitrm.core.workdays import CalendarError, check_code
+
+    if code is not None:
+        try:
+            check_code(code)
+        except CalendarError as error:
+            raise PydanticCustomError("calendar", str(error)) from None
+    return code
+
+
 class Settings(Strict):
     """Everything ``mitrm.yaml`` can hold; every field has a sensible default."""
 
@@ -148,6 +160,9 @@ class Settings(Strict):
     project: str | None = None
     language: Language = Language.EN
     currency: Currency = "CNY"
+    calendar: Annotated[str | None, AfterValidator(_calendar)] = None
+    """Public holidays for working days (MIT406): ``CN`` (chinese-calendar, with the
+    make-up working days), or a country or subdivision of the holidays package (``DE-BY``)."""
     ids: Ids = Ids()
     layout: Layout = Layout()
     templates: str = "templates"

@@ -16,6 +16,7 @@ from mitrm.core.models import ChangeRequest, Item, Kind, Plan, Requirement
 from mitrm.core.render import i18n
 from mitrm.core.render.context import Catalog, Ctx, doc_path, relative
 from mitrm.core.render.portfolio import INDEX, portfolio
+from mitrm.core.workflow import default_open
 
 TEMPLATES = (
     "requirement.md.j2",
@@ -59,6 +60,7 @@ def make_catalog(
     currency: str,
     sources: Mapping[str, str] | None = None,
     source_prefix: str | None = None,
+    open_statuses: frozenset[str] | None = None,
 ) -> Catalog:
     """The items in a stable order (by id), with labels in ``lang``."""
     return Catalog(
@@ -71,6 +73,9 @@ def make_catalog(
         currency=currency,
         sources=dict(sources or {}),
         source_prefix=source_prefix,
+        open_statuses=open_statuses
+        if open_statuses is not None
+        else default_open(Kind.REQUIREMENT),
     )
 
 

@@ -20,6 +20,7 @@ from mitrm.core.models import ChangeRequest, Item, Kind, Plan, Requirement
 from mitrm.core.models.common import Risk
 from mitrm.core.models.requirement import Scoring
 from mitrm.core.render import checklists
+from mitrm.core.workflow import default_open
 
 Ctx = dict[str, Any]
 
@@ -88,6 +89,8 @@ class Catalog:
     currency: str
     sources: Mapping[str, str] = field(default_factory=dict)
     source_prefix: str | None = None
+    open_statuses: frozenset[str] = default_open(Kind.REQUIREMENT)
+    """The requirement statuses that count as open (workflow.open_of)."""
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Item] = {}

@@ -363,6 +363,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "backlog": ("Ranked backlog (top 20)", "优先级排序的待办需求（前 20）"),
     "rank": ("Rank", "排名"),
     "score": ("Score", "得分"),
+    "rank_note": ("Why here", "排序说明"),
     "no_backlog": (
         "No ranking available: run 'mitrm prioritize' to rank the backlog.",
         "尚无排序：运行 “mitrm prioritize” 对待办需求排序。",

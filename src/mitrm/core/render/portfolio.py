@@ -13,6 +13,7 @@ from mitrm.core.models import ChangeRequest, Plan, Requirement
 from mitrm.core.models.change import ChangeStatus
 from mitrm.core.models.plan import PlanStatus
 from mitrm.core.models.requirement import RequirementStatus
+from mitrm.core.ranking import note_text
 from mitrm.core.render import checklists
 from mitrm.core.render.context import Catalog, Ctx, doc_path, money, number, percent
 from mitrm.core.rules.waivers import list_waivers
@@ -21,7 +22,6 @@ INDEX = "index.md"
 BACKLOG_TOP = 20
 QUADRANT_POINTS = 30
 QUALITY_ROWS = 50
-_DONE = {"released", "closed", "rejected", "cancelled"}
 
 
 def default_as_of(
@@ -59,7 +59,11 @@ def _quadrant(catalog: Catalog) -> list[Ctx]:
     candidates: list[tuple[Requirement, int, Decimal | None, int | None]] = []
     for req in catalog.requirements:
         scoring = req.scoring
-        if req.status._value_ in _DONE or scoring is None or scoring.value is None:
+        if (
+            req.status._value_ not in catalog.open_statuses
+            or scoring is None
+            or scoring.value is None
+        ):
             continue
         effort = req.estimate.effort_days if req.estimate else None
         if effort is None and scoring.difficulty is None:
@@ -127,7 +131,7 @@ def _due(catalog: Catalog, as_of: dt.date | None) -> Ctx:
         return {"as_of": None, **buckets}
     entries: list[tuple[dt.date, str, Ctx]] = []
     for req in catalog.requirements:
-        if req.due and req.status._value_ not in _DONE:
+        if req.due and req.status._value_ in catalog.open_statuses:
             entries.append((req.due, req.id, _due_entry(catalog, req.id, None, req.due)))
     for plan in catalog.plans:
         if plan.status in (PlanStatus.COMPLETED, PlanStatus.CANCELLED):
@@ -187,6 +191,9 @@ def _backlog(catalog: Catalog, backlog: Sequence[Mapping[str, Any]] | None) -> l
         item = catalog.by_id.get(item_id)
         row.setdefault("title", item.title if item else None)
         row["link"] = doc_path(item) if item else None
+        why = row.pop("why", None)
+        types = catalog.enums.get("requirement_type") if catalog.lang != "en" else None
+        row["note"] = note_text(why, lang=catalog.lang, types=types) if why else ""
         rows.append(row)
     return rows
 

@@ -11,16 +11,13 @@ from mitrm.core.models import Item, Kind, Settings
 from mitrm.core.record import Pending, Record
 from mitrm.core.rules.policy import Policy, policy_for, waiver_window
 from mitrm.core.rules.registry import RULES, hint
-from mitrm.core.workflow import workflow_for
+from mitrm.core.workflow import default_open, workflow_for
 
-REQ_OPEN = frozenset(
-    {"draft", "submitted", "analysis", "approved", "planned", "in_progress", "testing"}
-)
 REQ_NOT_STARTED = frozenset({"draft", "submitted", "analysis", "approved", "planned"})
 REQ_BEFORE_APPROVAL = frozenset({"draft", "submitted", "analysis"})
 REQ_APPROVED = frozenset({"approved", "planned", "in_progress", "testing", "released", "closed"})
 PLAN_APPROVED = frozenset({"approved", "in_progress", "on_hold", "completed"})
-PLAN_OPEN = frozenset({"draft", "proposed", "approved", "in_progress", "on_hold"})
+PLAN_OPEN = default_open(Kind.PLAN)
 
 
 @dataclass(slots=True)
@@ -44,6 +41,8 @@ class Context:
     policy: Policy
     status: str
     required: frozenset[str] = field(default_factory=frozenset)
+    open: bool = True
+    """Whether the item's status is open in its workflow (see workflow.open_of)."""
 
     def workflow_requires(self, path: str) -> bool:
         """Whether the item's status already requires ``path`` (MIT301 reports it)."""
@@ -156,7 +155,13 @@ def findings_for(item: Item, settings: Settings) -> list[Finding]:
     policy = policy_for(settings)
     status = str(getattr(item, "status", "") and item.status.value)  # type: ignore[attr-defined]
     required = _required(settings, item.kind, status)
-    context = Context(settings=settings, policy=policy, status=status, required=required)
+    context = Context(
+        settings=settings,
+        policy=policy,
+        status=status,
+        required=required,
+        open=status in workflow_for(item.kind, settings).open,
+    )
     found: list[Finding] = []
     for rule in item_rules():
         found += rule(item, context)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from mitrm.core.models import Item, Plan, Requirement
 from mitrm.core.models.plan import PhaseKind
-from mitrm.core.rules.engine import PLAN_OPEN, REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import Context, Finding
 
 
 def check(item: Item, context: Context) -> list[Finding]:
     """Cost above the threshold with benefit missing or below cost; no pilot in a big plan."""
     rules = context.settings.rules
     currency = context.settings.currency
-    if isinstance(item, Requirement) and context.status in REQ_OPEN and item.estimate:
+    if isinstance(item, Requirement) and context.open and item.estimate:
         cost, benefit = item.estimate.cost, item.estimate.benefit
         if cost is not None and cost > rules.investment_threshold:
             money = item.estimate.currency or currency
@@ -36,7 +36,7 @@ def check(item: Item, context: Context) -> list[Finding]:
                         "用依据说明更高的收益、降低成本，或以豁免记录战略性理由",
                     )
                 ]
-    if isinstance(item, Plan) and context.status in PLAN_OPEN and item.budget:
+    if isinstance(item, Plan) and context.open and item.budget:
         total = item.budget.total
         has_pilot = any(phase.kind is PhaseKind.PILOT for phase in item.phases)
         if total > rules.pilot_threshold and not has_pilot:

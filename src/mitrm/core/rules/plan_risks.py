@@ -10,7 +10,7 @@ import re
 from mitrm.core.models import Item, Plan, Requirement
 from mitrm.core.models.common import Level, Risk
 from mitrm.core.models.plan import PhaseKind
-from mitrm.core.rules.engine import PLAN_OPEN, REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import Context, Finding
 
 _MIGRATION = re.compile(r"migrat|迁移", re.IGNORECASE)
 _BACKUP = re.compile(r"back ?up|roll ?back|restore|备份|回滚|回退|恢复", re.IGNORECASE)
@@ -48,8 +48,8 @@ def _high_high(risks: list[Risk]) -> list[Finding]:
 def check(item: Item, context: Context) -> list[Finding]:
     """Migration without a backup or rollback mitigation; high/high risks without answers."""
     if isinstance(item, Requirement):
-        return _high_high(item.risks) if context.status in REQ_OPEN else []
-    if not isinstance(item, Plan) or context.status not in PLAN_OPEN:
+        return _high_high(item.risks) if context.open else []
+    if not isinstance(item, Plan) or not context.open:
         return []
     found = _high_high(item.risks)
     where = _migration_loc(item)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mitrm.core.models import Item, Requirement
-from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, Context, Finding
 
 _KPI_PARTS = (
     ("baseline", "a baseline", "基线值"),
@@ -15,7 +15,7 @@ _KPI_PARTS = (
 
 def check(item: Item, context: Context) -> list[Finding]:
     """KPIs missing parts, no due date once submitted, a goal no KPI measures."""
-    if not isinstance(item, Requirement) or context.status not in REQ_OPEN:
+    if not isinstance(item, Requirement) or not context.open:
         return []
     found = []
     if context.status in REQ_BEFORE_APPROVAL:

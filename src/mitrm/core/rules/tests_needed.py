@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mitrm.core.models import Item, Requirement
 from mitrm.core.models.requirement import RequirementType
-from mitrm.core.rules.engine import REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import Context, Finding
 
 _SECURITY_TYPES = (RequirementType.SECURITY, RequirementType.COMPLIANCE)
 # Tags that mean the requirement handles personal data (compared case-insensitively).
@@ -24,7 +24,7 @@ def personal_data(item: Requirement) -> tuple[str | int, ...] | None:
 
 def check(item: Item, context: Context) -> list[Finding]:
     """Data-protection review from the first draft; criteria and security testing once submitted."""
-    if not isinstance(item, Requirement) or context.status not in REQ_OPEN:
+    if not isinstance(item, Requirement) or not context.open:
         return []
     found = []
     testing = item.testing

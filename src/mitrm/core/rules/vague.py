@@ -1,4 +1,4 @@
-"""MIT401: vague expectations, words that cannot be measured, with no number or unit."""
+"""MIT401: vague expectations, words that cannot be measured, with no quantity or date."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mitrm.core.models import Item, Requirement
-from mitrm.core.rules.engine import REQ_OPEN, Context, Finding
+from mitrm.core.rules.engine import Context, Finding
 
 ENGLISH = (
     "more",
@@ -91,9 +91,36 @@ CHINESE = (
 )
 """Unmeasurable Chinese words and phrases (matched anywhere in the text)."""
 
-# A number, a percentage, or a Chinese numeral with a unit makes a statement measurable.
+_NUMBER = r"[0-9０-９]+(?:[.,．][0-9０-９]+)*"
+_ENGLISH_UNITS = (
+    "percent|pct|pp|percentage points?|basis points?|bps"
+    "|ms|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|d|days?|wks?|weeks?|months?|yrs?|years?"
+    "|x|times|k|m|bn|thousand|million|billion"
+    "|kb|mb|gb|tb|qps|rps|tps|fps|px|mm|cm|km|inch|inches"
+    "|cny|rmb|usd|eur|gbp|yuan|dollars?|euros?"
+    # Things counted, in the plural only: '618 page' names a page, '3 pages' counts them.
+    "|users|customers|members|visitors|visits|orders|clicks|leads|sign-ups|signups"
+    "|downloads|sessions|requests|transactions|people|persons|staff|stores|shops"
+    "|items|pages|steps|screens|points|pts|stars|tickets|calls|emails|messages"
+)
+_CHINESE_UNITS = (
+    "个百分点|百分点|毫秒|秒|分钟|小时|天|日|周|个月|月|年|季度|倍|成|人次|人|位|名|个|次|单|笔"
+    "|件|元|块|万|亿|千|家|条|张|篇|台|项|页|步|分|星|点|岁"
+)
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+
+# A statement is measurable when it holds a quantity: a number with a unit or a
+# percentage, an amount of money, a date, or a number word. A bare number is a
+# name ('双11', '618', 'H5', 'iOS 17'), not a measure.
 _MEASURABLE = re.compile(
-    r"[0-9０-９%％]|百分之|[零一二两三四五六七八九十百千万]+\s*"
+    rf"(?<![0-9A-Za-z])(?:{_NUMBER})\s*(?:[%％‰]|{_CHINESE_UNITS}"
+    rf"|(?:(?:more|fewer|less|extra|additional|new|active|paying)\s+)?(?:{_ENGLISH_UNITS})\b)"
+    rf"|[¥￥$€£]\s*{_NUMBER}"
+    r"|\b(?:19|20)[0-9]{2}[-/.][01]?[0-9](?:[-/.][0-3]?[0-9])?\b"
+    rf"|\b(?:{_MONTHS})[a-z]*\.?\s+[0-3]?[0-9]\b|\b[0-3]?[0-9]\s+(?:{_MONTHS})[a-z]*\b"
+    r"|\bq[1-4]\b|\bh[12]\s+(?:19|20)[0-9]{2}\b"
+    r"|\b(?:by|before|until|till|in|during|end of)\s+(?:19|20)[0-9]{2}\b"
+    r"|百分之|[零一二两三四五六七八九十百千万]+\s*"
     r"(?:倍|成|天|周|个月|月|年|秒|分钟|小时|个百分点)"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twice|double|triple|half"
     r"|percent)\b",
@@ -156,7 +183,7 @@ def _finding(loc: tuple[str | int, ...], where: str, terms: list[str]) -> Findin
 
 def check(item: Item, context: Context) -> list[Finding]:
     """Vague title, business goal or acceptance criterion (see docs/rules.md, MIT401)."""
-    if not isinstance(item, Requirement) or context.status not in REQ_OPEN:
+    if not isinstance(item, Requirement) or not context.open:
         return []
     terms_of = lexicon(tuple(context.settings.rules.vague_words))
     found = []
@@ -164,14 +191,15 @@ def check(item: Item, context: Context) -> list[Finding]:
     measured = any(kpi.target is not None for kpi in item.kpis)
     # A title names the request: one adjective is fine, a title made of them is not.
     # Without a goal or KPI, the description is the only expectation: it counts too.
-    terms = vague_terms(item.title, terms_of)
-    where = "'title'"
+    title = vague_terms(item.title, terms_of)
+    described: list[str] = []
     if not (item.business_goal or measured) and item.description:
-        extra = [t for t in vague_terms(item.description, terms_of) if t not in terms]
-        if extra:
-            terms, where = terms + extra, "'title' and 'description'"
-    if len(terms) >= 2:
-        found.append(_finding(("title",), where, terms))
+        described = [t for t in vague_terms(item.description, terms_of) if t not in title]
+    if len(title) + len(described) >= 2:
+        # Name only the fields that hold vague words, and point at the first of them.
+        named = [name for name, terms in (("title", title), ("description", described)) if terms]
+        where = " and ".join(f"'{name}'" for name in named)
+        found.append(_finding((named[0],), where, title + described))
     if item.business_goal and not measured:
         terms = vague_terms(item.business_goal, terms_of)
         if terms:

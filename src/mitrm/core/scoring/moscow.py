@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mitrm.core.models import Requirement
 from mitrm.core.scoring.types import Context, Input, Score
-from mitrm.core.scoring.weighted import DEFAULT_WEIGHTS, boost, gather_weighted, weighted_terms
+from mitrm.core.scoring.weighted import DEFAULT_WEIGHTS, gather_weighted, weighted_terms
 
 CATEGORIES = ("must", "should", "could", "wont")
 
@@ -27,11 +27,10 @@ class Moscow:
         return [category, *gather_weighted(req, ctx)]
 
     def combine(self, req: Requirement, inputs: list[Input], ctx: Context) -> Score:
-        """Tier from the category (and the boost rule inside it); score from the weights."""
+        """Tier from the category (the boost rule applies inside it); score from the weights."""
         category = inputs[0]
         value, terms = weighted_terms(inputs[1:], ctx.weights)
-        boosted, rules = boost(req, ctx)
         name = CATEGORIES[int(category.points or 0)]
-        tier = CATEGORIES.index(name) * 2 + boosted
-        rules = (f"category '{name}' ranks before the categories after it", *rules)
+        rules = (f"category '{name}' ranks before the categories after it",)
+        tier = CATEGORIES.index(name)
         return Score(req.id, self.name, value, tuple(terms), rules, tier=tier, tier_label=name)

@@ -14,7 +14,7 @@ from mitrm.core.scoring.ice import Ice
 from mitrm.core.scoring.moscow import Moscow
 from mitrm.core.scoring.rice import Rice
 from mitrm.core.scoring.types import Context, Input, Model, Score
-from mitrm.core.scoring.weighted import Weighted
+from mitrm.core.scoring.weighted import Weighted, boost
 from mitrm.core.scoring.wsjf import Wsjf
 from mitrm.errors import UsageError
 
@@ -144,11 +144,25 @@ def combine(
             fields = tuple(name for item in missing for name in item.fields)
             scores.append(Score(entry.req.id, model.name, None, missing=fields))
             continue
-        score = model.combine(entry.req, found, ctx)
+        score = _first_rule(model.combine(entry.req, found, ctx), entry.req, ctx)
         if rules:
             score = replace(score, rules=(*score.rules, *rules))
         scores.append(score)
     return scores
+
+
+def _first_rule(score: Score, req: Requirement, ctx: Context) -> Score:
+    """Security and compliance first, in every model: the types in ``boost_types`` rank
+    above the rest of their tier (a MoSCoW category; the whole backlog elsewhere)."""
+    step, rules = boost(req, ctx)
+    boosted = step == 0 and bool(ctx.boost_types)
+    return replace(
+        score,
+        tier=score.tier * 2 + step,
+        rules=(*score.rules, *rules),
+        tier_label=score.tier_label or ("boosted" if boosted else None),
+        boosted=boosted,
+    )
 
 
 def score_requirements(

@@ -62,6 +62,8 @@ class Score:
     missing: tuple[str, ...] = ()
     tier: int = 0
     tier_label: str | None = None
+    boosted: bool = False
+    """Whether the security-and-compliance-first rule lifted it (``scoring.boost_types``)."""
 
     @property
     def scored(self) -> bool:

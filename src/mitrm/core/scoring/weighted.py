@@ -55,7 +55,11 @@ def weighted_terms(found: list[Input], weights: Mapping[str, float]) -> tuple[fl
 
 
 def boost(req: Requirement, ctx: Context) -> tuple[int, tuple[str, ...]]:
-    """Tier 0 for the types the settings put first (security, compliance), else 1."""
+    """Tier 0 for the types the settings put first (security, compliance), else 1.
+
+    Every model gets the rule the same way: ``scoring.registry.combine`` applies it
+    to the tier the model gives (a MoSCoW category, or none).
+    """
     if req.type.value in ctx.boost_types:
         rule = f"type '{req.type.value}' ranks above other work (scoring.boost_types)"
         return 0, (rule,)
@@ -74,8 +78,6 @@ class Weighted:
         return gather_weighted(req, ctx)
 
     def combine(self, req: Requirement, inputs: list[Input], ctx: Context) -> Score:
-        """The weighted mean, with the security/compliance rule as a tier."""
+        """The weighted mean."""
         value, terms = weighted_terms(inputs, ctx.weights)
-        tier, rules = boost(req, ctx)
-        label = "boosted" if tier == 0 and ctx.boost_types else None
-        return Score(req.id, self.name, value, tuple(terms), rules, tier=tier, tier_label=label)
+        return Score(req.id, self.name, value, tuple(terms))
