@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mitrm import i18n
 from mitrm.cli.app import main
 
 MINIMAL_SETTINGS = "project: Test\nlanguage: en\ncurrency: CNY\n"
@@ -47,6 +48,10 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     monkeypatch.delenv("MITRM_CACHE_DIR", raising=False)
     # Date-dependent quality rules (past due, rush) see a fixed day in every test.
     monkeypatch.setenv("MITRM_TODAY", "2026-03-02")
+    # English unless a test asks for another language (tests of zh repos read English
+    # messages); each test starts with the language not yet chosen.
+    monkeypatch.setenv("MITRM_LANG", "en")
+    monkeypatch.setattr(i18n, "_current", None)
 
 
 @dataclass

@@ -391,3 +391,31 @@ def test_incremental_digest_equals_a_full_one(git_repo: DataRepo, cli: CliRun) -
     found = HistoryCache(git_repo.root, info).digest(info.head)
     assert found is not None
     assert [d.item for d in found[1]] == ["REQ-0001"]
+
+
+def test_history_and_changelog_in_chinese(
+    git_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", "zh")
+    git_repo.commit({PATH: req("submitted")}, "Add checkout")
+    git_repo.commit({PATH: req("approved", 120000, extra="tags: [mobile]\n")}, "Approve")
+    out = cli("history", "REQ-0001", cwd=git_repo.root).stdout
+    assert out.startswith("REQ-0001 Faster checkout（requirement，当前状态 approved）")
+    assert f"  新增，状态为 submitted：{PATH}\n" in out
+    assert "  status: submitted -> approved\n" in out  # field names and values stay
+    assert "  tags: +mobile\n" in out  # list changes read the same in every language
+    long_text = "description: |\n  Make checkout fast.\n  On 4G too.\n  And in the app.\n"
+    git_repo.commit(
+        {PATH: req("approved", 120000).replace("description: Make checkout fast.\n", long_text)},
+        "Text",
+    )
+    out = cli("history", "REQ-0001", cwd=git_repo.root).stdout
+    assert "  description：文本已修改（+" in out and " 行）\n" in out
+    log = cli("changelog", "--format", "text", cwd=git_repo.root)
+    assert log.exit_code == 0, log.stderr
+    assert "注意：没有找到标签；变更记录涵盖全部历史" in log.stderr
+    lines = log.stdout.splitlines()
+    assert lines[0].startswith("截至 ") and lines[0].endswith(
+        " 的全部历史 的变更：3 次提交，1 个条目"
+    )
+    assert "需求" in lines and "  新增：" in lines

@@ -242,6 +242,26 @@ def test_sensitivity_as_json(backlog: DataRepo, cli: CliRun) -> None:
     assert rice.exit_code == 2 and "has no weights to perturb" in rice.stderr
 
 
+def test_ranking_and_budget_in_chinese(
+    backlog: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", "zh")
+    ranked = run(cli, backlog).stdout.splitlines()
+    assert ranked[1].split() == ["排名", "编号", "标题", "得分", "各项", "状态", "截止日期", "备注"]
+    assert "未评分：1 个未完成需求缺少输入" in ranked
+    chosen = run(cli, backlog, "--budget", "200")
+    assert chosen.exit_code == 0, chosen.stderr
+    out = chosen.stdout
+    assert out.startswith("入选\n")
+    assert "budget 200 CNY：已用 200，剩余 0" in out
+    assert "未入选：" in out
+    assert "入选 2 个，总得分" in out
+    document = json.loads(run(cli, backlog, "--budget", "200", "--format", "json").stdout)
+    reasons = {o["id"]: o["reason"] for o in document["selection"]["left_out"]}
+    assert reasons["REQ-0003"] == "需要 100 CNY；入选条目之后只剩 0"
+    assert set(document["selection"]) >= {"chosen", "left_out"}  # keys stay English
+
+
 def test_open_is_one_definition_taken_from_the_workflow(data_repo: DataRepo, cli: CliRun) -> None:
     write(data_repo, "REQ-0001", "Faster nicer checkout")
     write(data_repo, "REQ-0002", "Parked")

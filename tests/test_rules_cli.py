@@ -49,11 +49,23 @@ def test_validate_reports_a_vague_title_with_place_and_fix(
     assert cli("validate", "--strict", cwd=data_repo.root).exit_code == 1
 
 
-def test_chinese_repo_gets_chinese_hints(data_repo: DataRepo, cli: CliRun) -> None:
+def test_chinese_repo_gets_chinese_messages(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MITRM_LANG")
     data_repo.write("mitrm.yaml", "language: zh\n")
     data_repo.write("requirements/REQ-0001-young.yaml", VAGUE)
     result = cli("validate", cwd=data_repo.root)
-    assert "写明提升多少、何时达成" in result.stderr
+    assert result.stderr.splitlines() == [
+        "requirements/REQ-0001-young.yaml:2:8: warning MIT401 'title' 中有含糊的措辞"
+        "（'something', 'attract', 'more'），没有数字或单位；"
+        "写明提升多少、何时达成，例如“从2.1%提升到3%，2026-09-30前”",
+        "已检查 1 个文件：0 个错误，1 个警告",
+    ]
+    monkeypatch.setenv("MITRM_LANG", "en")  # the contractor's English, same repo and cache
+    again = cli("validate", cwd=data_repo.root)
+    assert "warning MIT401 vague wording in 'title'" in again.stderr
+    assert "checked 1 file: 0 errors, 1 warning" in again.stderr
 
 
 def test_select_and_ignore_on_the_command_line(data_repo: DataRepo, cli: CliRun) -> None:

@@ -121,8 +121,7 @@ def test_kpi_missing_parts_before_approval() -> None:
     (finding,) = [f for f in findings_for(item, Settings()) if f.code == "MIT402"]
     assert finding.loc == ("kpis", 0)
     assert finding.problem == "KPI 'Sign-ups' has no baseline, unit, measurement"
-    assert finding.hint_en == "add a baseline, a unit, a measurement method"
-    assert finding.hint_zh == "补充基线值、单位、衡量方法"
+    assert finding.hint == "add a baseline, a unit, a measurement method"
 
 
 def test_due_date_from_submission_on() -> None:

@@ -13,10 +13,11 @@ import typer
 from mitrm import __version__
 from mitrm.cli.context import State
 from mitrm.errors import MitrmError
+from mitrm.i18n import _
 
 app = typer.Typer(
     name="mitrm",
-    help="Marketing-IT requirements management over plain YAML files in git.",
+    help=_("Marketing-IT requirements management over plain YAML files in git."),
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
@@ -39,17 +40,17 @@ def _root(
         typer.Option(
             "-C",
             "--repo",
-            help="The data repo to work on (default: the nearest folder above with mitrm.yaml).",
+            help=_("The data repo to work on (default: the nearest folder above with mitrm.yaml)."),
             file_okay=False,
         ),
     ] = None,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
+        bool, typer.Option("--debug", help=_("Show the traceback of internal errors."))
     ] = False,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
         ),
     ] = False,
 ) -> None:
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.stderr.write(f"error: {exc.format_message()}\n")
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        sys.stderr.write("\ninterrupted\n")
+        sys.stderr.write("\n" + _("interrupted") + "\n")
         sys.exit(130)
     except BrokenPipeError:
         # The reader went away (``mitrm list | head``): not an error of ours.
@@ -146,8 +147,10 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         sys.stderr.write(
-            f"internal error: {type(exc).__name__}: {exc}\n"
-            "this is a bug in mitrm; run again with --debug for the traceback\n"
+            _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}")
+            + "\n"
+            + _("this is a bug in mitrm; run again with --debug for the traceback")
+            + "\n"
         )
         sys.exit(3)
     if result == 130:

@@ -10,16 +10,23 @@ import typer
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.formats import ListFormat
+from mitrm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from mitrm.core.models import Item
     from mitrm.core.repository import Repository
 
 
+_HELP_LIST = N_("""List items, filtered by kind, status, type, tag and owner.""")
+
+
+_HELP_SHOW = N_("""Show one item: its file as written, or its fields as JSON.""")
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("list")(list_items)
-    app.command("show")(show)
+    app.command("list", help=_(_HELP_LIST))(list_items)
+    app.command("show", help=_(_HELP_SHOW))(show)
 
 
 KindOpt = Annotated[
@@ -28,14 +35,14 @@ KindOpt = Annotated[
         "--kind",
         "-k",
         metavar="KIND",
-        help="requirement, plan or change (repeatable).",
+        help=_("requirement, plan or change (repeatable)."),
         autocompletion=complete.kinds,
     ),
 ]
 StatusOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--status", "-s", metavar="STATUS", help="Repeatable.", autocompletion=complete.statuses
+        "--status", "-s", metavar="STATUS", help=_("Repeatable."), autocompletion=complete.statuses
     ),
 ]
 TypeOpt = Annotated[
@@ -44,16 +51,19 @@ TypeOpt = Annotated[
         "--type",
         "-t",
         metavar="TYPE",
-        help="Requirement type (repeatable).",
+        help=_("Requirement type (repeatable)."),
         autocompletion=complete.requirement_types,
     ),
 ]
 TagOpt = Annotated[
-    list[str] | None, typer.Option("--tag", metavar="TAG", help="Has this tag (repeatable: all).")
+    list[str] | None,
+    typer.Option("--tag", metavar="TAG", help=_("Has this tag (repeatable: all).")),
 ]
 OwnerOpt = Annotated[
     str | None,
-    typer.Option("--owner", metavar="NAME", help="Business or IT owner, requester or plan owner."),
+    typer.Option(
+        "--owner", metavar="NAME", help=_("Business or IT owner, requester or plan owner.")
+    ),
 ]
 
 
@@ -66,12 +76,20 @@ def list_items(
     owner: OwnerOpt = None,
     fmt: Annotated[
         ListFormat | None,
-        typer.Option("--format", "-f", help="table (default on a terminal), json, csv, markdown."),
+        typer.Option(
+            "--format", "-f", help=_("table (default on a terminal), json, csv, markdown.")
+        ),
     ] = None,
 ) -> int:
     """List items, filtered by kind, status, type, tag and owner."""
     from mitrm.core.filters import Filter, matches
+    from mitrm.core.vocabulary import named_value
     from mitrm.io.repository import load_repository
+
+    # Chinese names and synonyms select the canonical values the files hold.
+    statuses = ("requirement_status", "plan_status", "change_status")
+    status = [named_value(statuses, s) for s in status] if status else status
+    type_ = [named_value(["requirement_type"], t) for t in type_] if type_ else type_
 
     wanted = Filter.build(kinds=kind, statuses=status, types=type_, tags=tag, owner=owner)
     run = state(ctx)
@@ -91,10 +109,13 @@ def list_items(
         emit(fmt, header, rows)
     broken = sum(1 for record in repo.records if record.model is None)
     if broken:
-        verb = "is" if broken == 1 else "are"
         sys.stderr.write(
-            f"note: {broken} file{'s' * (broken != 1)} {verb} not valid and not listed; "
-            "run 'mitrm validate'\n"
+            ngettext(
+                "note: {n} file is not valid and not listed; run 'mitrm validate'",
+                "note: {n} files are not valid and not listed; run 'mitrm validate'",
+                broken,
+            ).format(n=broken)
+            + "\n"
         )
     return 0
 
@@ -133,11 +154,11 @@ def show(
     item_id: Annotated[
         str,
         typer.Argument(
-            metavar="ID", help="The item's id, e.g. REQ-0007.", autocompletion=complete.item_ids
+            metavar="ID", help=_("The item's id, e.g. REQ-0007."), autocompletion=complete.item_ids
         ),
     ],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text (the file as written) or json.")
+        str, typer.Option("--format", "-f", help=_("text (the file as written) or json."))
     ] = "text",
 ) -> int:
     """Show one item: its file as written, or its fields as JSON."""
@@ -145,19 +166,22 @@ def show(
     from mitrm.io.repository import load_repository
 
     if fmt not in ("text", "json"):
-        raise UsageError(f"--format must be text or json, not '{fmt}'")
+        raise UsageError(_("--format must be text or json, not '{fmt}'").format(fmt=fmt))
     run = state(ctx)
     root = run.root()
     repo = load_repository(root, settings=run.settings(root))
     record = repo.get(item_id)
     if record is None:
-        raise UnknownIdError(f"no item has the id '{item_id}'", hint="see 'mitrm list'")
+        raise UnknownIdError(
+            _("no item has the id '{id}'").format(id=item_id), hint=_("see 'mitrm list'")
+        )
     if fmt == "json":
         from mitrm.cli.output import emit_json
 
         if record.model is None:
             raise UsageError(
-                f"{record.path} is not a valid item", hint=f"run 'mitrm validate {record.path}'"
+                _("{path} is not a valid item").format(path=record.path),
+                hint=_("run 'mitrm validate {path}'").format(path=record.path),
             )
         emit_json(_json(record.model, repo))
         return 0

@@ -31,9 +31,12 @@ class State:
 
     def settings(self, root: Path) -> Settings:
         """The repo's settings (raises SettingsError, exit 2)."""
+        from mitrm.i18n import use_repo_language
         from mitrm.io.repository import load_settings
 
-        return load_settings(root)
+        settings = load_settings(root)
+        use_repo_language(settings.language.value)
+        return settings
 
 
 def state(ctx: typer.Context) -> State:

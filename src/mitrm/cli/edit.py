@@ -11,6 +11,7 @@ import typer
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state, write_lock
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic, Loc
@@ -21,38 +22,65 @@ if TYPE_CHECKING:
 IdArg = Annotated[
     str,
     typer.Argument(
-        metavar="ID", help="The item's id, e.g. REQ-0007.", autocompletion=complete.item_ids
+        metavar="ID", help=_("The item's id, e.g. REQ-0007."), autocompletion=complete.item_ids
     ),
 ]
 Assignments = Annotated[
     list[str] | None,
     typer.Argument(
         metavar="FIELD=VALUE...",
-        help="Fields to set: due=2026-03-31, owners.it=Daniel, kpis.0.target=2.5; "
-        "append to a list with +=: tags+=mobile; an empty value removes the field.",
+        help=_(
+            "Fields to set: due=2026-03-31, owners.it=Daniel, kpis.0.target=2.5; "
+            "append to a list with +=: tags+=mobile; an empty value removes the field."
+        ),
         show_default=False,
     ),
 ]
 
 
+_HELP_SET = N_(
+    """Set fields of an item in place, keeping its comments, key order and layout.
+
+Values are read as YAML (numbers, dates, [lists], {mappings}) except for
+text fields, which take the text as written. The result must validate, or
+nothing is written."""
+)
+
+
+_HELP_STATUS = N_(
+    """Move an item to another status, if the workflow allows it and its fields are there.
+
+FIELD=VALUE pairs after the status are set in the same step (for the fields
+the new status requires). Refused (exit 1, nothing written) when the move
+is not allowed or a required field is missing."""
+)
+
+
+_HELP_RENUMBER = N_(
+    """Change an item's id: rename its file (keeping the slug) and update every reference.
+
+References in depends_on, plan requirements, phases, milestones and change
+targets follow. When OLD is used by two files (common after merging two
+branches), pick one with --file; references are then left alone, since
+they may mean either item."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("set")(set_fields)
-    app.command("status")(status)
-    app.command("renumber")(renumber)
+    app.command("set", help=_(_HELP_SET))(set_fields)
+    app.command("status", help=_(_HELP_STATUS))(status)
+    app.command("renumber", help=_(_HELP_RENUMBER))(renumber)
 
 
 def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = None) -> int:
-    """Set fields of an item in place, keeping its comments, key order and layout.
-
-    Values are read as YAML (numbers, dates, [lists], {mappings}) except for
-    text fields, which take the text as written. The result must validate, or
-    nothing is written.
-    """
+    """Set fields of an item in place, keeping its comments, key order and layout."""
     from mitrm.errors import UsageError
 
     if not assignments:
-        raise UsageError("nothing to set", hint=f"e.g. mitrm set {item_id} due=2026-03-31")
+        raise UsageError(
+            _("nothing to set"), hint=_("e.g. mitrm set {id} due=2026-03-31").format(id=item_id)
+        )
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -69,17 +97,12 @@ def status(
     new_status: Annotated[
         str,
         typer.Argument(
-            metavar="STATUS", help="The status to move to.", autocompletion=complete.statuses
+            metavar="STATUS", help=_("The status to move to."), autocompletion=complete.statuses
         ),
     ],
     assignments: Assignments = None,
 ) -> int:
-    """Move an item to another status, if the workflow allows it and its fields are there.
-
-    FIELD=VALUE pairs after the status are set in the same step (for the fields
-    the new status requires). Refused (exit 1, nothing written) when the move
-    is not allowed or a required field is missing.
-    """
+    """Move an item to another status, if the workflow allows it and its fields are there."""
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -96,13 +119,18 @@ def _one(root: Path, settings: Settings, item_id: str) -> Found:
 
     found = find_by_id(root, settings, item_id)
     if not found:
-        raise UnknownIdError(f"no item has the id '{item_id}'", hint="see 'mitrm list'")
+        raise UnknownIdError(
+            _("no item has the id '{id}'").format(id=item_id), hint=_("see 'mitrm list'")
+        )
     if len(found) > 1:
         paths = ", ".join(f.path for f in found)
         raise UsageError(
-            f"the id '{item_id}' is used by {len(found)} files: {paths}",
-            hint=f"give one of them a new id first: mitrm renumber {item_id} --file "
-            f"{found[-1].path}",
+            _("the id '{id}' is used by {n} files: {paths}").format(
+                id=item_id, n=len(found), paths=paths
+            ),
+            hint=_("give one of them a new id first: mitrm renumber {id} --file {path}").format(
+                id=item_id, path=found[-1].path
+            ),
         )
     return found[0]
 
@@ -126,8 +154,8 @@ def _parse_value(raw: str) -> Any:
         RecursionError,
     ):
         raise UsageError(
-            f"'{raw}' is not a value mitrm can read",
-            hint="quote text with spaces and colons, e.g. title='\"Q3: launch\"'",
+            _("'{value}' is not a value mitrm can read").format(value=raw),
+            hint=_("quote text with spaces and colons, e.g. title='\"Q3: launch\"'"),
         ) from None
 
 
@@ -158,6 +186,7 @@ def _edit(
         check_transition,
         field_order,
         parse_assignment,
+        status_named,
         value_for,
         without_repeats,
     )
@@ -183,8 +212,10 @@ def _edit(
     current = str(editable.data.get("status"))
     recorded: list[tuple[Loc, Any]] = []
     if target is not None:
+        target = status_named(found.kind, settings, target)
         if target == current:
-            sys.stderr.write(f"{item_id} is already '{target}'\n")
+            sys.stderr.write(_("{id} is already '{status}'").format(id=item_id, status=target))
+            sys.stderr.write("\n")
             if not edits:
                 return found.path
         else:
@@ -205,7 +236,9 @@ def _edit(
     if fresh:
         lines = "; ".join(d.message for d in fresh)
         error = UsageError if all(d.code.startswith("MIT1") for d in fresh) else DataError
-        raise error(f"{found.path}: {lines}; nothing was changed")
+        raise error(
+            _("{path}: {problems}; nothing was changed").format(path=found.path, problems=lines)
+        )
     own = new_data.get("depends_on")
     if (
         isinstance(own, list)
@@ -213,8 +246,9 @@ def _edit(
         and item_id not in (editable.data.get("depends_on") or [])
     ):
         raise DataError(
-            f"{found.path}: {item_id} cannot depend on itself (a dependency cycle); "
-            "nothing was changed"
+            _(
+                "{path}: {id} cannot depend on itself (a dependency cycle); nothing was changed"
+            ).format(path=found.path, id=item_id)
         )
     check_writable(editable.path, found.path)
     _warn_unknown_references(root, settings, found.kind, editable.data, new_data)
@@ -232,7 +266,7 @@ def _edit(
     editable.save(new_data)
     for assignment, value in edits:
         op = "+=" if assignment.append else "="
-        shown = "(removed)" if value is None else _show(value)
+        shown = _("(removed)") if value is None else _show(value)
         sys.stderr.write(f"{item_id}: {format_loc(assignment.loc)} {op} {shown}\n")
     if target is not None and target != current:
         sys.stderr.write(f"{item_id}: status {current} -> {target}\n")
@@ -273,8 +307,11 @@ def _warn_unknown_references(
     for ref in added_references(kind, before, after):
         if not find_by_id(root, settings, ref):
             sys.stderr.write(
-                f"warning: '{ref}' does not exist (yet); 'mitrm validate' reports it "
-                "(MIT203) until it does\n"
+                _(
+                    "warning: '{id}' does not exist (yet); 'mitrm validate' reports it "
+                    "(MIT203) until it does"
+                ).format(id=ref)
+                + "\n"
             )
 
 
@@ -292,29 +329,25 @@ def renumber(
     ctx: typer.Context,
     old: Annotated[
         str,
-        typer.Argument(metavar="OLD", help="The id to change.", autocompletion=complete.item_ids),
+        typer.Argument(
+            metavar="OLD", help=_("The id to change."), autocompletion=complete.item_ids
+        ),
     ],
     new: Annotated[
         str | None,
-        typer.Argument(metavar="NEW", help="The new id (default: the next free one)."),
+        typer.Argument(metavar="NEW", help=_("The new id (default: the next free one).")),
     ] = None,
     file: Annotated[
         Path | None,
         typer.Option(
             "--file",
-            help="Which file to renumber when OLD is used by several (after a merge).",
+            help=_("Which file to renumber when OLD is used by several (after a merge)."),
             dir_okay=False,
             metavar="PATH",
         ),
     ] = None,
 ) -> int:
-    """Change an item's id: rename its file (keeping the slug) and update every reference.
-
-    References in depends_on, plan requirements, phases, milestones and change
-    targets follow. When OLD is used by two files (common after merging two
-    branches), pick one with --file; references are then left alone, since
-    they may mean either item.
-    """
+    """Change an item's id: rename its file (keeping the slug) and update every reference."""
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -343,6 +376,7 @@ def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: P
 
     from mitrm.core.editing import reference_locs
     from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, renamed
+    from mitrm.core.vocabulary import shown
     from mitrm.errors import UnknownIdError, UsageError
     from mitrm.io import journal
     from mitrm.io.cache import cache_dir
@@ -352,7 +386,9 @@ def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: P
 
     holders = find_by_id(root, settings, old)
     if not holders:
-        raise UnknownIdError(f"no item has the id '{old}'", hint="see 'mitrm list'")
+        raise UnknownIdError(
+            _("no item has the id '{id}'").format(id=old), hint=_("see 'mitrm list'")
+        )
     if file is not None:
         # As printed by 'mitrm validate' (relative to the repo root) or relative to here.
         wanted: set[str] = set()
@@ -364,15 +400,19 @@ def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: P
         chosen = [h for h in holders if h.path in wanted]
         if not chosen:
             raise UsageError(
-                f"{file} does not hold '{old}'; files with it: "
-                + ", ".join(h.path for h in holders)
+                _("{file} does not hold '{id}'; files with it: {paths}").format(
+                    file=file, id=old, paths=", ".join(h.path for h in holders)
+                )
             )
         holder = chosen[0]
     elif len(holders) > 1:
         raise UsageError(
-            f"the id '{old}' is used by {len(holders)} files: "
-            + ", ".join(h.path for h in holders),
-            hint=f"choose one: mitrm renumber {old} NEW --file {holders[-1].path}",
+            _("the id '{id}' is used by {n} files: {paths}").format(
+                id=old, n=len(holders), paths=", ".join(h.path for h in holders)
+            ),
+            hint=_("choose one: mitrm renumber {id} NEW --file {path}").format(
+                id=old, path=holders[-1].path
+            ),
         )
     else:
         holder = holders[0]
@@ -383,11 +423,14 @@ def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: P
     if not fits_scheme(new, scheme):
         example = format_id(scheme, 1)
         raise UsageError(
-            f"'{new}' is not a {kind.label} id; it must look like {example} "
-            f"(set in mitrm.yaml ids.{kind.value})"
+            _(
+                "'{new}' is not a {kind} id; it must look like {example} (set in mitrm.yaml {key})"
+            ).format(
+                new=new, kind=shown("kind", kind.value), example=example, key=f"ids.{kind.value}"
+            )
         )
     if new == old:
-        raise UsageError(f"'{old}' already has this id")
+        raise UsageError(_("'{id}' already has this id").format(id=old))
     # One pass over the files: those that hold NEW, and those that may refer to OLD.
     mentions = list(files_mentioning(root, old, new))
     clash = [
@@ -400,9 +443,10 @@ def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: P
     ]
     if clash:
         raise UsageError(
-            f"'{new}' already exists: {clash[0]}; nothing was changed",
-            hint=f"pick a free id, or leave NEW out to take the next free one: "
-            f"mitrm renumber {old}",
+            _("'{id}' already exists: {path}; nothing was changed").format(id=new, path=clash[0]),
+            hint=_(
+                "pick a free id, or leave NEW out to take the next free one: mitrm renumber {id}"
+            ).format(id=old),
         )
     # Everything is computed and checked before the first write.
     item = open_item(root, holder.path)
@@ -456,18 +500,34 @@ def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: P
     )
     sys.stdout.write(new_rel + "\n")
     err = sys.stderr
-    err.write(f"renumbered {old} -> {new}: {holder.path} -> {new_rel}\n")
+    err.write(
+        _("renumbered {old} -> {new}: {path} -> {new_path}").format(
+            old=old, new=new, path=holder.path, new_path=new_rel
+        )
+        + "\n"
+    )
     if updates:
-        err.write(f"updated references in {len(updates)} file(s): {', '.join(sorted(updates))}\n")
+        err.write(
+            _("updated references in {n} file(s): {paths}").format(
+                n=len(updates), paths=", ".join(sorted(updates))
+            )
+            + "\n"
+        )
     if skipped:
         err.write(
-            f"note: left the references to '{old}' in {', '.join(skipped)} as they are: "
-            f"'{old}' is still used by another file, so they may mean either item\n"
+            _(
+                "note: left the references to '{id}' in {paths} as they are: "
+                "'{id}' is still used by another file, so they may mean either item"
+            ).format(id=old, paths=", ".join(skipped))
+            + "\n"
         )
     if unread:
         err.write(
-            f"warning: {len(unread)} file(s) could not be read and were not checked for "
-            f"references: {', '.join(unread)}\n"
+            _(
+                "warning: {n} file(s) could not be read and were not checked for "
+                "references: {paths}"
+            ).format(n=len(unread), paths=", ".join(unread))
+            + "\n"
         )
     on_branches = [
         n
@@ -475,5 +535,10 @@ def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: P
         if n.rsplit("/", 1)[-1].startswith(new + "-")
     ]
     if on_branches:
-        err.write(f"note: '{new}' is also used on another branch ({on_branches[0]})\n")
+        err.write(
+            _("note: '{id}' is also used on another branch ({path})").format(
+                id=new, path=on_branches[0]
+            )
+            + "\n"
+        )
     return 0

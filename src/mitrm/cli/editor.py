@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mitrm.cli.new import read_line
+from mitrm.i18n import _
 
 if TYPE_CHECKING:
     from mitrm.core.models import Kind, Settings
@@ -23,18 +24,24 @@ def editor_command() -> list[str]:
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not command:
         raise UsageError(
-            "--edit needs an editor, but neither $VISUAL nor $EDITOR is set; nothing was created",
-            hint="e.g. export EDITOR=nano (or 'code --wait', 'vim')",
+            _(
+                "--edit needs an editor, but neither $VISUAL nor $EDITOR is set; "
+                "nothing was created"
+            ),
+            hint=_("e.g. export EDITOR=nano (or 'code --wait', 'vim')"),
         )
     try:
         argv = shlex.split(command)
     except ValueError as exc:
-        raise UsageError(f"$EDITOR cannot be read ({exc}); nothing was created") from None
+        raise UsageError(
+            _("$EDITOR cannot be read ({reason}); nothing was created").format(reason=exc)
+        ) from None
     if not argv or shutil.which(argv[0]) is None:
         raise UsageError(
-            f"editor '{argv[0] if argv else command}' (from $EDITOR) was not found; "
-            "nothing was created",
-            hint="set EDITOR to an installed editor, e.g. export EDITOR=nano",
+            _("editor '{editor}' (from $EDITOR) was not found; nothing was created").format(
+                editor=argv[0] if argv else command
+            ),
+            hint=_("set EDITOR to an installed editor, e.g. export EDITOR=nano"),
         )
     return argv
 
@@ -52,8 +59,10 @@ def _problems(root: Path, settings: Settings, kind: Kind, path: Path) -> list[st
         raw = path.read_bytes()
     except OSError as exc:
         raise UsageError(
-            f"{rel}: the editor left no readable file ({exc.strerror or exc})",
-            hint="run 'mitrm new' again; nothing else was changed",
+            _("{path}: the editor left no readable file ({reason})").format(
+                path=rel, reason=exc.strerror or exc
+            ),
+            hint=_("run 'mitrm new' again; nothing else was changed"),
         ) from None
     loaded = parse_bytes(raw, rel)
     record = Record(path=rel, kind=kind, data=loaded.data)
@@ -81,24 +90,33 @@ def edit_until_valid(
         except OSError as exc:
             path.unlink(missing_ok=True)
             raise UsageError(
-                f"cannot run the editor {argv[0]}: {exc.strerror}; nothing was created"
+                _("cannot run the editor {editor}: {reason}; nothing was created").format(
+                    editor=argv[0], reason=exc.strerror
+                )
             ) from None
         if done.returncode != 0:
             path.unlink(missing_ok=True)
             raise UsageError(
-                f"the editor exited with status {done.returncode}; nothing was created"
+                _("the editor exited with status {code}; nothing was created").format(
+                    code=done.returncode
+                )
             )
         problems = _problems(root, settings, kind, path)
         if not problems:
             return 0
         for line in problems:
             sys.stderr.write(line + "\n")
+        kept = _("kept {path} as a draft; fix it, then run 'mitrm validate {path}'").format(
+            path=rel
+        )
         if not asking:
-            sys.stderr.write(f"kept {rel} as a draft; fix it, then run 'mitrm validate {rel}'\n")
+            sys.stderr.write(kept + "\n")
             return 1
         sys.stderr.write(
-            "The file does not validate. [r]e-open the editor, [k]eep it as a "
-            "draft, or [d]iscard it? [r]: "
+            _(
+                "The file does not validate. [r]e-open the editor, [k]eep it as a "
+                "draft, or [d]iscard it? [r]: "
+            )
         )
         sys.stderr.flush()
         reply = read_line()
@@ -106,9 +124,9 @@ def edit_until_valid(
         # since re-opening the editor forever would hang a script.
         answer = "k" if reply is None else (reply.strip().lower()[:1] or "r")
         if answer == "k":
-            sys.stderr.write(f"kept {rel} as a draft; fix it, then run 'mitrm validate {rel}'\n")
+            sys.stderr.write(kept + "\n")
             return 1
         if answer == "d":
             path.unlink(missing_ok=True)
-            sys.stderr.write("discarded; nothing was created\n")
+            sys.stderr.write(_("discarded; nothing was created") + "\n")
             return 1

@@ -10,6 +10,7 @@ import typer
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     from mitrm.core.history import Event, History
@@ -31,19 +32,33 @@ class ChangelogFormat(str, Enum):
     TEXT = "text"
 
 
+_HELP_HISTORY = N_("""Show an item's change log from git: commits and field-level changes.""")
+
+
+_HELP_CHANGELOG = N_(
+    """What changed in the items between two revisions, grouped by kind and change type."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("history")(history)
-    app.command("changelog")(changelog)
+    app.command("history", help=_(_HELP_HISTORY))(history)
+    app.command("changelog", help=_(_HELP_CHANGELOG))(changelog)
 
 
 def _warn_shallow(history: History) -> None:
     if history.shallow:
         sys.stderr.write(
-            "warning: this is a shallow clone: the history is cut, so items first appear "
-            "where the clone begins\n"
-            "hint: fetch all of it with 'git fetch --unshallow' "
-            "(in CI: actions/checkout with 'fetch-depth: 0')\n"
+            _(
+                "warning: this is a shallow clone: the history is cut, so items first appear "
+                "where the clone begins"
+            )
+            + "\n"
+            + _(
+                "hint: fetch all of it with 'git fetch --unshallow' "
+                "(in CI: actions/checkout with 'fetch-depth: 0')"
+            )
+            + "\n"
         )
 
 
@@ -53,21 +68,22 @@ def history(
         str | None,
         typer.Argument(
             metavar="ID",
-            help="The item, e.g. REQ-0007 (omit with --metrics).",
+            help=_("The item, e.g. REQ-0007 (omit with --metrics)."),
             autocompletion=complete.item_ids,
         ),
     ] = None,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Show the text diff of changed text fields.")
+        bool, typer.Option("--diff", help=_("Show the text diff of changed text fields."))
     ] = False,
     metrics: Annotated[
         bool,
         typer.Option(
-            "--metrics", help="Flow metrics: time in each status, lead time, churn after approval."
+            "--metrics",
+            help=_("Flow metrics: time in each status, lead time, churn after approval."),
         ),
     ] = False,
     fmt: Annotated[
-        HistoryFormat, typer.Option("--format", "-f", help="text or json.")
+        HistoryFormat, typer.Option("--format", "-f", help=_("text or json."))
     ] = HistoryFormat.TEXT,
 ) -> int:
     """Show an item's change log from git: commits and field-level changes."""
@@ -83,8 +99,8 @@ def history(
     if item_id is None:
         if not metrics:
             raise UsageError(
-                "name an item, or ask for --metrics of the whole repository",
-                hint="mitrm history REQ-0001, or mitrm history --metrics",
+                _("name an item, or ask for --metrics of the whole repository"),
+                hint=_("mitrm history REQ-0001, or mitrm history --metrics"),
             )
         hist = load_history(root, settings)
         _warn_shallow(hist)
@@ -133,14 +149,18 @@ def _item_text(
     last = pending or (timeline[-1] if timeline else None)
     out: list[str] = []
     if last is not None:
-        now = "removed" if last.action == "removed" else (last.status or "?")
+        now = _("removed") if last.action == "removed" else (last.status or "?")
         title = f" {last.title}" if last.title else ""
-        out.append(f"{item_id}{title} ({last.kind or 'item'}, now {now})")
+        out.append(
+            _("{id}{title} ({kind}, now {status})").format(
+                id=item_id, title=title, kind=last.kind or _("item"), status=now
+            )
+        )
     events = ([pending] if pending else []) + list(reversed(timeline))
     for event in events:
         out.append("")
         if event is pending:
-            out.append("uncommitted  (working tree, not committed yet)")
+            out.append(_("uncommitted  (working tree, not committed yet)"))
         else:
             commit = hist.commit(event.sha)
             if commit is not None:
@@ -164,19 +184,31 @@ def _item_text(
 
 def _event_lines(event: Event) -> list[str]:
     if event.problem is not None:
-        return [f"{event.path}: not readable in this version ({event.problem})"]
+        return [
+            _("{path}: not readable in this version ({problem})").format(
+                path=event.path, problem=event.problem
+            )
+        ]
     if event.action == "added":
         if event.old_path is not None and any(c.path == "id" for c in event.changes):
             # A new id for an item already there (mitrm renumber): the id change follows.
             moved = f": {event.old_path} -> {event.path}" if event.old_path != event.path else ""
-            return [f"renumbered{moved}"]
-        return [f"added as {event.status or 'no status'}: {event.path}"]
+            return [_("renumbered") + moved]
+        return [
+            _("added as {status}: {path}").format(
+                status=event.status or _("no status"), path=event.path
+            )
+        ]
     if event.action == "seen":
-        return [f"first seen here (the shallow clone's history starts here): {event.path}"]
+        return [
+            _("first seen here (the shallow clone's history starts here): {path}").format(
+                path=event.path
+            )
+        ]
     if event.action == "removed":
-        return [f"removed: {event.path}"]
+        return [_("removed: {path}").format(path=event.path)]
     if event.action == "renamed":
-        return [f"moved: {event.old_path} -> {event.path}"]
+        return [_("moved: {old} -> {new}").format(old=event.old_path, new=event.path)]
     return []
 
 
@@ -185,15 +217,17 @@ def _days(value: float) -> str:
 
 
 def _metrics_lines(metrics: ItemMetrics) -> list[str]:
-    lines = ["Flow"]
+    lines = [_("Flow")]
     spent = ", ".join(f"{status} {_days(days)}" for status, days in metrics.time_in_status.items())
-    lines.append(f"  time in status: {spent or '(none)'}")
+    lines.append("  " + _("time in status: {spent}").format(spent=spent or _("(none)")))
     lead = metrics.lead_time_days
     lines.append(
-        "  lead time (submitted -> released): "
-        + (_days(lead) if lead is not None else "not released yet")
+        "  "
+        + _("lead time (submitted -> released): {days}").format(
+            days=_days(lead) if lead is not None else _("not released yet")
+        )
     )
-    lines.append(f"  changes after approval: {metrics.churn}")
+    lines.append("  " + _("changes after approval: {n}").format(n=metrics.churn))
     return lines
 
 
@@ -281,19 +315,29 @@ def _repo_metrics(hist: History, fmt: HistoryFormat) -> None:
             }
         )
         return
-    out = [f"{len(flow.items)} items in {len(hist.order)} commits"]
+    out = [
+        _("{items} items in {commits} commits").format(
+            items=len(flow.items), commits=len(hist.order)
+        )
+    ]
     median = flow.median_lead_time_days
     out.append(
-        "median lead time (submitted -> released): "
-        + (f"{_days(median)} over {len(leads)} items" if median is not None else "none released")
+        _("median lead time (submitted -> released): {value}").format(
+            value=_("{days} over {n} items").format(days=_days(median), n=len(leads))
+            if median is not None
+            else _("none released")
+        )
     )
-    out += ["", "throughput (items released per month):"]
-    out += [f"  {month}  {count}" for month, count in flow.throughput.items()] or ["  (none)"]
-    out += ["", "churn: approved items changed afterwards (commits), most first:"]
+    out += ["", _("throughput (items released per month):")]
+    none = ["  " + _("(none)")]
+    out += [f"  {month}  {count}" for month, count in flow.throughput.items()] or none
+    out += ["", _("churn: approved items changed afterwards (commits), most first:")]
     ranked = sorted(flow.churn.items(), key=lambda kv: (-kv[1], kv[0]))
-    out += [f"  {item}  {count}" for item, count in ranked[:20]] or ["  (none)"]
+    out += [f"  {item}  {count}" for item, count in ranked[:20]] or none
     if len(ranked) > 20:
-        out.append(f"  ... and {len(ranked) - 20} more (--format json lists all)")
+        out.append(
+            "  " + _("... and {n} more (--format json lists all)").format(n=len(ranked) - 20)
+        )
     sys.stdout.write("\n".join(out) + "\n")
     for warning in warnings:
         sys.stderr.write(warning.text() + "\n")
@@ -303,10 +347,10 @@ def changelog(
     ctx: typer.Context,
     revisions: Annotated[
         str | None,
-        typer.Argument(metavar="REV..REV", help="The range (default: the latest tag to HEAD)."),
+        typer.Argument(metavar="REV..REV", help=_("The range (default: the latest tag to HEAD).")),
     ] = None,
     fmt: Annotated[
-        ChangelogFormat, typer.Option("--format", "-f", help="markdown, json or text.")
+        ChangelogFormat, typer.Option("--format", "-f", help=_("markdown, json or text."))
     ] = ChangelogFormat.MARKDOWN,
 ) -> int:
     """What changed in the items between two revisions, grouped by kind and change type."""
@@ -320,7 +364,7 @@ def changelog(
     log, hist = changelog_for(root, settings, since=since, until=until)
     _warn_shallow(hist)
     if log.whole_history:
-        sys.stderr.write("note: no tag found; the changelog covers the whole history\n")
+        sys.stderr.write(_("note: no tag found; the changelog covers the whole history") + "\n")
     if fmt is ChangelogFormat.JSON:
         from mitrm.cli.output import emit_json
 

@@ -7,19 +7,24 @@ from typing import Annotated
 
 import typer
 
+from mitrm.i18n import _
+
 
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("init")(init)
+    app.command(
+        "init",
+        help=_("Create mitrm.yaml, the item folders and a pre-commit config; never overwrites."),
+    )(init)
 
 
 def init(
     directory: Annotated[
-        Path, typer.Argument(help="Where to create the data repo.", file_okay=False)
+        Path, typer.Argument(help=_("Where to create the data repo."), file_okay=False)
     ] = Path("."),
-    language: Annotated[str, typer.Option("--language", help="en or zh.")] = "en",
-    currency: Annotated[str, typer.Option("--currency", help="ISO 4217 code.")] = "CNY",
-    project: Annotated[str | None, typer.Option("--project", help="Project name.")] = None,
+    language: Annotated[str, typer.Option("--language", help=_("en or zh."))] = "en",
+    currency: Annotated[str, typer.Option("--currency", help=_("ISO 4217 code."))] = "CNY",
+    project: Annotated[str | None, typer.Option("--project", help=_("Project name."))] = None,
 ) -> int:
     """Create mitrm.yaml, the item folders and a pre-commit config; never overwrites."""
     import sys
@@ -28,18 +33,27 @@ def init(
     from mitrm.cli.context import write_lock
     from mitrm.core.scaffold import scaffold_files
     from mitrm.errors import UsageError
+    from mitrm.i18n import use_repo_language
     from mitrm.io.atomic import create_exclusive
     from mitrm.io.cache import git_dir
 
     if language not in ("en", "zh"):
-        raise UsageError(f"--language must be en or zh, not '{language}'")
+        raise UsageError(_("--language must be en or zh, not '{value}'").format(value=language))
+    # The new repo's language is the user's from here on (its comments, these messages).
+    use_repo_language(language)
     if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
-        raise UsageError(f"--currency must be a 3-letter code such as CNY or EUR, not '{currency}'")
+        raise UsageError(
+            _("--currency must be a 3-letter code such as CNY or EUR, not '{value}'").format(
+                value=currency
+            )
+        )
     files = scaffold_files(
         project=project or directory.resolve().name, language=language, currency=currency
     )
     if directory.exists() and not directory.is_dir():
-        raise UsageError(f"{directory} is a file, not a folder; nothing was written")
+        raise UsageError(
+            _("{folder} is a file, not a folder; nothing was written").format(folder=directory)
+        )
     existing = [name for name in files if (directory / name).exists()]
     # a folder the repo needs that is a file (e.g. 'requirements') blocks it too
     existing += sorted(
@@ -54,8 +68,10 @@ def init(
     )
     if existing:
         raise UsageError(
-            f"{directory} already has {', '.join(existing)}; nothing was written",
-            hint="mitrm init never overwrites files; remove them first or pick another folder",
+            _("{folder} already has {files}; nothing was written").format(
+                folder=directory, files=", ".join(existing)
+            ),
+            hint=_("mitrm init never overwrites files; remove them first or pick another folder"),
         )
     created: list[Path] = []
     # Inside a git repository the new repo's lock and caches live in its .git/mitrm.
@@ -72,11 +88,13 @@ def init(
         for path in created:  # all or nothing: a half-made repo would block the next try
             path.unlink(missing_ok=True)
         raise UsageError(
-            f"cannot create the data repo in {directory}: {exc.strerror or exc}",
-            hint="check that the folder can be created and written",
+            _("cannot create the data repo in {folder}: {reason}").format(
+                folder=directory, reason=exc.strerror or exc
+            ),
+            hint=_("check that the folder can be created and written"),
         ) from None
-    sys.stdout.write(f"created a mitrm data repo in {directory}\n")
+    sys.stdout.write(_("created a mitrm data repo in {folder}").format(folder=directory) + "\n")
     for name in files:
         sys.stdout.write(f"  {directory / name}\n")
-    sys.stdout.write("next: mitrm new requirement\n")
+    sys.stdout.write(_("next: mitrm new requirement") + "\n")
     return 0

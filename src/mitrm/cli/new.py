@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.context import state
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -32,11 +33,19 @@ _FLAGS = {"targets": "--target", "requirements": "--requirement"}
 _TRUE = ("1", "true", "yes", "on")
 
 
+_HELP_NEW = N_(
+    """Draft a new item: asks on a terminal, takes every field as an option, prints the path.
+
+The file gets the next free id (after the highest in the working tree and
+on every local and remote branch) and is created exclusively."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``new`` and the editing commands (``set``, ``status``, ``renumber``) to ``app``."""
     from mitrm.cli import edit
 
-    app.command("new")(new)
+    app.command("new", help=_(_HELP_NEW))(new)
     edit.register(app)
 
 
@@ -48,77 +57,74 @@ def new(
     ctx: typer.Context,
     kind_arg: Annotated[
         KindArg,
-        typer.Argument(metavar="KIND", help="What to draft: requirement, plan or change."),
+        typer.Argument(metavar="KIND", help=_("What to draft: requirement, plan or change.")),
     ],
-    title: Annotated[str | None, _opt("Title (all kinds).")] = None,
+    title: Annotated[str | None, _opt(_("Title (all kinds)."))] = None,
     type_: Annotated[
         str | None,
         typer.Option(
             "--type",
-            help="Requirement type: feature, improvement, defect, security...",
+            help=_("Requirement type: feature, improvement, defect, security..."),
             show_default=False,
             metavar="TYPE",
         ),
     ] = None,
     channel: Annotated[
-        str | None, _opt("Requirement source channel: internal, customer, partner...", "CHANNEL")
+        str | None, _opt(_("Requirement source channel: internal, customer, partner..."), "CHANNEL")
     ] = None,
-    department: Annotated[str | None, _opt("Requesting department.")] = None,
-    requester: Annotated[str | None, _opt("Who asked (default: git config user.name).")] = None,
-    description: Annotated[str | None, _opt("Description (all kinds).")] = None,
-    business_goal: Annotated[str | None, _opt("Requirement business goal.")] = None,
-    due: Annotated[str | None, _opt("Requirement due date.", "YYYY-MM-DD")] = None,
-    owner: Annotated[str | None, _opt("Plan owner (default: git config user.name).")] = None,
+    department: Annotated[str | None, _opt(_("Requesting department."))] = None,
+    requester: Annotated[str | None, _opt(_("Who asked (default: git config user.name)."))] = None,
+    description: Annotated[str | None, _opt(_("Description (all kinds)."))] = None,
+    business_goal: Annotated[str | None, _opt(_("Requirement business goal."))] = None,
+    due: Annotated[str | None, _opt(_("Requirement due date."), "YYYY-MM-DD")] = None,
+    owner: Annotated[str | None, _opt(_("Plan owner (default: git config user.name)."))] = None,
     requirement: Annotated[
-        list[str] | None, _opt("Plan: a requirement in scope (repeatable).", "ID")
+        list[str] | None, _opt(_("Plan: a requirement in scope (repeatable)."), "ID")
     ] = None,
-    start: Annotated[str | None, _opt("Plan start date.", "YYYY-MM-DD")] = None,
-    end: Annotated[str | None, _opt("Plan end date.", "YYYY-MM-DD")] = None,
+    start: Annotated[str | None, _opt(_("Plan start date."), "YYYY-MM-DD")] = None,
+    end: Annotated[str | None, _opt(_("Plan end date."), "YYYY-MM-DD")] = None,
     target: Annotated[
-        list[str] | None, _opt("Change: a requirement or plan it changes (repeatable).", "ID")
+        list[str] | None, _opt(_("Change: a requirement or plan it changes (repeatable)."), "ID")
     ] = None,
     reason: Annotated[
-        str | None, _opt("Change reason: market, competitor, regulation, business...", "REASON")
+        str | None, _opt(_("Change reason: market, competitor, regulation, business..."), "REASON")
     ] = None,
-    proposed_change: Annotated[str | None, _opt("Change: the proposed change.")] = None,
+    proposed_change: Annotated[str | None, _opt(_("Change: the proposed change."))] = None,
     requested_by: Annotated[
-        str | None, _opt("Change: who asks (default: git config user.name).")
+        str | None, _opt(_("Change: who asks (default: git config user.name)."))
     ] = None,
-    tag: Annotated[list[str] | None, _opt("A tag (repeatable).", "TAG")] = None,
+    tag: Annotated[list[str] | None, _opt(_("A tag (repeatable)."), "TAG")] = None,
     slug: Annotated[
-        str | None, _opt("File name after the id (default: from the title).", "SLUG")
+        str | None, _opt(_("File name after the id (default: from the title)."), "SLUG")
     ] = None,
     no_input: Annotated[
-        bool, typer.Option("--no-input", help="Never ask; fail (exit 2) if a field is missing.")
+        bool, typer.Option("--no-input", help=_("Never ask; fail (exit 2) if a field is missing."))
     ] = False,
     interactive: Annotated[
         bool,
         typer.Option(
             "--interactive",
             "-i",
-            help="Ask even when stdin is not a terminal (also MITRM_FORCE_PROMPT=1).",
+            help=_("Ask even when stdin is not a terminal (also MITRM_FORCE_PROMPT=1)."),
         ),
     ] = False,
     edit: Annotated[
-        bool, typer.Option("--edit", help="Open the new file in $EDITOR, then validate it.")
+        bool, typer.Option("--edit", help=_("Open the new file in $EDITOR, then validate it."))
     ] = False,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text (the path) or json.", metavar="FORMAT")
+        str, typer.Option("--format", "-f", help=_("text (the path) or json."), metavar="FORMAT")
     ] = "text",
 ) -> int:
-    """Draft a new item: asks on a terminal, takes every field as an option, prints the path.
-
-    The file gets the next free id (after the highest in the working tree and
-    on every local and remote branch) and is created exclusively.
-    """
+    """Draft a new item: asks on a terminal, takes every field as an option, prints the path."""
     from mitrm.core.drafting import QUESTIONS
     from mitrm.core.models import Kind
+    from mitrm.core.vocabulary import shown
     from mitrm.errors import UsageError
     from mitrm.io.repository import today as current_day
 
     kind = Kind(kind_arg.value)
     if fmt not in ("text", "json"):
-        raise UsageError(f"--format must be text or json, not '{fmt}'")
+        raise UsageError(_("--format must be text or json, not '{fmt}'").format(fmt=fmt))
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -144,8 +150,10 @@ def new(
     stray = [name for name, value in given.items() if value is not None and name not in names]
     if stray:
         raise UsageError(
-            f"{', '.join(_flag(n) for n in stray)} does not apply to a {kind.label}",
-            hint=f"see 'mitrm new {kind.value} --help'",
+            _("{options} does not apply to a {kind}").format(
+                options=", ".join(_flag(n) for n in stray), kind=shown("kind", kind.value)
+            ),
+            hint=_("see 'mitrm new {kind} --help'").format(kind=kind.value),
         )
     today = current_day()
     asking = not no_input and (
@@ -212,8 +220,10 @@ def _answers(
     gaps = missing(kind, values)
     if gaps:
         raise UsageError(
-            f"missing {', '.join(_flag(q.name) for q in gaps)}; nothing was created",
-            hint="pass them as options, or run on a terminal without --no-input to be asked",
+            _("missing {options}; nothing was created").format(
+                options=", ".join(_flag(q.name) for q in gaps)
+            ),
+            hint=_("pass them as options, or run on a terminal without --no-input to be asked"),
         )
     return values
 
@@ -269,22 +279,27 @@ def _ask(
 
     err = sys.stderr
     if q.choices:
-        err.write(f"{q.label}: {menu(q)}\n")
+        err.write(_("{question}: {choices}").format(question=_(q.label), choices=menu(q)) + "\n")
     while True:
-        shown = f" [{default}]" if default else ("" if q.required else " (optional)")
-        err.write(f"{q.label if not q.choices else 'Choose'}{shown}: ")
+        shown = f" [{default}]" if default else ("" if q.required else _(" (optional)"))
+        asked = _(q.label) if not q.choices else _("Choose")
+        err.write(_("{question}: ").format(question=asked + shown))
         err.flush()
         line = read_line()
         if line is None:
             err.write("\n")
-            raise UsageError(f"input ended before '{q.name}' was answered; nothing was created")
+            raise UsageError(
+                _("input ended before '{field}' was answered; nothing was created").format(
+                    field=q.name
+                )
+            )
         text = line.rstrip("\r\n")
         if not text.strip() and default:
             text = default
         try:
             return parse_answer(q, text, known_ids=known_ids, today=today, values=values)
         except ValueError as exc:
-            err.write(f"  {exc}; please try again\n")
+            err.write(_("  {problem}; please try again").format(problem=exc) + "\n")
 
 
 def _create(
@@ -330,7 +345,11 @@ def _create(
     else:
         sys.stdout.write(_shown(path) + "\n")
         if code == 0:
-            sys.stderr.write(f"created {kind.label} {item_id}\n")
+            from mitrm.core.vocabulary import shown
+
+            sys.stderr.write(
+                _("created {kind} {id}").format(kind=shown("kind", kind.value), id=item_id) + "\n"
+            )
     return code
 
 

@@ -11,11 +11,51 @@ from typing import TYPE_CHECKING, Any
 
 from mitrm.cli.formats import ListFormat
 from mitrm.errors import MitrmError, SettingsError
+from mitrm.i18n import NP_, pgettext
 
 if TYPE_CHECKING:
     from rich.console import Console
 
 __all__ = ["ListFormat", "emit", "emit_csv", "emit_json", "emit_markdown", "emit_table"]
+
+# Column names of the tables people read (CSV, JSON and Markdown keep the English names).
+_COLUMNS = (
+    NP_("column", "id"),
+    NP_("column", "kind"),
+    NP_("column", "status"),
+    NP_("column", "type"),
+    NP_("column", "title"),
+    NP_("column", "due"),
+    NP_("column", "owner"),
+    NP_("column", "rank"),
+    NP_("column", "score"),
+    NP_("column", "terms"),
+    NP_("column", "note"),
+    NP_("column", "missing"),
+    NP_("column", "op"),
+    NP_("column", "term"),
+    NP_("column", "input"),
+    NP_("column", "points"),
+    NP_("column", "weight"),
+    NP_("column", "contribution"),
+    NP_("column", "source"),
+    NP_("column", "reason"),
+    NP_("column", "name"),
+    NP_("column", "path"),
+    NP_("column", "change"),
+    NP_("column", "same order"),
+    NP_("column", "entered"),
+    NP_("column", "left"),
+    NP_("column", "best rank"),
+    NP_("column", "worst rank"),
+    NP_("column", "moves"),
+    NP_("column", "chosen"),
+)
+
+
+def column(name: str) -> str:
+    """A column's heading in the interface language (unknown names as they are)."""
+    return pgettext("column", name)
 
 
 def stdout() -> Console:
@@ -104,9 +144,11 @@ def emit_table(
     share = max(12, spare // max(1, sum(1 for name in header if name in wrap)))
     for name, width in zip(header, widths, strict=True):
         if name in wrap:
-            table.add_column(name, overflow="ellipsis", no_wrap=True, max_width=share)
+            table.add_column(column(name), overflow="ellipsis", no_wrap=True, max_width=share)
         else:
-            table.add_column(name, no_wrap=True, min_width=width)
+            table.add_column(
+                column(name), no_wrap=True, min_width=max(width, cell_len(column(name)))
+            )
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
     console.print(table)
@@ -116,7 +158,7 @@ def _plain_columns(header: Sequence[str], rows: Sequence[Sequence[Any]], title: 
     """Aligned columns without borders or truncation, for pipes and files."""
     from rich.cells import cell_len
 
-    cells = [[str(h) for h in header]] + [
+    cells = [[column(str(h)) for h in header]] + [
         ["" if cell is None else str(cell).replace("\n", " ") for cell in row] for row in rows
     ]
     widths = [max(cell_len(row[i]) for row in cells) for i in range(len(header))]

@@ -11,15 +11,21 @@ import typer
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.output import ListFormat
+from mitrm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from mitrm.core.repository import Repository
     from mitrm.core.selection import Limit
 
 
+_HELP_PRIORITIZE = N_(
+    """Score and rank the open requirements (docs/scoring.md explains every model)."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("prioritize")(prioritize)
+    app.command("prioritize", help=_(_HELP_PRIORITIZE))(prioritize)
 
 
 def _amount(text: str, option: str) -> Decimal:
@@ -31,7 +37,11 @@ def _amount(text: str, option: str) -> Decimal:
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite() or value < 0 or value > Decimal("1e15"):
-        raise UsageError(f"{option} must be a number from 0 to 10^15 (got '{text}')")
+        raise UsageError(
+            _("{option} must be a number from 0 to 10^15 (got '{value}')").format(
+                option=option, value=text
+            )
+        )
     return value
 
 
@@ -50,8 +60,10 @@ def _weights(pairs: list[str] | None) -> dict[str, float]:
             found[name.strip()] = weight
         except ValueError:
             raise UsageError(
-                f"--weight must be NAME=NUMBER with a number from 0 to 1000, "
-                f"e.g. --weight roi=3 (got '{pair}')"
+                _(
+                    "--weight must be NAME=NUMBER with a number from 0 to 1000, "
+                    "e.g. --weight roi=3 (got '{value}')"
+                ).format(value=pair)
             ) from None
     return found
 
@@ -64,7 +76,7 @@ def prioritize(
             "--model",
             "-m",
             metavar="MODEL",
-            help="weighted, rice, wsjf, ice or moscow (default: mitrm.yaml).",
+            help=_("weighted, rice, wsjf, ice or moscow (default: mitrm.yaml)."),
             autocompletion=complete.scoring_models,
         ),
     ] = None,
@@ -73,31 +85,35 @@ def prioritize(
         typer.Option(
             "--explain",
             metavar="ID",
-            help="Show every term of one item's score.",
+            help=_("Show every term of one item's score."),
             autocompletion=complete.requirement_ids,
         ),
     ] = None,
     budget: Annotated[
         str | None,
-        typer.Option("--budget", metavar="AMOUNT", help="Choose the best set whose cost fits."),
+        typer.Option("--budget", metavar="AMOUNT", help=_("Choose the best set whose cost fits.")),
     ] = None,
     capacity: Annotated[
         str | None,
-        typer.Option("--capacity", metavar="DAYS", help="Choose the best set whose effort fits."),
+        typer.Option(
+            "--capacity", metavar="DAYS", help=_("Choose the best set whose effort fits.")
+        ),
     ] = None,
     weight: Annotated[
         list[str] | None,
-        typer.Option("--weight", "-w", metavar="NAME=VALUE", help="What-if weight (repeatable)."),
+        typer.Option(
+            "--weight", "-w", metavar="NAME=VALUE", help=_("What-if weight (repeatable).")
+        ),
     ] = None,
     sensitivity: Annotated[
         bool,
         typer.Option(
-            "--sensitivity", help="How stable the top 10 is when each weight moves +/-20 %."
+            "--sensitivity", help=_("How stable the top 10 is when each weight moves +/-20 %.")
         ),
     ] = False,
     impute: Annotated[
         str | None,
-        typer.Option("--impute", metavar="median", help="Fill missing inputs with the median."),
+        typer.Option("--impute", metavar="median", help=_("Fill missing inputs with the median.")),
     ] = None,
     status: Annotated[
         list[str] | None,
@@ -105,7 +121,7 @@ def prioritize(
             "--status",
             "-s",
             metavar="STATUS",
-            help="Open status (repeatable).",
+            help=_("Open status (repeatable)."),
             autocompletion=complete.statuses,
         ),
     ] = None,
@@ -115,29 +131,29 @@ def prioritize(
             "--type",
             "-t",
             metavar="TYPE",
-            help="Requirement type (repeatable).",
+            help=_("Requirement type (repeatable)."),
             autocompletion=complete.requirement_types,
         ),
     ] = None,
     tag: Annotated[
         list[str] | None,
-        typer.Option("--tag", metavar="TAG", help="Has this tag (repeatable: all)."),
+        typer.Option("--tag", metavar="TAG", help=_("Has this tag (repeatable: all).")),
     ] = None,
     owner: Annotated[
         str | None,
-        typer.Option("--owner", metavar="NAME", help="Business or IT owner, or requester."),
+        typer.Option("--owner", metavar="NAME", help=_("Business or IT owner, or requester.")),
     ] = None,
     top: Annotated[
         int | None,
-        typer.Option("--top", "-n", min=1, metavar="N", help="Show only the first N ranked."),
+        typer.Option("--top", "-n", min=1, metavar="N", help=_("Show only the first N ranked.")),
     ] = None,
     today: Annotated[
         str | None,
-        typer.Option("--today", metavar="YYYY-MM-DD", help="Date for due-date urgency."),
+        typer.Option("--today", metavar="YYYY-MM-DD", help=_("Date for due-date urgency.")),
     ] = None,
     fmt: Annotated[
         ListFormat | None,
-        typer.Option("--format", "-f", help="table (default), json, csv, markdown."),
+        typer.Option("--format", "-f", help=_("table (default), json, csv, markdown.")),
     ] = None,
 ) -> int:
     """Score and rank the open requirements (docs/scoring.md explains every model)."""
@@ -156,11 +172,15 @@ def prioritize(
         try:
             day = dt.date.fromisoformat(today)
         except ValueError:
-            raise UsageError(f"--today must be a date written YYYY-MM-DD (got '{today}')") from None
+            raise UsageError(
+                _("--today must be a date written YYYY-MM-DD (got '{value}')").format(value=today)
+            ) from None
     what_if = _weights(weight)
     limits = _limits(budget, capacity)
     if explain is not None and (limits or sensitivity):
-        raise UsageError("--explain shows one item; leave out --budget, --capacity, --sensitivity")
+        raise UsageError(
+            _("--explain shows one item; leave out --budget, --capacity, --sensitivity")
+        )
     wanted = Filter.build(
         kinds=["requirement"], statuses=status, types=type_, tags=tag, owner=owner
     )
@@ -235,8 +255,11 @@ def _note_invalid(repo: Repository) -> None:
         1 for record in repo.records if record.model is None and record.kind.value == "requirement"
     )
     if broken:
-        verb = "is" if broken == 1 else "are"
         sys.stderr.write(
-            f"note: {broken} requirement file{'s' * (broken != 1)} {verb} not valid and not "
-            "ranked; run 'mitrm validate'\n"
+            ngettext(
+                "note: {n} requirement file is not valid and not ranked; run 'mitrm validate'",
+                "note: {n} requirement files are not valid and not ranked; run 'mitrm validate'",
+                broken,
+            ).format(n=broken)
+            + "\n"
         )

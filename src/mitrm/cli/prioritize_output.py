@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from mitrm.cli.output import ListFormat, emit_csv, emit_json, emit_markdown, stdout
+from mitrm.cli.output import ListFormat, column, emit_csv, emit_json, emit_markdown, stdout
 from mitrm.core.models import Requirement
 from mitrm.core.ranking import Prepared, RankedEntry, Ranking, UnscoredEntry, is_open
 from mitrm.core.ranking import note as why
@@ -16,6 +16,7 @@ from mitrm.core.scoring import Score, Term
 from mitrm.core.selection import Selection
 from mitrm.core.sensitivity import Sensitivity
 from mitrm.errors import UnknownIdError
+from mitrm.i18n import _
 
 _WIDE = re.compile(
     "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
@@ -48,7 +49,7 @@ def _table(
 
         table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         for name in header:
-            table.add_column(name, overflow="fold")
+            table.add_column(column(name), overflow="fold")
         for row in cells:
             table.add_row(*row)
         console.print(table)
@@ -59,7 +60,7 @@ def _table(
         # ten thousand rows where rich's per-character measure is not.
         return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
-    everything = [list(header), *cells]
+    everything = [[column(name) for name in header], *cells]
     sizes = [[cell_len(cell) for cell in row] for row in everything]
     widths = [max(column) for column in zip(*sizes, strict=True)]
     lines = [] if title is None else [title]
@@ -182,10 +183,14 @@ def ranking(ranking: Ranking, fmt: ListFormat, top: int | None) -> None:
         return
     title = f"{ranking.model}: {ranking.formula}"
     if ranking.imputed:
-        title += " (missing inputs imputed as the median)"
+        title += _(" (missing inputs imputed as the median)")
     _table(HEADER, rows, title=title)
     if ranking.unscored:
-        sys.stdout.write(f"\nunscored: {len(ranking.unscored)} open requirements lack inputs\n")
+        sys.stdout.write(
+            "\n"
+            + _("unscored: {n} open requirements lack inputs").format(n=len(ranking.unscored))
+            + "\n"
+        )
         _table(["id", "title", "status", "missing"], _unscored_rows(ranking))
 
 
@@ -206,14 +211,16 @@ def explain(
     found = ranking.find(item_id)
     req = next((r for r in everything if r.id == item_id), None)
     if req is None:
-        raise UnknownIdError(f"no requirement has the id '{item_id}'", hint="see 'mitrm list'")
+        raise UnknownIdError(
+            _("no requirement has the id '{id}'").format(id=item_id), hint=_("see 'mitrm list'")
+        )
     if found is None:
         # Closed or filtered out: score it anyway, but say it is not ranked.
         score = score_item(prepared, req, weights=ranking.weights)
         why = (
-            f"not ranked: status '{req.status.value}' is not open"
+            _("not ranked: status '{status}' is not open").format(status=req.status.value)
             if not is_open(req, prepared.open_statuses)
-            else "not ranked: left out by the filters"
+            else _("not ranked: left out by the filters")
         )
         return _explain_score(ranking, req, score, None, why, fmt)
     if isinstance(found, UnscoredEntry):
@@ -252,14 +259,25 @@ def _explain_score(
         }
         emit_json(document)
         return 0
-    lines = [f"{req.id}  {req.title}", f"model: {ranking.model}: {ranking.formula}"]
+    lines = [
+        f"{req.id}  {req.title}",
+        _("model: {model}: {formula}").format(model=ranking.model, formula=ranking.formula),
+    ]
     if score.value is None:
-        lines.append(f"unscored: missing {', '.join(score.missing)} (never scored as zero)")
+        lines.append(
+            _("unscored: missing {inputs} (never scored as zero)").format(
+                inputs=", ".join(score.missing)
+            )
+        )
     else:
-        rank = f"rank {entry.rank} of {len(ranking.entries)}" if entry else (why or "")
-        lines.append(f"score: {num(score.value)}   {rank}")
+        rank = (
+            _("rank {rank} of {n}").format(rank=entry.rank, n=len(ranking.entries))
+            if entry
+            else (why or "")
+        )
+        lines.append(_("score: {score}   {rank}").format(score=num(score.value), rank=rank))
         if entry and entry.natural_rank != entry.rank:
-            lines.append(f"rank by score alone: {entry.natural_rank}")
+            lines.append(_("rank by score alone: {rank}").format(rank=entry.natural_rank))
     write = sys.stdout.write
     write("\n".join(lines) + "\n")
     if score.terms:
@@ -278,22 +296,28 @@ def _explain_score(
         ]
         _table(["op", "term", "input", "points", "weight", "contribution", "source"], rows)
     if score.rules:
-        write("\nrules applied:\n" + "".join(f"  - {rule}\n" for rule in score.rules))
+        write("\n" + _("rules applied:") + "\n" + "".join(f"  - {rule}\n" for rule in score.rules))
     notes = []
     if entry and entry.moved_by_dependency:
         notes.append(entry.moved_by_dependency)
     if entry and entry.after:
-        notes.append(f"ranks after what it depends on: {', '.join(entry.after)}")
+        notes.append(_("ranks after what it depends on: {ids}").format(ids=", ".join(entry.after)))
     if entry and entry.waiting_on:
         notes.append(
-            f"also depends on {', '.join(entry.waiting_on)}, open but not ranked here "
-            "(unscored or filtered out), so they cannot order it"
+            _(
+                "also depends on {ids}, open but not ranked here "
+                "(unscored or filtered out), so they cannot order it"
+            ).format(ids=", ".join(entry.waiting_on))
         )
     if notes:
-        write("\ndependencies:\n" + "".join(f"  - {note}\n" for note in notes))
+        write("\n" + _("dependencies:") + "\n" + "".join(f"  - {note}\n" for note in notes))
     write(
-        "\nties are broken by score, then due date, then effort, then id; "
-        "equal scores share a rank\n"
+        "\n"
+        + _(
+            "ties are broken by score, then due date, then effort, then id; "
+            "equal scores share a rank"
+        )
+        + "\n"
     )
     return 0
 
@@ -305,7 +329,7 @@ def sensitivity(ranking: Ranking, result: Sensitivity, fmt: ListFormat) -> None:
             p.weight,
             f"{p.change:+.0%}",
             f"{p.kept}/{result.top}",
-            "yes" if p.same_order else "no",
+            _("yes") if p.same_order else _("no"),
             " ".join(p.entered),
             " ".join(p.left),
         ]
@@ -353,7 +377,11 @@ def sensitivity(ranking: Ranking, result: Sensitivity, fmt: ListFormat) -> None:
         sys.stdout.write("\n")
         emit_markdown(mover_header, movers)
         return
-    _table(header, rows, title=f"each weight of {ranking.model} at -20 % and +20 %")
+    _table(
+        header,
+        rows,
+        title=_("each weight of {model} at -20 % and +20 %").format(model=ranking.model),
+    )
     sys.stdout.write(
         f"\nstable: {len(result.stable)} of the top {result.top} stay in it under every change"
         + (f" ({', '.join(result.stable)})" if result.stable else "")
@@ -432,10 +460,10 @@ def selection(ranking: Ranking, chosen: Selection, fmt: ListFormat, top: int | N
         sys.stdout.write(summary + "\n\n")
         emit_markdown(header, rows + rows_out)
         return
-    _table(header[:-2], [row[:-2] for row in rows], title="chosen")
+    _table(header[:-2], [row[:-2] for row in rows], title=_("chosen"))
     sys.stdout.write("\n" + summary + "\n")
     if rows_out:
-        sys.stdout.write("\nleft out:\n")
+        sys.stdout.write("\n" + _("left out:") + "\n")
         _table(["rank", "id", "title", "score", "reason"], [[*r[:4], r[-1]] for r in rows_out])
 
 
@@ -443,28 +471,46 @@ def _summary(chosen: Selection) -> str:
     parts = []
     for limit, used in zip(chosen.limits, chosen.used, strict=True):
         rest = (
-            f"{num(limit.amount - used)} left"
+            _("{left} left").format(left=num(limit.amount - used))
             if used <= limit.amount
-            else f"over by {num(used - limit.amount)}"
+            else _("over by {over}").format(over=num(used - limit.amount))
         )
-        parts.append(f"{limit.name} {num(limit.amount)} {limit.unit}: used {num(used)}, {rest}")
+        parts.append(
+            _("{limit} {amount} {unit}: used {used}, {rest}").format(
+                limit=limit.name,
+                amount=num(limit.amount),
+                unit=limit.unit,
+                used=num(used),
+                rest=rest,
+            )
+        )
     if any(used > limit.amount for limit, used in zip(chosen.limits, chosen.used, strict=True)):
-        proof = "only the work already under way (see the note)"
+        proof = _("only the work already under way (see the note)")
     elif chosen.optimal:
-        proof = f"the best possible total ({chosen.method}: proven optimal)"
+        proof = _("the best possible total ({method}: proven optimal)").format(method=chosen.method)
     else:
         gap = (
-            "how far from the best it is, unknown"
+            _("how far from the best it is, unknown")
             if chosen.gap is None
-            else f"the best possible is at most {num(chosen.bound)}, {chosen.gap:.2%} higher"
+            else _("the best possible is at most {bound}, {gap:.2%} higher").format(
+                bound=num(chosen.bound), gap=chosen.gap
+            )
         )
-        proof = (
-            f"the best found, not proven the best ({chosen.method} stopped at "
-            f"{chosen.stopped_by}, after {chosen.nodes:,} nodes; {gap})"
-        )
+        proof = _(
+            "the best found, not proven the best ({method} stopped at {stopped_by}, "
+            "after {nodes:,} nodes; {gap})"
+        ).format(method=chosen.method, stopped_by=chosen.stopped_by, nodes=chosen.nodes, gap=gap)
     return (
-        f"{len(chosen.chosen)} chosen, total score {num(chosen.total_score)}: {proof}; "
-        f"greedy by score per cost would reach {num(chosen.greedy_score)}\n"
-        + "; ".join(parts)
-        + "".join(f"\nnote: {note}" for note in chosen.notes)
+        _(
+            "{n} chosen, total score {total}: {proof}; "
+            "greedy by score per cost would reach {greedy}"
+        ).format(
+            n=len(chosen.chosen),
+            total=num(chosen.total_score),
+            proof=proof,
+            greedy=num(chosen.greedy_score),
+        )
+        + "\n"
+        + _("; ").join(parts)
+        + "".join("\n" + _("note: {note}").format(note=note) for note in chosen.notes)
     )

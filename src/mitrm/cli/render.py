@@ -12,6 +12,7 @@ import typer
 
 from mitrm.cli.context import state, write_lock
 from mitrm.cli.output import ListFormat
+from mitrm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -26,12 +27,17 @@ if TYPE_CHECKING:
     from mitrm.io.repository import CheckResult
 
 
+_HELP_RENDER = N_(
+    """Write Markdown documents, checklists and the portfolio report from the templates."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``render`` and the ``templates`` group to ``app``."""
-    app.command("render")(render)
+    app.command("render", help=_(_HELP_RENDER))(render)
     templates = typer.Typer(
         name="templates",
-        help="List the document templates, or export one to start a custom template.",
+        help=_("List the document templates, or export one to start a custom template."),
         no_args_is_help=True,
     )
     templates.command("list")(list_templates)
@@ -45,7 +51,7 @@ def _language(lang: str | None) -> str | None:
 
     language = lang.lower() if lang else None
     if language is not None and language not in ("en", "zh"):
-        raise UsageError(f"--lang must be en or zh, not '{lang}'")
+        raise UsageError(_("--lang must be en or zh, not '{value}'").format(value=lang))
     return language
 
 
@@ -62,7 +68,9 @@ def _as_of(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--as-of must be a date (YYYY-MM-DD) or 'today', not '{value}'") from None
+        raise UsageError(
+            _("--as-of must be a date (YYYY-MM-DD) or 'today', not '{value}'").format(value=value)
+        ) from None
 
 
 def portfolio_inputs(
@@ -161,7 +169,9 @@ def render(
     ids: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="ID", show_default=False, help="Render only these items (no portfolio report)."
+            metavar="ID",
+            show_default=False,
+            help=_("Render only these items (no portfolio report)."),
         ),
     ] = None,
     out: Annotated[
@@ -169,18 +179,20 @@ def render(
         typer.Option(
             "--out",
             "-o",
-            help="Output folder (default: render.out in mitrm.yaml).",
+            help=_("Output folder (default: render.out in mitrm.yaml)."),
             file_okay=False,
         ),
     ] = None,
     check: Annotated[
         bool,
-        typer.Option("--check", help="Write nothing; exit 1 listing files that would change."),
+        typer.Option("--check", help=_("Write nothing; exit 1 listing files that would change.")),
     ] = False,
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", metavar="en|zh", help="Document language (default: language in mitrm.yaml)."
+            "--lang",
+            metavar="en|zh",
+            help=_("Document language (default: language in mitrm.yaml)."),
         ),
     ] = None,
     as_of: Annotated[
@@ -188,13 +200,17 @@ def render(
         typer.Option(
             "--as-of",
             metavar="DATE",
-            help="Date the portfolio's due-date windows count from: YYYY-MM-DD or 'today' "
-            "(default: the latest date recorded in the items, so output stays reproducible).",
+            help=_(
+                "Date the portfolio's due-date windows count from: YYYY-MM-DD or 'today' "
+                "(default: the latest date recorded in the items, so output stays reproducible)."
+            ),
         ),
     ] = None,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Overwrite files in the output folder mitrm did not write."),
+        typer.Option(
+            "--force", help=_("Overwrite files in the output folder mitrm did not write.")
+        ),
     ] = False,
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
@@ -214,15 +230,21 @@ def render(
     for item_id in ids or []:
         record = repo.get(item_id)
         if record is None:
-            raise UnknownIdError(f"no item has the id '{item_id}'", hint="see 'mitrm list'")
+            raise UnknownIdError(
+                _("no item has the id '{id}'").format(id=item_id), hint=_("see 'mitrm list'")
+            )
         if record.model is None:
             raise DataError(
-                f"{record.path}: {item_id} is not valid and cannot be rendered",
-                hint=f"run 'mitrm validate {record.path}'",
+                _("{path}: {id} is not valid and cannot be rendered").format(
+                    path=record.path, id=item_id
+                ),
+                hint=_("run 'mitrm validate {path}'").format(path=record.path),
             )
     out_dir = (out if out is not None else root / settings.render.out).resolve()
     if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} is not a folder", hint="choose another --out")
+        raise UsageError(
+            _("{folder} is not a folder").format(folder=out_dir), hint=_("choose another --out")
+        )
     full = not ids
     # Everything written goes through the claim: a failure anywhere undoes it.
     with Claim(out_dir) as claim:
@@ -244,7 +266,7 @@ def render(
             full=full,
             check=check,
             force=force,
-            verb="rendered",
+            verb=N_("rendered"),
             before=claim.before,
         )
 
@@ -275,6 +297,7 @@ def rendered_documents(
     from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
     from mitrm.core.render.portfolio import INDEX
     from mitrm.core.workflow import workflow_for
+    from mitrm.i18n import speaking
     from mitrm.io.documents import render_items, render_one
     from mitrm.io.templates import Templates
 
@@ -297,16 +320,18 @@ def rendered_documents(
             journal = claim.journal
 
     def inputs() -> PortfolioInputs:
-        return portfolio_inputs(
-            root,
-            settings,
-            repo,
-            as_of=as_of,
-            facts=facts,
-            findings=findings,
-            pages=pages,
-            notes=notes,
-        )
+        # The quality warnings in the report are in its language, not the user's.
+        with speaking(language):
+            return portfolio_inputs(
+                root,
+                settings,
+                repo,
+                as_of=as_of,
+                facts=facts,
+                findings=findings,
+                pages=pages,
+                notes=notes,
+            )
 
     # The portfolio's inputs (ranking, checks, history) are gathered while the
     # workers render the items' documents.
@@ -329,8 +354,12 @@ def _note_invalid(repo: Repository, *, full: bool) -> None:
     invalid = sum(1 for record in repo.records if record.model is None)
     if invalid and full:
         sys.stderr.write(
-            f"note: {invalid} file{'s' * (invalid != 1)} not valid and not rendered; "
-            "run 'mitrm validate'\n"
+            ngettext(
+                "note: {n} file not valid and not rendered; run 'mitrm validate'",
+                "note: {n} files not valid and not rendered; run 'mitrm validate'",
+                invalid,
+            ).format(n=invalid)
+            + "\n"
         )
 
 
@@ -356,11 +385,15 @@ def publish(
         return _report_check(shown, changes)
     if changes.foreign and not force:
         for rel in changes.foreign:
-            sys.stderr.write(f"{shown}/{rel}: exists and was not generated by mitrm\n")
+            sys.stderr.write(
+                _("{path}: exists and was not generated by mitrm").format(path=f"{shown}/{rel}")
+                + "\n"
+            )
         raise UsageError(
-            f"refusing to overwrite {len(changes.foreign)} file(s) in {shown} "
-            "that mitrm did not write",
-            hint="move them away, choose another --out, or pass --force",
+            _("refusing to overwrite {n} file(s) in {folder} that mitrm did not write").format(
+                n=len(changes.foreign), folder=shown
+            ),
+            hint=_("move them away, choose another --out, or pass --force"),
         )
     created = [rel for rel in changes.create if rel not in files]  # while rendering
     touched = sorted(created + generated.apply(out_dir, files, changes, force=force))
@@ -369,27 +402,48 @@ def publish(
     for rel in touched:
         if rel != generated.MANIFEST:
             sys.stdout.write(f"{'removed' if rel in stale else 'wrote'} {shown}/{rel}\n")
+    what = (
+        ngettext("{n} document", "{n} documents", len(rendered))
+        if noun == "document"
+        else ngettext("{n} file", "{n} files", len(rendered))
+    ).format(n=len(rendered))
     sys.stderr.write(
-        f"{verb} {len(rendered)} {noun}{'s' * (len(rendered) != 1)} into {shown}: "
-        f"{len(written)} written, {len(rendered) - len(written)} unchanged, "
-        f"{len(stale)} removed\n"
+        _(
+            "{verb} {what} into {folder}: {written} written, {unchanged} unchanged, "
+            "{removed} removed"
+        ).format(
+            verb=_(verb),
+            what=what,
+            folder=shown,
+            written=len(written),
+            unchanged=len(rendered) - len(written),
+            removed=len(stale),
+        )
+        + "\n"
     )
     return 0
 
 
 def _report_check(shown: str, changes: Changes) -> int:
     if changes.clean():
-        sys.stderr.write(f"{shown}: all documents are up to date\n")
+        sys.stderr.write(_("{folder}: all documents are up to date").format(folder=shown) + "\n")
         return 0
     for rel, why in sorted(
-        [(rel, "would be created") for rel in changes.create]
-        + [(rel, "differs from what would be rendered") for rel in changes.update]
-        + [(rel, "is stale: its item is gone") for rel in changes.stale]
-        + [(rel, "exists and was not generated by mitrm") for rel in changes.foreign]
+        [(rel, _("would be created")) for rel in changes.create]
+        + [(rel, _("differs from what would be rendered")) for rel in changes.update]
+        + [(rel, _("is stale: its item is gone")) for rel in changes.stale]
+        + [(rel, _("exists and was not generated by mitrm")) for rel in changes.foreign]
     ):
         sys.stderr.write(f"{shown}/{rel}: {why}\n")
     count = len(changes.create) + len(changes.update) + len(changes.stale) + len(changes.foreign)
-    sys.stderr.write(f"{count} file{'s' * (count != 1)} out of date; run 'mitrm render'\n")
+    sys.stderr.write(
+        ngettext(
+            "{n} file out of date; run 'mitrm render'",
+            "{n} files out of date; run 'mitrm render'",
+            count,
+        ).format(n=count)
+        + "\n"
+    )
     return 1
 
 
@@ -397,7 +451,7 @@ def list_templates(
     ctx: typer.Context,
     fmt: Annotated[
         ListFormat | None,
-        typer.Option("--format", "-f", help="table (default), json, csv, markdown."),
+        typer.Option("--format", "-f", help=_("table (default), json, csv, markdown.")),
     ] = None,
 ) -> int:
     """List the templates: built-in ones, and which the data repo overrides."""
@@ -427,13 +481,13 @@ def list_templates(
 def export_template(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(help="A built-in template's name, e.g. requirement.md.j2.")
+        str, typer.Argument(help=_("A built-in template's name, e.g. requirement.md.j2."))
     ],
     to_stdout: Annotated[
-        bool, typer.Option("--stdout", help="Print the template instead of writing it.")
+        bool, typer.Option("--stdout", help=_("Print the template instead of writing it."))
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite the repo's template of that name.")
+        bool, typer.Option("--force", help=_("Overwrite the repo's template of that name."))
     ] = False,
 ) -> int:
     """Copy a built-in template into the repo's templates folder, to customise it."""
@@ -455,8 +509,10 @@ def export_template(
     folder = target.parent
     if folder.exists() and not folder.is_dir():
         raise UsageError(
-            f"{_shown(folder, root)} is a file; the templates folder must be a folder",
-            hint="rename it, or set 'templates' in mitrm.yaml to another folder",
+            _("{path} is a file; the templates folder must be a folder").format(
+                path=_shown(folder, root)
+            ),
+            hint=_("rename it, or set 'templates' in mitrm.yaml to another folder"),
         )
     try:
         if force:
@@ -465,9 +521,14 @@ def export_template(
             create_exclusive(target, text)
     except FileExistsError:
         raise UsageError(
-            f"{_shown(target, root)} already exists", hint="pass --force to replace it"
+            _("{path} already exists").format(path=_shown(target, root)),
+            hint=_("pass --force to replace it"),
         ) from None
     except OSError as exc:
-        raise UsageError(f"cannot write {_shown(target, root)}: {exc.strerror or exc}") from None
+        raise UsageError(
+            _("cannot write {path}: {reason}").format(
+                path=_shown(target, root), reason=exc.strerror or exc
+            )
+        ) from None
     sys.stdout.write(f"{_shown(target, root)}\n")
     return 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.context import state, write_lock
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     from mitrm.cli.render import Findings
@@ -37,41 +38,47 @@ EXTRA_FILES = (
 )
 
 
+_HELP_REPORT = N_(
+    """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON.
+
+Works without git (documents only, said in the report) and warns on a
+shallow clone. Deterministic: the same commit writes the same bytes."""
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("report")(report)
+    app.command("report", help=_(_HELP_REPORT))(report)
 
 
 def report(
     ctx: typer.Context,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="The folder to write.", file_okay=False)
+        Path, typer.Option("--out", "-o", help=_("The folder to write."), file_okay=False)
     ] = Path("report"),
     lang: Annotated[
         str | None,
-        typer.Option("--lang", metavar="en|zh", help="Language (default: mitrm.yaml)."),
+        typer.Option("--lang", metavar="en|zh", help=_("Language (default: mitrm.yaml).")),
     ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
             metavar="DATE",
-            help="Date the report counts from: YYYY-MM-DD or 'today' (default: the latest "
-            "date recorded in the items, so the same commit gives the same report).",
+            help=_(
+                "Date the report counts from: YYYY-MM-DD or 'today' (default: the latest "
+                "date recorded in the items, so the same commit gives the same report)."
+            ),
         ),
     ] = None,
     check: Annotated[
-        bool, typer.Option("--check", help="Write nothing; exit 1 if the folder is out of date.")
+        bool, typer.Option("--check", help=_("Write nothing; exit 1 if the folder is out of date."))
     ] = False,
     force: Annotated[
-        bool, typer.Option("--force", help="Overwrite files in the folder mitrm did not write.")
+        bool, typer.Option("--force", help=_("Overwrite files in the folder mitrm did not write."))
     ] = False,
 ) -> int:
-    """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON.
-
-    Works without git (documents only, said in the report) and warns on a
-    shallow clone. Deterministic: the same commit writes the same bytes.
-    """
+    """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON."""
 
     from mitrm.cli.render import (
         _as_of,
@@ -82,6 +89,7 @@ def report(
         rendered_documents,
     )
     from mitrm.core.render.portfolio import default_as_of
+    from mitrm.i18n import speaking
     from mitrm.io.generated import Claim
     from mitrm.io.insights import history_facts
     from mitrm.io.repository import load_repository, today
@@ -104,7 +112,8 @@ def report(
     notes = [facts.note] if facts.note else []
     if facts.shallow and facts.note:
         sys.stderr.write(f"warning: {facts.note}\n")
-    findings = find(root, settings, repo, when=when)
+    with speaking(language):  # the report's quality findings are in its language
+        findings = find(root, settings, repo, when=when)
     # Everything written goes through the claim: a failure anywhere undoes it.
     with Claim(out_dir) as claim:
         rendered = rendered_documents(
@@ -121,9 +130,10 @@ def report(
             claim=None if check else claim,
             also=EXTRA_FILES,
         )
-        rendered += _extra_pages(
-            root, settings, repo, out_dir, language=language, git=facts, findings=findings
-        )
+        with speaking(language):  # the change log page is in the report's language too
+            rendered += _extra_pages(
+                root, settings, repo, out_dir, language=language, git=facts, findings=findings
+            )
         _note_invalid(repo, full=True)
         return publish(
             root,
@@ -132,7 +142,7 @@ def report(
             full=True,
             check=check,
             force=force,
-            verb="wrote",
+            verb=N_("wrote"),
             noun="file",
             before=claim.before,
         )

@@ -7,19 +7,23 @@ from typing import Annotated
 
 import typer
 
+from mitrm.i18n import N_, _
+
+_HELP_SCHEMA = N_("""Write the JSON Schemas (Draft 2020-12) of the three kinds and the settings.""")
+
 
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("schema")(schema)
+    app.command("schema", help=_(_HELP_SCHEMA))(schema)
 
 
 def schema(
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the schema files.", file_okay=False)
+        Path, typer.Option("--out", "-o", help=_("Folder for the schema files."), file_okay=False)
     ] = Path("schemas"),
     check: Annotated[
         bool,
-        typer.Option("--check", help="Write nothing; exit 1 if any schema file is stale."),
+        typer.Option("--check", help=_("Write nothing; exit 1 if any schema file is stale.")),
     ] = False,
 ) -> int:
     """Write the JSON Schemas (Draft 2020-12) of the three kinds and the settings."""
@@ -46,11 +50,14 @@ def schema(
             from mitrm.errors import UsageError
 
             raise UsageError(
-                f"cannot write {target}: {exc.strerror or exc}", hint="check --out"
+                _("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc),
+                hint=_("check --out"),
             ) from None
-        sys.stdout.write(f"wrote {target}\n")
+        sys.stdout.write(_("wrote {path}").format(path=target) + "\n")
     if stale:
         for path in stale:
-            sys.stderr.write(f"{path}: stale; run 'mitrm schema' to update it\n")
+            sys.stderr.write(
+                _("{path}: stale; run 'mitrm schema' to update it").format(path=path) + "\n"
+            )
         return 1
     return 0

@@ -11,6 +11,7 @@ import typer
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import State, state
+from mitrm.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic
@@ -28,7 +29,16 @@ class DiagnosticFormat(str, Enum):
 
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("validate")(validate)
+    app.command("validate", help=_(_HELP))(validate)
+
+
+_HELP = N_(
+    """Check item files against the models, the workflow, the rules across files and the
+quality rules (MIT4xx: vague wording, rush requests, missing tests...).
+
+Never writes a file. Exit 0 when clean, 1 when there are errors (or
+warnings with --strict), 2 on a usage error."""
+)
 
 
 def validate(
@@ -36,30 +46,35 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files or folders to report on (default: the whole repo). "
-            "References are always resolved against the whole repo.",
+            help=_(
+                "Files or folders to report on (default: the whole repo). "
+                "References are always resolved against the whole repo."
+            ),
             show_default=False,
         ),
     ] = None,
     fmt: Annotated[
-        DiagnosticFormat, typer.Option("--format", "-f", help="Output format.")
+        DiagnosticFormat, typer.Option("--format", "-f", help=_("Output format."))
     ] = DiagnosticFormat.TEXT,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Treat warnings as errors (exit 1).")
+        bool, typer.Option("--strict", help=_("Treat warnings as errors (exit 1)."))
     ] = False,
     no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Ignore and do not update the cache.")
+        bool, typer.Option("--no-cache", help=_("Ignore and do not update the cache."))
     ] = False,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help=_("Worker processes (default: cores).")),
     ] = None,
     select: Annotated[
         list[str] | None,
         typer.Option(
             "--select",
             metavar="CODE",
-            help="Run only these quality rules (a code or a prefix such as MIT41; "
-            "repeatable; replaces rules.select of mitrm.yaml).",
+            help=_(
+                "Run only these quality rules (a code or a prefix such as MIT41; "
+                "repeatable; replaces rules.select of mitrm.yaml)."
+            ),
             show_default=False,
             autocompletion=complete.rule_codes,
         ),
@@ -69,8 +84,10 @@ def validate(
         typer.Option(
             "--ignore",
             metavar="CODE",
-            help="Skip these quality rules (a code or a prefix; repeatable; "
-            "added to rules.ignore of mitrm.yaml).",
+            help=_(
+                "Skip these quality rules (a code or a prefix; repeatable; "
+                "added to rules.ignore of mitrm.yaml)."
+            ),
             show_default=False,
             autocompletion=complete.rule_codes,
         ),
@@ -80,17 +97,21 @@ def validate(
         typer.Option(
             "--changed-since",
             metavar="REF",
-            help="Report only on items changed since REF (its merge base with HEAD), "
-            "uncommitted and untracked files included. Needs git.",
+            help=_(
+                "Report only on items changed since REF (its merge base with HEAD), "
+                "uncommitted and untracked files included. Needs git."
+            ),
         ),
     ] = None,
     hook: Annotated[
         bool,
         typer.Option(
             "--hook",
-            help="Check the repo as the commit will hold it (the pre-commit hook's mode): "
-            "files git does not track are left out, errors from every file are reported, "
-            "warnings only for the PATHs given (none without PATHs). Needs git.",
+            help=_(
+                "Check the repo as the commit will hold it (the pre-commit hook's mode): "
+                "files git does not track are left out, errors from every file are reported, "
+                "warnings only for the PATHs given (none without PATHs). Needs git."
+            ),
         ),
     ] = False,
 ) -> int:
@@ -146,9 +167,11 @@ def _rule_settings(
     bad = unknown_codes([code.upper() for code in (*select, *ignore)])
     if bad:
         raise UsageError(
-            f"unknown rule code {', '.join(repr(code) for code in bad)}",
-            hint="quality and history rules are MIT401 and up; a prefix such as MIT41 "
-            "selects several (see docs/rules.md)",
+            _("unknown rule code {codes}").format(codes=", ".join(repr(code) for code in bad)),
+            hint=_(
+                "quality and history rules are MIT401 and up; a prefix such as MIT41 "
+                "selects several (see docs/rules.md)"
+            ),
         )
     problems = settings_problems(settings)
     if problems:
@@ -158,7 +181,7 @@ def _rule_settings(
             found = locate(found, {"mitrm.yaml": text})
         except (OSError, UnicodeDecodeError):
             pass
-        raise SettingsError("mitrm.yaml is not valid", list(found))
+        raise SettingsError(_("mitrm.yaml is not valid"), list(found))
     return with_selection(
         settings,
         select=[code.upper() for code in select],
@@ -189,8 +212,8 @@ def _root_for(run: State, paths: list[Path] | None, *, hook: bool = False) -> Pa
             return roots[0]
         if len(roots) > 1:
             raise UsageError(
-                f"{len(roots)} data repos in this git repository; say which to check",
-                hint="in .pre-commit-config.yaml: args: [-C, path/to/data-repo]",
+                _("{n} data repos in this git repository; say which to check").format(n=len(roots)),
+                hint=_("in .pre-commit-config.yaml: args: [-C, path/to/data-repo]"),
             ) from None
         raise missing from None
 
@@ -205,8 +228,10 @@ def _staged(root: Path) -> set[str]:
         kept = staged(root)
     except NotAGitRepoError as exc:
         raise NotAGitRepoError(
-            f"{root} is not in a git repository; --hook checks what git will commit",
-            hint="leave out --hook to check the files as they are",
+            _("{folder} is not in a git repository; --hook checks what git will commit").format(
+                folder=root
+            ),
+            hint=_("leave out --hook to check the files as they are"),
         ) from exc
     folders = tuple(f"{kind.folder}/" for kind in Kind)
     differ = sorted(
@@ -214,10 +239,13 @@ def _staged(root: Path) -> set[str]:
     )
     if differ:
         # pre-commit sets unstaged changes aside before running the hook; a plain run does not
+        shown = ", ".join(differ[:3]) + (", ..." if len(differ) > 3 else "")
         sys.stderr.write(
-            f"note: {len(differ)} file(s) differ from what is staged "
-            f"({', '.join(differ[:3])}{', ...' if len(differ) > 3 else ''}); "
-            "checked as they are in the working tree\n"
+            _(
+                "note: {n} file(s) differ from what is staged ({paths}); "
+                "checked as they are in the working tree"
+            ).format(n=len(differ), paths=shown)
+            + "\n"
         )
     return kept
 
@@ -234,11 +262,13 @@ def _selected(root: Path, paths: list[Path]) -> set[str]:
     for path in paths:
         full = Path(os.path.abspath(path))
         if not full.exists() and not full.is_symlink():
-            raise UsageError(f"{path}: no such file or folder")
+            raise UsageError(_("{path}: no such file or folder").format(path=path))
         try:
             rel = full.relative_to(root).as_posix()
         except ValueError as exc:
-            raise UsageError(f"{path} is outside the data repo {root}") from exc
+            raise UsageError(
+                _("{path} is outside the data repo {root}").format(path=path, root=root)
+            ) from exc
         if rel == "mitrm.yaml":
             # New settings can change the verdict on any item: report on all of them.
             return set(known)
@@ -272,7 +302,7 @@ def _print(
         from mitrm.core.sarif import sarif_log
 
         emit_json(sarif_log(diagnostics))
-        sys.stderr.write(f"checked {files} files: {errors} errors, {warnings} warnings\n")
+        sys.stderr.write(summary_line(files, errors, warnings) + "\n")
         return
     if fmt is DiagnosticFormat.GITHUB:
         for d in diagnostics:
@@ -285,10 +315,15 @@ def _print(
     else:
         for d in diagnostics:
             sys.stderr.write(d.text() + "\n")
-    noun = "file" if files == 1 else "files"
-    sys.stderr.write(
-        f"checked {files} {noun}: {errors} error{'s' * (errors != 1)}, "
-        f"{warnings} warning{'s' * (warnings != 1)}\n"
+    sys.stderr.write(summary_line(files, errors, warnings) + "\n")
+
+
+def summary_line(files: int, errors: int, warnings: int) -> str:
+    """``checked 24 files: 0 errors, 11 warnings`` in the interface language."""
+    return _("{files}: {errors}, {warnings}").format(
+        files=ngettext("checked {n} file", "checked {n} files", files).format(n=files),
+        errors=ngettext("{n} error", "{n} errors", errors).format(n=errors),
+        warnings=ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings),
     )
 
 

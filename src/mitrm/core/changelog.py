@@ -8,15 +8,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mitrm.core.history import ABSENT, FieldChange, History, compose, describe
+from mitrm.i18n import N_, _, ngettext
 
 CHANGE_TYPES = ("added", "removed", "status", "changed")
 TYPE_TITLES = {
-    "added": "Added",
-    "removed": "Removed",
-    "status": "Status changes",
-    "changed": "Changed",
+    "added": N_("Added"),
+    "removed": N_("Removed"),
+    "status": N_("Status changes"),
+    "changed": N_("Changed"),
 }
-KIND_TITLES = {"requirement": "Requirements", "plan": "Plans", "change": "Change requests"}
+KIND_TITLES = {
+    "requirement": N_("Requirements"),
+    "plan": N_("Plans"),
+    "change": N_("Change requests"),
+}
 
 
 @dataclass
@@ -134,53 +139,64 @@ def _status_before(events: list[Any], first: Any) -> str | None:
 
 def _range_label(log: Changelog) -> str:
     if log.whole_history:
-        return f"the whole history up to {log.until}"
+        return _("the whole history up to {until}").format(until=log.until)
     return f"{log.since}..{log.until}"
 
 
 def _headline(entry: Entry) -> str:
     title = f" {entry.title}" if entry.title else ""
     if entry.change == "added":
-        return f"{entry.item}{title} ({entry.status_to or 'no status'})"
+        status = entry.status_to or _("no status")
+        return f"{entry.item}{title} ({status})"
     if entry.change == "status":
-        return f"{entry.item}{title}: {entry.status_from or '(none)'} -> {entry.status_to}"
+        before = entry.status_from or _("(none)")
+        return f"{entry.item}{title}: {before} -> {entry.status_to}"
     return f"{entry.item}{title}"
 
 
 def render_markdown(log: Changelog) -> str:
     """Release-notes Markdown: kinds as sections, change types as sub-sections."""
-    lines = [f"# Changes in {_range_label(log)}", ""]
-    counts = [f"{log.commits} commit{'s' * (log.commits != 1)}"]
-    lines.append(", ".join(counts) + f", {len(log.entries)} item{'s' * (len(log.entries) != 1)}.")
+    lines = ["# " + _("Changes in {range}").format(range=_range_label(log)), ""]
+    lines.append(_counts(log) + _("."))
     if log.whole_history:
-        lines += ["", "No tag found: this covers the whole history."]
+        lines += ["", _("No tag found: this covers the whole history.")]
     if log.shallow:
-        lines += ["", "The repository is a shallow clone: older history is cut."]
+        lines += ["", _("The repository is a shallow clone: older history is cut.")]
     groups = log.grouped()
     if not groups:
-        lines += ["", "No item changed."]
+        lines += ["", _("No item changed.")]
     for kind, by_type in groups.items():
-        lines += ["", f"## {KIND_TITLES.get(kind, kind)}"]
+        lines += ["", f"## {_(KIND_TITLES[kind]) if kind in KIND_TITLES else kind}"]
         for change, entries in by_type.items():
-            lines += ["", f"### {TYPE_TITLES[change]} ({len(entries)})", ""]
+            lines += ["", f"### {_(TYPE_TITLES[change])} ({len(entries)})", ""]
             for entry in entries:
                 title = f" {_md(entry.title)}" if entry.title else ""
                 if entry.change == "added":
-                    head = f"- **{entry.item}**{title} ({entry.status_to or 'no status'})"
+                    status = entry.status_to or _("no status")
+                    head = f"- **{entry.item}**{title} ({status})"
                 elif entry.change == "status":
-                    head = (
-                        f"- **{entry.item}**{title}: "
-                        f"{entry.status_from or '(none)'} -> {entry.status_to}"
-                    )
+                    before = entry.status_from or _("(none)")
+                    head = f"- **{entry.item}**{title}: {before} -> {entry.status_to}"
                 else:
                     head = f"- **{entry.item}**{title}"
                 lines.append(head)
                 lines += [f"  - {_md(describe(c))}" for c in entry.changes]
                 if entry.problem:
                     lines.append(
-                        f"  - file not readable at the end of the range: {_md(entry.problem)}"
+                        "  - "
+                        + _("file not readable at the end of the range: {problem}").format(
+                            problem=_md(entry.problem)
+                        )
                     )
     return "\n".join(lines) + "\n"
+
+
+def _counts(log: Changelog) -> str:
+    """``3 commits, 2 items``."""
+    return _("{commits}, {items}").format(
+        commits=ngettext("{n} commit", "{n} commits", log.commits).format(n=log.commits),
+        items=ngettext("{n} item", "{n} items", len(log.entries)).format(n=len(log.entries)),
+    )
 
 
 def _md(text: str) -> str:
@@ -191,18 +207,14 @@ def _md(text: str) -> str:
 
 def render_text(log: Changelog) -> str:
     """Plain text for a terminal."""
-    items = len(log.entries)
-    lines = [
-        f"Changes in {_range_label(log)}: {log.commits} commit{'s' * (log.commits != 1)}, "
-        f"{items} item{'s' * (items != 1)}"
-    ]
+    lines = [_("Changes in {range}: {counts}").format(range=_range_label(log), counts=_counts(log))]
     if log.whole_history:
-        lines.append("(no tag found: the whole history)")
+        lines.append(_("(no tag found: the whole history)"))
     for kind, by_type in log.grouped().items():
         lines.append("")
-        lines.append(KIND_TITLES.get(kind, kind))
+        lines.append(_(KIND_TITLES[kind]) if kind in KIND_TITLES else kind)
         for change, entries in by_type.items():
-            lines.append(f"  {TYPE_TITLES[change]}:")
+            lines.append("  " + _("{title}:").format(title=_(TYPE_TITLES[change])))
             for entry in entries:
                 lines.append(f"    {_headline(entry)}")
                 lines += [f"      {describe(c)}" for c in entry.changes]

@@ -37,6 +37,7 @@ CODES: dict[str, Code] = {
         Code("MIT010", _E, "symbolic link leading outside the data repo"),
         Code("MIT011", _E, "a key that YAML does not read as text (on, yes, 1)"),
         Code("MIT012", _E, "the file cannot be read"),
+        Code("MIT013", _E, "full-width punctuation where YAML needs ASCII (：，U+3000)"),
         Code("MIT101", _E, "unknown field"),
         Code("MIT102", _E, "a value of the wrong type or form"),
         Code("MIT103", _E, "a required field is missing"),

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Kind, Settings
 from mitrm.core.record import Summary
+from mitrm.core.vocabulary import shown
+from mitrm.i18n import _
 
 
 def check_repository(records: Sequence[Summary], *, settings: Settings) -> list[Diagnostic]:
@@ -22,7 +24,9 @@ def check_repository(records: Sequence[Summary], *, settings: Settings) -> list[
                     Diagnostic(
                         record.path,
                         "MIT203",
-                        f"'{ref}' does not exist: no {_label_of(ref, prefixes)} has this id",
+                        _("'{id}' does not exist: no {kind} has this id").format(
+                            id=ref, kind=_label_of(ref, prefixes)
+                        ),
                         item=record.id,
                         loc=loc,
                     )
@@ -34,8 +38,12 @@ def check_repository(records: Sequence[Summary], *, settings: Settings) -> list[
                     Diagnostic(
                         record.path,
                         "MIT208",
-                        f"'{loc[0]}' must name a {expected.label}, "
-                        f"but '{ref}' is a {target.kind.label}",
+                        _("'{field}' must name a {kind}, but '{id}' is a {other}").format(
+                            field=loc[0],
+                            kind=shown("kind", expected.value),
+                            id=ref,
+                            other=shown("kind", target.kind.value),
+                        ),
                         item=record.id,
                         loc=loc,
                     )
@@ -46,7 +54,7 @@ def check_repository(records: Sequence[Summary], *, settings: Settings) -> list[
 
 def _label_of(ref: str, prefixes: dict[str, Kind]) -> str:
     kind = prefixes.get(ref.split("-", 1)[0])
-    return kind.label if kind else "item"
+    return shown("kind", kind.value) if kind else _("item")
 
 
 def _expected_kind(kind: Kind, loc: tuple[str | int, ...]) -> Kind | None:
@@ -73,9 +81,11 @@ def _index(records: Iterable[Summary], diagnostics: list[Diagnostic]) -> dict[st
                 Diagnostic(
                     holder.path,
                     "MIT201",
-                    f"id '{item_id}' is also used by {others}; give one of them a new id "
-                    f"with 'mitrm renumber {item_id} NEW_ID --file {holder.path}' (leave out "
-                    "NEW_ID to take the next free id; common after merging two branches)",
+                    _(
+                        "id '{id}' is also used by {others}; give one of them a new id "
+                        "with 'mitrm renumber {id} NEW_ID --file {path}' (leave out "
+                        "NEW_ID to take the next free id; common after merging two branches)"
+                    ).format(id=item_id, others=others, path=holder.path),
                     item=item_id,
                     loc=("id",),
                 )
@@ -144,7 +154,9 @@ def _cycles(records: Sequence[Summary]) -> list[Diagnostic]:
                 Diagnostic(
                     record.path,
                     "MIT204",
-                    f"dependency cycle: {text}; remove one of these depends_on entries",
+                    _("dependency cycle: {cycle}; remove one of these depends_on entries").format(
+                        cycle=text
+                    ),
                     item=member,
                     loc=("depends_on", deps.index(next_id)),
                 )

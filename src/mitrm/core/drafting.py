@@ -16,7 +16,9 @@ from typing import Any
 from mitrm.core.models.change import ChangeReason
 from mitrm.core.models.common import Kind
 from mitrm.core.models.requirement import Channel, RequirementType
+from mitrm.core.vocabulary import canonical, shown
 from mitrm.core.yamltext import list_lines, scalar_lines
+from mitrm.i18n import N_, _
 
 
 class Ask(str, Enum):
@@ -38,6 +40,7 @@ class Question:
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    group: str = ""  # the vocabulary of a choice (display names, Chinese answers)
 
 
 def _choices(enum: type[Enum]) -> tuple[str, ...]:
@@ -46,36 +49,50 @@ def _choices(enum: type[Enum]) -> tuple[str, ...]:
 
 QUESTIONS: dict[Kind, tuple[Question, ...]] = {
     Kind.REQUIREMENT: (
-        Question("title", "Title (a short name for the request)", required=True),
-        Question("type", "Type", Ask.CHOICE, True, _choices(RequirementType)),
+        Question("title", N_("Title (a short name for the request)"), required=True),
+        Question(
+            "type",
+            N_("Type"),
+            Ask.CHOICE,
+            True,
+            _choices(RequirementType),
+            group="requirement_type",
+        ),
         Question(
             "channel",
-            "Source channel (where the request came from)",
+            N_("Source channel (where the request came from)"),
             Ask.CHOICE,
             True,
             _choices(Channel),
+            group="channel",
         ),
-        Question("department", "Requesting department"),
-        Question("requester", "Requester (who asked)"),
-        Question("description", "Description (what is needed, in business words)", required=True),
-        Question("business_goal", "Business goal (which marketing goal it serves)"),
-        Question("due", "Due date (YYYY-MM-DD, empty if none)", Ask.DATE),
+        Question("department", N_("Requesting department")),
+        Question("requester", N_("Requester (who asked)")),
+        Question(
+            "description", N_("Description (what is needed, in business words)"), required=True
+        ),
+        Question("business_goal", N_("Business goal (which marketing goal it serves)")),
+        Question("due", N_("Due date (YYYY-MM-DD, empty if none)"), Ask.DATE),
     ),
     Kind.PLAN: (
-        Question("title", "Title", required=True),
-        Question("owner", "Owner (who runs the plan)"),
-        Question("description", "Description"),
-        Question("requirements", "Requirements in scope (ids, comma-separated)", Ask.IDS),
-        Question("start", "Start date (YYYY-MM-DD, empty if not known)", Ask.DATE),
-        Question("end", "End date (YYYY-MM-DD, empty if not known)", Ask.DATE),
+        Question("title", N_("Title"), required=True),
+        Question("owner", N_("Owner (who runs the plan)")),
+        Question("description", N_("Description")),
+        Question("requirements", N_("Requirements in scope (ids, comma-separated)"), Ask.IDS),
+        Question("start", N_("Start date (YYYY-MM-DD, empty if not known)"), Ask.DATE),
+        Question("end", N_("End date (YYYY-MM-DD, empty if not known)"), Ask.DATE),
     ),
     Kind.CHANGE: (
-        Question("title", "Title (the change in a few words)", required=True),
-        Question("targets", "Targets (requirement or plan ids, comma-separated)", Ask.IDS, True),
-        Question("reason", "Reason", Ask.CHOICE, True, _choices(ChangeReason)),
-        Question("description", "Description (what happened, why change now)"),
-        Question("proposed_change", "Proposed change"),
-        Question("requested_by", "Requested by"),
+        Question("title", N_("Title (the change in a few words)"), required=True),
+        Question(
+            "targets", N_("Targets (requirement or plan ids, comma-separated)"), Ask.IDS, True
+        ),
+        Question(
+            "reason", N_("Reason"), Ask.CHOICE, True, _choices(ChangeReason), group="change_reason"
+        ),
+        Question("description", N_("Description (what happened, why change now)")),
+        Question("proposed_change", N_("Proposed change")),
+        Question("requested_by", N_("Requested by")),
     ),
 }
 
@@ -100,11 +117,15 @@ def parse_date(text: str) -> dt.date:
     """A date from ``2026-03-31`` (also ``2026/3/31``); ValueError with a readable message."""
     match = _DATE.match(text.strip())
     if not match:
-        raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31")
+        raise ValueError(
+            _("'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31").format(text=text)
+        )
     try:
         return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
-        raise ValueError(f"'{text}' is not a real date (check the month and day)") from None
+        raise ValueError(
+            _("'{text}' is not a real date (check the month and day)").format(text=text)
+        ) from None
 
 
 def parse_answer(
@@ -119,7 +140,7 @@ def parse_answer(
     text = raw.strip()
     if not text:
         if q.required:
-            raise ValueError(f"{q.name.replace('_', ' ')} is required")
+            raise ValueError(_("{field} is required").format(field=q.name.replace("_", " ")))
         return None
     if q.ask is Ask.CHOICE:
         return _choice(q, text)
@@ -127,15 +148,21 @@ def parse_answer(
         value = parse_date(text)
         earlier = (values or {}).get("start")
         if q.name == "due" and today is not None and value < today:
-            raise ValueError(f"{value} is in the past; a due date must be today or later")
+            raise ValueError(
+                _("{date} is in the past; a due date must be today or later").format(date=value)
+            )
         if q.name == "end" and isinstance(earlier, dt.date) and value < earlier:
-            raise ValueError(f"the end ({value}) must not be before the start ({earlier})")
+            raise ValueError(
+                _("the end ({end}) must not be before the start ({start})").format(
+                    end=value, start=earlier
+                )
+            )
         return value
     if q.ask is Ask.IDS:
         ids = [part.strip().upper() for part in re.split(r"[,\s]+", text) if part.strip()]
         unknown = [item for item in ids if item not in known_ids]
         if unknown:
-            raise ValueError(f"no item has the id {', '.join(unknown)}")
+            raise ValueError(_("no item has the id {ids}").format(ids=", ".join(unknown)))
         return list(dict.fromkeys(ids))
     return text
 
@@ -146,15 +173,33 @@ def _choice(q: Question, text: str) -> str:
     lowered = text.lower()
     if lowered in q.choices:
         return lowered
+    if q.group:
+        named = canonical(q.group, text, q.choices)
+        if named is not None:
+            return named
     starts = [c for c in q.choices if c.startswith(lowered)]
     if len(starts) == 1:
         return starts[0]
-    raise ValueError(f"'{text}' is not one of: {', '.join(q.choices)}")
+    raise ValueError(
+        _("'{text}' is not one of: {choices}").format(text=text, choices=_menu_words(q))
+    )
+
+
+def _menu_words(q: Question) -> str:
+    return _(", ").join(_named(q, choice) for choice in q.choices)
+
+
+def _named(q: Question, choice: str) -> str:
+    """``feature``, or ``新功能 (feature)`` when the interface speaks another language."""
+    name = shown(q.group, choice) if q.group else choice
+    if name.casefold() == choice.casefold() or name.replace(" ", "_").casefold() == choice:
+        return choice
+    return _("{name} ({value})").format(name=name, value=choice)
 
 
 def menu(q: Question) -> str:
     """The numbered list of choices shown before asking."""
-    return "  ".join(f"{index}) {choice}" for index, choice in enumerate(q.choices, 1))
+    return "  ".join(f"{index}) {_named(q, choice)}" for index, choice in enumerate(q.choices, 1))
 
 
 # --- the new file -------------------------------------------------------------------
@@ -205,10 +250,10 @@ def render(kind: Kind, data: Mapping[str, Any], *, schema_ref: str, currency: st
             lines += list_lines(key, [str(x) for x in value], 0)
         else:
             lines += scalar_lines(key, value, 0)
-    todo = _TODO[kind].format(id=data["id"], currency=currency)
+    todo = _(_TODO[kind]).format(id=data["id"], currency=currency)
     sections = [block for block in todo.split("\n\n") if not _present(block, data)]
     lines.append("")
-    lines += _HEADER.format(kind=kind.label, id=data["id"]).splitlines()
+    lines += _(_HEADER).format(kind=shown("kind", kind.value), id=data["id"]).splitlines()
     previous: list[str] = []
     for block in sections:
         current = block.splitlines()
@@ -224,13 +269,19 @@ def _present(block: str, data: Mapping[str, Any]) -> bool:
     return key in data
 
 
-_HEADER = """\
+# TRANSLATORS: comments written into a new item file; keep the lines starting with '#'.
+_HEADER = N_(
+    """\
 # --- Still to fill in as the {kind} matures -----------------------------
 # Uncomment a section and complete it, or run: mitrm set {id} FIELD=VALUE
 # ('mitrm validate' names what the next status needs)."""
+)
 
 _TODO = {
-    Kind.REQUIREMENT: """\
+    # TRANSLATORS: commented sections of a new requirement file. Keep the field names, the
+    # blank lines between sections and {currency}; translate comments and example values.
+    Kind.REQUIREMENT: N_(
+        """\
 # owners:                   # needed to submit: the business owner; the IT owner before approval
 #   business: ...
 #   it: ...
@@ -274,8 +325,11 @@ _TODO = {
 
 # compliance: [PII]         # GDPR, PII, PIPL...
 
-# tags: [mobile]""",
-    Kind.PLAN: """\
+# tags: [mobile]"""
+    ),
+    # TRANSLATORS: commented sections of a new plan file (same rules as a requirement's).
+    Kind.PLAN: N_(
+        """\
 # owner: ...                # who runs the plan (needed to propose)
 
 # requirements: [REQ-0001]  # requirements in scope (needed to propose)
@@ -320,8 +374,11 @@ _TODO = {
 
 # tco:                      # cost of ownership per year after go-live
 #   - year: 1
-#     cost: 50000""",
-    Kind.CHANGE: """\
+#     cost: 50000"""
+    ),
+    # TRANSLATORS: commented sections of a new change request file (same rules).
+    Kind.CHANGE: N_(
+        """\
 # description: ...          # what happened, why change now (needed to submit)
 
 # proposed_change: ...      # what exactly changes (needed to submit)
@@ -338,5 +395,6 @@ _TODO = {
 #   outcome: approved       # approved, rejected or deferred
 #   by: ...
 #   date: 2026-01-31
-#   rationale: ...""",
+#   rationale: ..."""
+    ),
 }

@@ -19,8 +19,10 @@ from pydantic import BaseModel
 
 from mitrm.core.diagnostics import Loc, format_loc
 from mitrm.core.models import MODELS, Kind, Settings
+from mitrm.core.vocabulary import canonical, shown
 from mitrm.core.workflow import missing_fields, statuses, workflow_for
 from mitrm.errors import DataError, UsageError
+from mitrm.i18n import _, ngettext
 
 # Fields that have their own command: an edit there would skip its checks.
 _OWN_COMMAND = {"id": "mitrm renumber OLD NEW", "status": "mitrm status ID STATUS"}
@@ -47,8 +49,8 @@ def parse_assignment(text: str) -> Assignment:
     """``owners.it=Daniel`` -> Assignment; UsageError when it is not ``FIELD=VALUE``."""
     if "=" not in text:
         raise UsageError(
-            f"'{text}' is not FIELD=VALUE",
-            hint="e.g. mitrm set REQ-0001 due=2026-03-31 tags+=mobile",
+            _("'{text}' is not FIELD=VALUE").format(text=text),
+            hint=_("e.g. mitrm set REQ-0001 due=2026-03-31 tags+=mobile"),
         )
     field, raw = text.split("=", 1)
     append = field.endswith("+")
@@ -56,17 +58,19 @@ def parse_assignment(text: str) -> Assignment:
     parts = field.split(".")
     if not field or not all(_PART.match(part) for part in parts):
         raise UsageError(
-            f"'{field}' is not a field path",
-            hint="write field names joined by dots, list entries by number: kpis.0.target",
+            _("'{field}' is not a field path").format(field=field),
+            hint=_("write field names joined by dots, list entries by number: kpis.0.target"),
         )
     if any(part.startswith("-") and part.lstrip("-").isdigit() for part in parts):
         raise UsageError(
-            f"'{field}': list entries are numbered from 0; negative numbers are not allowed",
-            hint="e.g. kpis.0.target for the first KPI",
+            _(
+                "'{field}': list entries are numbered from 0; negative numbers are not allowed"
+            ).format(field=field),
+            hint=_("e.g. kpis.0.target for the first KPI"),
         )
     loc: Loc = tuple(int(p) if p.isdigit() else p for p in parts)
     if isinstance(loc[0], int):
-        raise UsageError(f"'{field}' must begin with a field name")
+        raise UsageError(_("'{field}' must begin with a field name").format(field=field))
     return Assignment(loc, raw, append)
 
 
@@ -89,27 +93,40 @@ def field_type(kind: Kind, loc: Loc) -> Any:
         if typing.get_origin(current) is list:
             if not isinstance(part, int):
                 raise UsageError(
-                    f"'{format_loc(loc[:depth])}' is a list: name an entry by its number "
-                    f"({format_loc((*loc[:depth], 0, *loc[depth:]))}) or append with +="
+                    _(
+                        "'{field}' is a list: name an entry by its number ({example}) "
+                        "or append with +="
+                    ).format(
+                        field=format_loc(loc[:depth]),
+                        example=format_loc((*loc[:depth], 0, *loc[depth:])),
+                    )
                 )
             current = typing.get_args(current)[0]
             continue
         if isinstance(part, int):
-            raise UsageError(f"'{format_loc(loc[:depth])}' is not a list")
+            raise UsageError(_("'{field}' is not a list").format(field=format_loc(loc[:depth])))
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            raise UsageError(f"'{format_loc(loc[:depth])}' has no fields inside it")
+            raise UsageError(
+                _("'{field}' has no fields inside it").format(field=format_loc(loc[:depth]))
+            )
         fields = current.model_fields
         if part not in fields:
             where = format_loc(loc[:depth])
-            message = f"unknown field '{format_loc(loc[: depth + 1])}'"
+            message = _("unknown field '{field}'").format(field=format_loc(loc[: depth + 1]))
             close = difflib.get_close_matches(str(part), list(fields), n=1, cutoff=0.6)
             nested = _nested_paths(current, str(part))
             if close:
-                hint = f"did you mean '{format_loc((*loc[:depth], close[0]))}'?"
+                hint = _("did you mean '{field}'?").format(
+                    field=format_loc((*loc[:depth], close[0]))
+                )
             elif nested:
-                hint = f"did you mean '{format_loc((*loc[:depth], *nested[0]))}'?"
+                hint = _("did you mean '{field}'?").format(
+                    field=format_loc((*loc[:depth], *nested[0]))
+                )
+            elif where:
+                hint = _("fields of {field}: {names}").format(field=where, names=", ".join(fields))
             else:
-                hint = f"fields{' of ' + where if where else ''}: {', '.join(fields)}"
+                hint = _("fields: {names}").format(names=", ".join(fields))
             raise UsageError(message, hint=hint)
         current = fields[part].annotation
     return _unwrap(current)
@@ -152,16 +169,23 @@ def value_for(kind: Kind, assignment: Assignment, parse: Callable[[str], Any]) -
     """
     if assignment.loc[0] in _OWN_COMMAND:
         name = str(assignment.loc[0])
-        raise UsageError(f"'{name}' is not changed with set", hint=f"use {_OWN_COMMAND[name]}")
+        raise UsageError(
+            _("'{field}' is not changed with set").format(field=name),
+            hint=_("use {command}").format(command=_OWN_COMMAND[name]),
+        )
     annotation = field_type(kind, assignment.loc)
     raw = assignment.raw.strip()
     if assignment.append:
         if typing.get_origin(annotation) is not list:
-            raise UsageError(f"'{assignment.field}' is not a list; use '=' to replace its value")
+            raise UsageError(
+                _("'{field}' is not a list; use '=' to replace its value").format(
+                    field=assignment.field
+                )
+            )
         annotation = _unwrap(typing.get_args(annotation)[0])
     if not raw:
         if assignment.append:
-            raise UsageError(f"nothing to append to '{assignment.field}'")
+            raise UsageError(_("nothing to append to '{field}'").format(field=assignment.field))
         return None
     several = assignment.append and raw.startswith("[") and raw.endswith("]")
     if _is_text(annotation) and not _quoted(raw) and not several:
@@ -267,19 +291,32 @@ def _step(node: Any, part: str | int, loc: Loc, *, create: bool) -> Any:
         size = len(node) if isinstance(node, list) else 0
         if not isinstance(node, list) or not -size <= part < size:
             raise UsageError(
-                f"'{format_loc(loc)}' does not exist: '{format_loc(loc[:-1])}' has "
-                f"{size} entr{'y' if size == 1 else 'ies'}",
-                hint=f"append an entry with {format_loc(loc[:-1])}+=...",
+                ngettext(
+                    "'{field}' does not exist: '{list}' has {n} entry",
+                    "'{field}' does not exist: '{list}' has {n} entries",
+                    size,
+                ).format(field=format_loc(loc), list=format_loc(loc[:-1]), n=size),
+                hint=_("append an entry with {field}+=...").format(field=format_loc(loc[:-1])),
             )
         return node[part]
     if not isinstance(node, dict):
-        raise UsageError(f"'{format_loc(loc[:-1])}' is not a mapping of fields")
+        raise UsageError(
+            _("'{field}' is not a mapping of fields").format(field=format_loc(loc[:-1]))
+        )
     if create and not isinstance(node.get(part), (dict, list)):
         node[part] = {}
     return node.get(part)
 
 
 # --- status ---------------------------------------------------------------------
+
+
+def status_named(kind: Kind, settings: Settings, text: str) -> str:
+    """The workflow status ``text`` names: the value, or its name or a synonym in any language."""
+    known = statuses(kind)
+    if text in known:
+        return text
+    return canonical(f"{kind.value}_status", text, known) or text
 
 
 def check_transition(
@@ -292,19 +329,25 @@ def check_transition(
     if target not in known:
         close = difflib.get_close_matches(target, known, n=1, cutoff=0.6)
         raise UsageError(
-            f"'{target}' is not a {kind.label} status",
-            hint=(f"did you mean '{close[0]}'? " if close else "")
-            + f"statuses: {', '.join(known)}",
+            _("'{status}' is not a {kind} status").format(
+                status=target, kind=shown("kind", kind.value)
+            ),
+            hint=(_("did you mean '{status}'? ").format(status=close[0]) if close else "")
+            + _("statuses: {names}").format(names=", ".join(known)),
         )
     current = str(data.get("status"))
     if not workflow.allowed(current, target):
         nexts = workflow.transitions.get(current, [])
         raise DataError(
-            f"{item_id} cannot go from '{current}' to '{target}'; nothing was changed",
+            _("{id} cannot go from '{current}' to '{target}'; nothing was changed").format(
+                id=item_id, current=current, target=target
+            ),
             hint=(
-                f"from '{current}' it can go to: {', '.join(nexts)}"
+                _("from '{current}' it can go to: {names}").format(
+                    current=current, names=", ".join(nexts)
+                )
                 if nexts
-                else f"'{current}' is a final status"
+                else _("'{current}' is a final status").format(current=current)
             ),
         )
     gaps = missing_fields({**data, "status": target}, workflow.required_fields(target))
@@ -314,9 +357,13 @@ def check_transition(
         )
         example = " ".join(f"{name}=..." for name in names)
         raise DataError(
-            f"{item_id} cannot become '{target}': missing {', '.join(names)}; nothing was changed",
-            hint=f"fill them in first: mitrm set {item_id} {example} "
-            f"(or pass them to 'mitrm status {item_id} {target} FIELD=VALUE...')",
+            _("{id} cannot become '{target}': missing {fields}; nothing was changed").format(
+                id=item_id, target=target, fields=", ".join(names)
+            ),
+            hint=_(
+                "fill them in first: mitrm set {id} {example} "
+                "(or pass them to 'mitrm status {id} {target} FIELD=VALUE...')"
+            ).format(id=item_id, example=example, target=target),
         )
 
 

@@ -12,6 +12,7 @@ from mitrm.core.models.change import ChangeStatus
 from mitrm.core.models.plan import PlanStatus
 from mitrm.core.models.requirement import RequirementStatus, RequirementType
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 
 _STATUSES: dict[Kind, type[Enum]] = {
     Kind.REQUIREMENT: RequirementStatus,
@@ -48,7 +49,9 @@ class Filter:
             try:
                 chosen.add(Kind(value))
             except ValueError as exc:
-                raise UsageError(f"unknown kind '{name}'; use requirement, plan or change") from exc
+                raise UsageError(
+                    _("unknown kind '{name}'; use requirement, plan or change").format(name=name)
+                ) from exc
         known = [str(m.value) for k in (chosen or Kind) for m in _STATUSES[k]]
         what = " or ".join(k.label for k in Kind if k in chosen) if chosen else ""
         return cls(
@@ -70,9 +73,11 @@ def _checked(
         if value not in allowed:
             close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.6)
             raise UsageError(
-                f"{option} '{value}' is not a {what}"
-                + (f"; did you mean '{close[0]}'?" if close else ""),
-                hint=f"use any of: {', '.join(allowed)}",
+                _("{option} '{value}' is not a {what}").format(
+                    option=option, value=value, what=what
+                )
+                + (_("; did you mean '{field}'?").format(field=close[0]) if close else ""),
+                hint=_("use any of: {names}").format(names=", ".join(allowed)),
             )
     return frozenset(values)
 

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mitrm.i18n import _, ngettext
+
 # A text value longer than this, or with a line break, is summarised as "changed".
 LONG_TEXT = 60
 WORKTREE = "worktree"
@@ -420,28 +422,31 @@ def describe(change: FieldChange) -> str:
         added = [word(v) for v in after if v not in before]
         removed = [word(v) for v in before if v not in after]
         parts = [f"+{v}" for v in added] + [f"-{v}" for v in removed]
-        return f"{change.path}: {' '.join(parts) if parts else 'reordered'}"
+        shown = " ".join(parts) if parts else _("reordered")
+        return f"{change.path}: {shown}"
     kind = change.kind
     if kind == "added":
         return (
-            f"{change.path}: added {word(new)}"
+            _("{field}: added {value}").format(field=change.path, value=word(new))
             if not is_long_text(new)
-            else (f"{change.path}: added ({_lines(new)})")
+            else _("{field}: added ({lines})").format(field=change.path, lines=_lines(new))
         )
     if kind == "removed":
         return (
-            f"{change.path}: removed (was {word(old)})"
+            _("{field}: removed (was {value})").format(field=change.path, value=word(old))
             if not is_long_text(old)
-            else (f"{change.path}: removed")
+            else _("{field}: removed").format(field=change.path)
         )
     if kind == "text":
-        return f"{change.path}: text changed ({text_delta(old, new)})"
+        return _("{field}: text changed ({delta})").format(
+            field=change.path, delta=text_delta(old, new)
+        )
     return f"{change.path}: {word(old)} -> {word(new)}"
 
 
 def _lines(text: str) -> str:
     count = len(text.strip().splitlines())
-    return f"{count} line{'s' * (count != 1)}"
+    return ngettext("{n} line", "{n} lines", count).format(n=count)
 
 
 def text_delta(old: Any, new: Any) -> str:
@@ -454,7 +459,7 @@ def text_delta(old: Any, new: Any) -> str:
         if tag != "equal":
             minus += i2 - i1
             plus += j2 - j1
-    return f"+{plus} -{minus} lines"
+    return _("+{plus} -{minus} lines").format(plus=plus, minus=minus)
 
 
 def text_diff(change: FieldChange) -> list[str]:

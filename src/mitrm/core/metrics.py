@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from mitrm.core.codes import Code, register
 from mitrm.core.diagnostics import Diagnostic, Severity
 from mitrm.core.history import Event, History, status_intervals
+from mitrm.i18n import _
 
 DAY = 86400.0
 
@@ -170,8 +171,10 @@ def unapproved_changes(
                 Diagnostic(
                     event.path,
                     UNAPPROVED_CHANGE.code,
-                    f"{item_id} changed after approval in {event.sha[:10]} "
-                    f"({', '.join(fields)}) without an approved change request naming it",
+                    _(
+                        "{id} changed after approval in {commit} ({fields}) without an approved "
+                        "change request naming it"
+                    ).format(id=item_id, commit=event.sha[:10], fields=", ".join(fields)),
                     severity=Severity.WARNING,
                     item=item_id,
                 )

@@ -20,6 +20,7 @@ from mitrm.core.scoring.registry import Gathered, combine, gather, impute_median
 from mitrm.core.scoring.types import Context, Model
 from mitrm.core.workflow import default_open
 from mitrm.errors import DataError, UsageError
+from mitrm.i18n import N_, _, language, translate
 
 # What a dependency in these statuses means for selection: done ones are satisfied,
 # dropped ones can never be. Which statuses are open comes from the workflow.
@@ -110,8 +111,8 @@ def check_cycles(reqs: Iterable[Requirement]) -> None:
     cycle = find_cycle(graph)
     if cycle is not None:
         raise DataError(
-            f"dependency cycle among open requirements: {' -> '.join(cycle)}",
-            hint="remove one of these depends_on entries ('mitrm validate' shows where)",
+            _("dependency cycle among open requirements: {cycle}").format(cycle=" -> ".join(cycle)),
+            hint=_("remove one of these depends_on entries ('mitrm validate' shows where)"),
         )
 
 
@@ -145,7 +146,9 @@ def prepare(
     """
     chosen = get_model(model or settings.model)
     if impute is not None and impute != "median":
-        raise UsageError(f"unknown --impute method '{impute}'; use: median")
+        raise UsageError(
+            _("unknown --impute method '{name}'; use: {names}").format(name=impute, names="median")
+        )
     # An id used twice (MIT201) is ranked once, as the first file has it.
     seen: set[str] = set()
     open_reqs = []
@@ -190,10 +193,9 @@ def rank_prepared(prepared: Prepared, *, weights: Mapping[str, float] | None = N
         moved = None
         if item in pulled_by:
             needer = pulled_by[item]
-            moved = (
-                f"moved up from {natural_rank[item]} to {position}: "
-                f"{needer} (natural rank {natural_rank[needer]}) depends on it"
-            )
+            moved = _(
+                "moved up from {natural} to {rank}: {id} (natural rank {its}) depends on it"
+            ).format(natural=natural_rank[item], rank=position, id=needer, its=natural_rank[needer])
         # Equal tier and score share a rank, unless a dependency moved one of them.
         tie = key[:2]
         rank = position
@@ -256,21 +258,15 @@ def _lifted_by_rule(scored: Sequence[tuple[tuple[object, ...], Requirement, Scor
     }
 
 
+# The notes of a moved entry, in the interface language or a document's (the catalogs).
 _NOTES = {
-    "en": {
-        "rule": "moved up: {type} first",
-        "pulled": "moved up from {natural} to {rank}: {id} (natural rank {other}) depends on it",
-        "after": "after {id} (dependency)",
-    },
-    "zh": {
-        "rule": "提前：{type}优先",
-        "pulled": "从第 {natural} 位提前到第 {rank} 位：{id}（按得分排第 {other}）依赖它",
-        "after": "排在 {id} 之后（依赖）",
-    },
+    "rule": N_("moved up: {type} first"),
+    "pulled": N_("moved up from {natural} to {rank}: {id} (natural rank {other}) depends on it"),
+    "after": N_("after {id} (dependency)"),
 }
 
 
-def note(entry: RankedEntry, *, lang: str = "en") -> str:
+def note(entry: RankedEntry, *, lang: str | None = None) -> str:
     """Why an entry is not where its score alone puts it: the first rule or a dependency."""
     return note_text(why_facts(entry), lang=lang)
 
@@ -287,10 +283,11 @@ def why_facts(entry: RankedEntry) -> dict[str, Any]:
 
 
 def note_text(
-    facts: Mapping[str, Any], *, lang: str = "en", types: Mapping[str, str] | None = None
+    facts: Mapping[str, Any], *, lang: str | None = None, types: Mapping[str, str] | None = None
 ) -> str:
-    """The note of ``why_facts`` in ``lang`` (en, zh); ``types`` names the types in it."""
-    text = _NOTES.get(lang, _NOTES["en"])
+    """The note of ``why_facts`` in ``lang`` (default: the interface's); ``types`` names types."""
+    words = lang or language()
+    text = {key: translate(words, message) for key, message in _NOTES.items()}
     parts = []
     rule = facts.get("moved_by_rule")
     if rule:

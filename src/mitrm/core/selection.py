@@ -16,6 +16,7 @@ from mitrm.core.graphs import closures
 from mitrm.core.ids import id_key
 from mitrm.core.models import Requirement, RequirementStatus
 from mitrm.core.ranking import DONE_STATUSES, DROPPED_STATUSES, Ranking
+from mitrm.i18n import _
 
 UNDER_WAY = frozenset({RequirementStatus.IN_PROGRESS, RequirementStatus.TESTING})
 METHOD = "mixed-integer program, HiGHS"
@@ -118,21 +119,23 @@ def select_within(
     for entry in ranking.entries:
         req = entry.req
         if entry.score.tier_label == "wont":
-            reasons[req.id] = "MoSCoW 'wont': not to be done this time"
+            reasons[req.id] = _("MoSCoW 'wont': not to be done this time")
             continue
         found: list[Decimal] = []
         for limit in limits:
             cost = limit.cost_of(req)
             if cost is None:
-                reasons[req.id] = (
-                    f"no {limit.field}, so it cannot be weighed against the {limit.name}"
-                )
+                reasons[req.id] = _(
+                    "no {field}, so it cannot be weighed against the {limit}"
+                ).format(field=limit.field, limit=limit.name)
                 break
             found.append(cost)
         else:
             currency_of = req.estimate.currency if req.estimate is not None else None
             if any(lim.name == "budget" for lim in limits) and currency_of not in (None, currency):
-                reasons[req.id] = f"its cost is in {currency_of}; the budget is in {currency}"
+                reasons[req.id] = _("its cost is in {its}; the budget is in {budget}").format(
+                    its=currency_of, budget=currency
+                )
             else:
                 costs[req.id] = tuple(found)
     # Dependencies: done ones are satisfied; anything else outside the candidates blocks.
@@ -152,14 +155,14 @@ def select_within(
                 # Filtered out while already being built: taken as paid for.
                 continue
             if other is None:
-                why = "which does not exist (or its file is not valid)"
+                why = _("which does not exist (or its file is not valid)")
             elif other.status in DROPPED_STATUSES:
-                why = f"which is {other.status.value}"
+                why = _("which is {status}").format(status=other.status.value)
             elif dep in unscored:
-                why = "which is unscored"
+                why = _("which is unscored")
             else:
-                why = "which is not in this selection (filtered out)"
-            reasons[entry.id] = f"depends on {dep}, {why}"
+                why = _("which is not in this selection (filtered out)")
+            reasons[entry.id] = _("depends on {id}, {why}").format(id=dep, why=why)
             break
         deps[entry.id] = needed
     # Blocked dependencies block their dependents; ranking order puts dependencies first.
@@ -168,7 +171,7 @@ def select_within(
             continue
         blocked = next((d for d in deps.get(entry.id, ()) if d in reasons), None)
         if blocked is not None:
-            reasons[entry.id] = f"depends on {blocked}, which cannot be chosen"
+            reasons[entry.id] = _("depends on {id}, which cannot be chosen").format(id=blocked)
     candidates = [e.id for e in ranking.entries if e.id not in reasons]
     closure = closures(candidates, deps)
     committed = [e.id for e in ranking.entries if e.id in closure and e.req.status in UNDER_WAY]
@@ -183,10 +186,15 @@ def select_within(
         over = [k for k, limit in enumerate(limits) if need[k] > limit.amount]
         if over:
             k = over[0]
-            extra = " with its dependencies" if closure[item] else ""
-            reasons[item] = (
-                f"costs {_fmt(need[k])} {limits[k].unit}{extra}, more than the "
-                f"{limits[k].name} of {_fmt(limits[k].amount)}"
+            extra = _(" with its dependencies") if closure[item] else ""
+            reasons[item] = _(
+                "costs {need} {unit}{extra}, more than the {limit} of {amount}"
+            ).format(
+                need=_fmt(need[k]),
+                unit=limits[k].unit,
+                extra=extra,
+                limit=limits[k].name,
+                amount=_fmt(limits[k].amount),
             )
     candidates = [item for item in candidates if item not in reasons]
     # Taking an item whose dependency was ruled out is impossible: rule those out too.
@@ -196,7 +204,7 @@ def select_within(
         for item in candidates:
             if item not in reasons and any(d in reasons for d in closure[item]):
                 bad = min((d for d in closure[item] if d in reasons), key=id_key)
-                reasons[item] = f"depends on {bad}, which cannot be chosen"
+                reasons[item] = _("depends on {id}, which cannot be chosen").format(id=bad)
                 changed = True
         candidates = [item for item in candidates if item not in reasons]
     values = {item: entries[item].score.value or 0.0 for item in candidates}
@@ -250,10 +258,14 @@ def select_within(
         short = [k for k in range(len(limits)) if need[k] > left_over[k]]
         if short:
             k = short[0]
-            extra = " with its dependencies" if closure[item] - chosen_ids else ""
-            reasons[item] = (
-                f"needs {_fmt(need[k])} {limits[k].unit}{extra}; "
-                f"{_fmt(left_over[k])} left after the chosen items"
+            extra = _(" with its dependencies") if closure[item] - chosen_ids else ""
+            reasons[item] = _(
+                "needs {need} {unit}{extra}; {left} left after the chosen items"
+            ).format(
+                need=_fmt(need[k]),
+                unit=limits[k].unit,
+                extra=extra,
+                left=_fmt(left_over[k]),
             )
             more = [max(need[k] - left_over[k], Decimal(0)) for k in range(len(limits))]
             share = sum(
@@ -264,16 +276,20 @@ def select_within(
             if nearest is None or key[:3] < nearest[:3]:
                 nearest = key
         else:
-            reasons[item] = "adds nothing to the total score"
+            reasons[item] = _("adds nothing to the total score")
     if nearest is not None and not overspent:
-        _, _, _, more, item = nearest
-        wanted = " and ".join(
-            f"{_fmt(more[k])} {limit.unit} more {limit.name}"
+        *_rest, more, item = nearest
+        wanted = _(" and ").join(
+            _("{amount} {unit} more {limit}").format(
+                amount=_fmt(more[k]), unit=limit.unit, limit=limit.name
+            )
             for k, limit in enumerate(limits)
             if more[k] > 0
         )
         notes.append(
-            f"with {wanted}, {item} (score {values[item]:g}) would fit beside the chosen items"
+            _("with {wanted}, {id} (score {score:g}) would fit beside the chosen items").format(
+                wanted=wanted, id=item, score=values[item]
+            )
         )
     chosen = tuple(
         Chosen(e.id, e.title, e.score.value or 0.0, costs[e.id], e.rank)

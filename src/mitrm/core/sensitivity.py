@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from mitrm.core.ranking import Prepared, Ranking, rank_prepared
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 
 CHANGES = (-0.2, 0.2)
 
@@ -50,7 +51,7 @@ def sensitivity(
     """Re-rank with each weight at 80 % and 120 % and compare the top ``top`` with ``base``."""
     weights = dict(base.weights)
     if not weights:
-        raise UsageError(f"the {base.model} model has no weights to perturb")
+        raise UsageError(_("the {model} model has no weights to perturb").format(model=base.model))
     base_top = [entry.id for entry in base.entries[:top]]
     base_rank = {entry.id: entry.rank for entry in base.entries}
     titles = {entry.id: entry.title for entry in base.entries}

@@ -16,37 +16,41 @@ from mitrm.core.checks import FILE_CHECKS
 from mitrm.core.diagnostics import Diagnostic, Loc, format_loc
 from mitrm.core.models import MODELS, Item, Settings
 from mitrm.core.record import Record
+from mitrm.core.vocabulary import shown
 from mitrm.core.workflow import missing_fields, workflow_for
+from mitrm.i18n import N_, _, ngettext
 
 _FRIENDLY = {
-    "decimal_parsing": "must be a number",
-    "decimal_type": "must be a number",
-    "float_parsing": "must be a number",
-    "float_type": "must be a number",
-    "int_parsing": "must be a whole number",
-    "int_type": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "date_parsing": "must be a date written YYYY-MM-DD",
-    "date_type": "must be a date written YYYY-MM-DD",
-    "date_from_datetime_inexact": "must be a date without a time",
-    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
-    "string_type": "must be text",
-    "list_type": "must be a list (one '- ' line per entry)",
-    "model_type": "must be a mapping of fields",
-    "model_attributes_type": "must be a mapping of fields",
-    "dict_type": "must be a mapping of fields",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "string_too_short": "must not be empty",
-    "finite_number": "must be a finite number",
+    "decimal_parsing": N_("must be a number"),
+    "decimal_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "date_parsing": N_("must be a date written YYYY-MM-DD"),
+    "date_type": N_("must be a date written YYYY-MM-DD"),
+    "date_from_datetime_inexact": N_("must be a date without a time"),
+    "date_from_datetime_parsing": N_("must be a date written YYYY-MM-DD"),
+    "string_type": N_("must be text"),
+    "list_type": N_("must be a list (one '- ' line per entry)"),
+    "model_type": N_("must be a mapping of fields"),
+    "model_attributes_type": N_("must be a mapping of fields"),
+    "dict_type": N_("must be a mapping of fields"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "string_too_short": N_("must not be empty"),
+    "finite_number": N_("must be a finite number"),
 }
+# A field that wants a date: a YAML-trap hint ("quote it") would not help there.
+DATE_PROBLEMS = (_FRIENDLY["date_parsing"], _FRIENDLY["date_from_datetime_inexact"])
 
 
 # The patterns of the models, in words.
 _FORMS = {
-    r"^[A-Z][A-Z0-9]*$": "capital letters and digits, beginning with a letter (e.g. REQ)",
-    r"^[A-Z]{3}$": "a three-letter currency code in capitals (e.g. CNY, EUR, USD)",
-    r"^MIT[0-9]{3}$": "a rule code like MIT401",
+    r"^[A-Z][A-Z0-9]*$": N_("capital letters and digits, beginning with a letter (e.g. REQ)"),
+    r"^[A-Z]{3}$": N_("a three-letter currency code in capitals (e.g. CNY, EUR, USD)"),
+    r"^MIT[0-9]{3}$": N_("a rule code like MIT401"),
 }
 
 
@@ -54,13 +58,13 @@ def _got(value: Any) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return repr(value) if not hasattr(value, "isoformat") else str(value)
 
 
@@ -72,15 +76,15 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = _field_names(model, loc[:-1])
-        message = f"unknown field '{where}'"
+        message = _("unknown field '{field}'").format(field=where)
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         if close:
-            message += f"; did you mean '{close[0]}'?"
+            message += _("; did you mean '{field}'?").format(field=close[0])
         elif allowed:
-            message += f" (allowed here: {', '.join(sorted(allowed))})"
+            message += _(" (allowed here: {names})").format(names=", ".join(sorted(allowed)))
         return "MIT101", message, True
     if kind == "missing":
-        return "MIT103", f"missing required field '{where}'", True
+        return "MIT103", _("missing required field '{field}'").format(field=where), True
     got = _got(error.get("input"))
     if kind == "value_error":
         reason = error.get("ctx", {}).get("error")
@@ -88,38 +92,48 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, boo
     if kind in ("enum", "literal_error"):
         expected = error.get("ctx", {}).get("expected", "")
         choices = re.sub(r"'(\w+)'", r"\1", str(expected)).replace(" or ", ", ")
-        message = f"field '{where}' must be one of: {choices} (got {got})"
+        message = _("field '{field}' must be one of: {choices} (got {got})").format(
+            field=where, choices=choices, got=got
+        )
         given = error.get("input")
         if isinstance(given, str):
             close = difflib.get_close_matches(
                 given.strip().lower(), choices.split(", "), n=1, cutoff=0.6
             )
             if close:
-                message += f"; did you mean '{close[0]}'?"
+                message += _("; did you mean '{field}'?").format(field=close[0])
         return "MIT104", message, False
     if kind == "string_pattern_mismatch":
         if loc and (loc[-1] in ("id",) or isinstance(loc[-1], int) or str(loc[-1]) == "rule"):
-            hint = "a rule code like MIT101" if "rule" in loc else "an id like REQ-0001"
-            return "MIT102", f"field '{where}' must be {hint} (got {got})", False
+            message = (
+                _("field '{field}' must be a rule code like MIT101 (got {got})")
+                if "rule" in loc
+                else _("field '{field}' must be an id like REQ-0001 (got {got})")
+            )
+            return "MIT102", message.format(field=where, got=got), False
         pattern = str(error.get("ctx", {}).get("pattern", ""))
         form = _FORMS.get(pattern)
         if form:
-            return "MIT102", f"field '{where}' must be {form} (got {got})", False
-        return "MIT102", f"field '{where}' is not in the expected form (got {got})", False
+            message = _("field '{field}' must be {form} (got {got})")
+            return "MIT102", message.format(field=where, form=_(form), got=got), False
+        message = _("field '{field}' is not in the expected form (got {got})")
+        return "MIT102", message.format(field=where, got=got), False
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         ctx = error.get("ctx", {})
         bound = next(iter(ctx.values()), "")
-        words = {
-            "greater_than_equal": "at least",
-            "greater_than": "more than",
-            "less_than_equal": "at most",
-            "less_than": "less than",
+        message = {
+            "greater_than_equal": _("field '{field}' must be at least {bound} (got {got})"),
+            "greater_than": _("field '{field}' must be more than {bound} (got {got})"),
+            "less_than_equal": _("field '{field}' must be at most {bound} (got {got})"),
+            "less_than": _("field '{field}' must be less than {bound} (got {got})"),
         }[kind]
-        return "MIT102", f"field '{where}' must be {words} {bound} (got {got})", False
+        return "MIT102", message.format(field=where, bound=bound, got=got), False
     friendly = _FRIENDLY.get(kind)
     if friendly:
-        return "MIT102", f"field '{where}' {friendly} (got {got})", False
-    return "MIT102", f"field '{where}': {error['msg']} (got {got})", False
+        message = _("field '{field}' {problem} (got {got})")
+        return "MIT102", message.format(field=where, problem=_(friendly), got=got), False
+    message = _("field '{field}': {problem} (got {got})")
+    return "MIT102", message.format(field=where, problem=error["msg"], got=got), False
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -205,8 +219,15 @@ def _check_identity(record: Record, model: Item, settings: Settings) -> None:
             Diagnostic(
                 record.path,
                 "MIT207",
-                f"id '{model.id}' does not fit the {record.kind.label} id scheme "
-                f"({example}, set in mitrm.yaml ids.{record.kind.value})",
+                _(
+                    "id '{id}' does not fit the {kind} id scheme "
+                    "({example}, set in mitrm.yaml {key})"
+                ).format(
+                    id=model.id,
+                    kind=shown("kind", record.kind.value),
+                    example=example,
+                    key=f"ids.{record.kind.value}",
+                ),
                 item=model.id,
                 loc=("id",),
             )
@@ -218,8 +239,10 @@ def _check_identity(record: Record, model: Item, settings: Settings) -> None:
             Diagnostic(
                 record.path,
                 "MIT202",
-                f"file name '{name}' must begin with the item's id '{model.id}' "
-                f"(e.g. {model.id}-short-title.yaml)",
+                _(
+                    "file name '{name}' must begin with the item's id '{id}' "
+                    "(e.g. {id}-short-title.yaml)"
+                ).format(name=name, id=model.id),
                 item=model.id,
                 loc=("id",),
             )
@@ -238,8 +261,11 @@ def _check_required(record: Record, data: dict[str, Any], settings: Settings) ->
         Diagnostic(
             record.path,
             "MIT301",
-            f"status '{status}' requires {_listing(names)}; fill "
-            f"{'it' if len(names) == 1 else 'them'} in or choose an earlier status",
+            ngettext(
+                "status '{status}' requires {fields}; fill it in or choose an earlier status",
+                "status '{status}' requires {fields}; fill them in or choose an earlier status",
+                len(names),
+            ).format(status=status, fields=_listing(names)),
             item=record.id,
             loc=("status",),
         )
@@ -250,4 +276,4 @@ def _listing(names: list[str]) -> str:
     quoted = [f"'{name}'" for name in names]
     if len(quoted) == 1:
         return quoted[0]
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return _("{some} and {last}").format(some=_(", ").join(quoted[:-1]), last=quoted[-1])

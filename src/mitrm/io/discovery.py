@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from mitrm.errors import RepoNotFoundError
+from mitrm.i18n import _
 
 if TYPE_CHECKING:  # imported where used: finding the root must not load pydantic
     from mitrm.core.models import Kind
@@ -23,8 +24,10 @@ def find_root(start: Path | None = None) -> Path:
         if (folder / SETTINGS_FILE).is_file():
             return folder
     raise RepoNotFoundError(
-        f"no {SETTINGS_FILE} found in {here} or any folder above it",
-        hint="run 'mitrm init' to create a data repo here, or pass -C DIR",
+        _("no {file} found in {folder} or any folder above it").format(
+            file=SETTINGS_FILE, folder=here
+        ),
+        hint=_("run 'mitrm init' to create a data repo here, or pass -C DIR"),
     )
 
 
@@ -34,10 +37,11 @@ def repo_root(repo: Path | None) -> Path:
         return find_root()
     folder = repo.resolve()
     if not folder.is_dir():
-        raise RepoNotFoundError(f"{repo} is not a folder")
+        raise RepoNotFoundError(_("{folder} is not a folder").format(folder=repo))
     if not (folder / SETTINGS_FILE).is_file():
         raise RepoNotFoundError(
-            f"{repo} has no {SETTINGS_FILE}", hint=f"run 'mitrm init {repo}' to create one"
+            _("{folder} has no {file}").format(folder=repo, file=SETTINGS_FILE),
+            hint=_("run 'mitrm init {folder}' to create one").format(folder=repo),
         )
     return folder
 

@@ -14,6 +14,7 @@ from mitrm.core.ids import file_name, format_id, highest_number, id_of_name, sha
 from mitrm.core.models import Kind, Settings
 from mitrm.core.scaffold import schema_url
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
 from mitrm.io.discovery import walk
@@ -201,7 +202,9 @@ def create_item(
                 number += 1
                 continue
             except OSError as exc:
-                raise UsageError(f"cannot create {path}: {exc.strerror}") from exc
+                raise UsageError(
+                    _("cannot create {path}: {reason}").format(path=path, reason=exc.strerror)
+                ) from exc
             return item_id, path
         finally:
             with contextlib.suppress(OSError):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +178,10 @@ class Claim:
             )
         except OSError as exc:
             raise UsageError(
-                f"cannot write {out / MANIFEST}: {exc.strerror or exc}",
-                hint="check the output folder (--out) and its permissions",
+                _("cannot write {path}: {reason}").format(
+                    path=out / MANIFEST, reason=exc.strerror or exc
+                ),
+                hint=_("check the output folder (--out) and its permissions"),
             ) from None
         self.before, self._manifest, self._missing = previous, manifest, missing
         return True
@@ -299,8 +302,8 @@ def apply(out: Path, files: Mapping[str, str], changes: Changes, *, force: bool)
             _write(target, files[rel].encode("utf-8"))
         except OSError as exc:
             raise UsageError(
-                f"cannot write {target}: {exc.strerror or exc}",
-                hint="check the output folder (--out) and its permissions",
+                _("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc),
+                hint=_("check the output folder (--out) and its permissions"),
             ) from None
         done.append(rel)
     for rel in changes.stale:
@@ -309,6 +312,10 @@ def apply(out: Path, files: Mapping[str, str], changes: Changes, *, force: bool)
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise UsageError(f"cannot remove {out / rel}: {exc.strerror or exc}") from None
+            raise UsageError(
+                _("cannot remove {path}: {reason}").format(
+                    path=out / rel, reason=exc.strerror or exc
+                )
+            ) from None
         done.append(rel)
     return done

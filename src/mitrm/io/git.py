@@ -22,6 +22,7 @@ from types import TracebackType
 
 from mitrm.core.history import Commit
 from mitrm.errors import NotAGitRepoError, UsageError
+from mitrm.i18n import _
 
 EMPTY = "0" * 40
 SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
@@ -77,7 +78,7 @@ def _git() -> str:
     found = shutil.which("git")
     if found is None:
         raise NotAGitRepoError(
-            "git is not installed, and history needs it", hint="install git and try again"
+            _("git is not installed, and history needs it"), hint=_("install git and try again")
         )
     return found
 
@@ -106,8 +107,10 @@ def repo_info(root: Path) -> RepoInfo:
         done = run(root, "rev-parse", *where, check=False)
         if done.returncode != 0:
             raise NotAGitRepoError(
-                f"{root} is not in a git repository; history comes from git",
-                hint="run 'git init' and commit the items; other commands work without git",
+                _("{folder} is not in a git repository; history comes from git").format(
+                    folder=root
+                ),
+                hint=_("run 'git init' and commit the items; other commands work without git"),
             )
         lines = done.stdout.decode("utf-8").split("\n")
     toplevel, git_dir, prefix, shallow = lines[0], lines[1], lines[2], lines[3]
@@ -143,7 +146,9 @@ def resolve(root: Path, rev: str) -> str:
         raise UsageError(f"'{rev}' is not a revision")
     done = run(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False)
     if done.returncode != 0:
-        raise UsageError(f"unknown revision '{rev}'", hint="name a commit, tag or branch")
+        raise UsageError(
+            _("unknown revision '{ref}'").format(ref=rev), hint=_("name a commit, tag or branch")
+        )
     return done.stdout.decode().strip()
 
 

@@ -6,17 +6,22 @@ import subprocess
 from pathlib import Path
 
 from mitrm.errors import NotAGitRepoError, UsageError
+from mitrm.i18n import _
 
 
 def _git(root: Path, *args: str) -> str:
     try:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
     except FileNotFoundError as exc:
-        raise NotAGitRepoError("git is not installed; --changed-since needs it") from exc
+        raise NotAGitRepoError(_("git is not installed; --changed-since needs it")) from exc
     if done.returncode != 0:
         message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed"
         if "not a git repository" in done.stderr:
-            raise NotAGitRepoError(f"{root} is not in a git repository; --changed-since needs git")
+            raise NotAGitRepoError(
+                _("{folder} is not in a git repository; --changed-since needs git").format(
+                    folder=root
+                )
+            )
         raise UsageError(f"git {' '.join(args[:2])}: {message}")
     return done.stdout
 
@@ -32,8 +37,8 @@ def changed_since(root: Path, ref: str) -> set[str]:
         _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     except UsageError as exc:
         raise UsageError(
-            f"unknown revision '{ref}'",
-            hint="in CI, fetch it first (e.g. 'git fetch origin main', or fetch-depth: 0)",
+            _("unknown revision '{ref}'").format(ref=ref),
+            hint=_("in CI, fetch it first (e.g. 'git fetch origin main', or fetch-depth: 0)"),
         ) from exc
     base = _git(root, "merge-base", ref, "HEAD").strip() or ref
     # Both listings are relative to ``root`` (the working directory of the calls).

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from mitrm.core.history import ABSENT, WORKTREE, Event, History, diff_values
 from mitrm.errors import UnknownIdError, UsageError
+from mitrm.i18n import _
 from mitrm.io import git
 from mitrm.io.history_build import FOLDERS, build_history, kind_of, text_of
 from mitrm.io.yamlfile import parse_bytes
@@ -134,15 +135,17 @@ def item_history(
 ) -> tuple[History, list[Event], Event | None]:
     """The history, one item's timeline and its uncommitted change; UnknownIdError if none."""
     if not _ID.match(item):
-        raise UnknownIdError(f"'{item}' is not an item id", hint="ids look like REQ-0007")
+        raise UnknownIdError(
+            _("'{id}' is not an item id").format(id=item), hint=_("ids look like REQ-0007")
+        )
     info = git.repo_info(root)
     history = load_history(root, settings, info=info)
     timeline = history.lineage(item)
     pending = working_changes(root, history, item, info=info)
     if not timeline and pending is None:
         raise UnknownIdError(
-            f"no item '{item}' in the history or the working tree",
-            hint="ids are case-sensitive; 'mitrm list' shows the items",
+            _("no item '{id}' in the history or the working tree").format(id=item),
+            hint=_("ids are case-sensitive; 'mitrm list' shows the items"),
         )
     return history, timeline, pending
 
@@ -153,7 +156,7 @@ def parse_range(root: Path, text: str | None) -> tuple[str | None, str]:
         return git.latest_tag(root, "HEAD") if git.repo_info(root).head else None, "HEAD"
     if "..." in text:
         raise UsageError(
-            f"'{text}' is a symmetric range; give REV..REV",
+            _("'{text}' is a symmetric range; give REV..REV").format(text=text),
             hint="mitrm changelog v1.0..v1.1",
         )
     if ".." in text:
@@ -170,7 +173,7 @@ def changelog_for(
 
     info = git.repo_info(root)
     if info.head is None:
-        raise UsageError("the repository has no commits yet", hint="commit the items first")
+        raise UsageError(_("the repository has no commits yet"), hint=_("commit the items first"))
     until_sha = git.resolve(root, until)
     since_sha = git.resolve(root, since) if since is not None else None
     if until_sha == info.head or git.is_ancestor(root, until_sha, info.head):

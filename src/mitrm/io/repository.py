@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mitrm import __version__
+from mitrm import __version__, i18n
 from mitrm.core import crossref
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
@@ -55,7 +55,9 @@ def load_settings(root: Path) -> Settings:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise SettingsError(f"cannot read {SETTINGS_FILE}: {exc.strerror}") from exc
+        raise SettingsError(
+            i18n._("cannot read {path}: {reason}").format(path=SETTINGS_FILE, reason=exc.strerror)
+        ) from exc
     loaded = parse_bytes(raw, SETTINGS_FILE)
     if loaded.diagnostics and loaded.diagnostics[0].code == "MIT005":
         return Settings()
@@ -123,7 +125,8 @@ def _calendar_stamp(settings: Settings) -> str:
 
 def settings_fingerprint(settings: Settings) -> str:
     """Identifies everything a per-file verdict depends on besides the file itself."""
-    text = settings.model_dump_json() + _code_stamp() + _calendar_stamp(settings)
+    # Messages are cached in the language they were made in.
+    text = settings.model_dump_json() + _code_stamp() + _calendar_stamp(settings) + i18n.language()
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -142,14 +145,18 @@ def _bulk() -> Iterator[None]:
 def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
     if item.outside:
         return Diagnostic(
-            item.path, "MIT010", "symbolic link leads outside the data repo; copy the file in"
+            item.path,
+            "MIT010",
+            i18n._("symbolic link leads outside the data repo; copy the file in"),
         )
     try:
         # Unbuffered, by a plain string path: half the cost of Path.read_bytes.
         with open(f"{root}/{item.path}", "rb", buffering=0) as handle:
             return handle.readall()
     except OSError as exc:
-        return Diagnostic(item.path, "MIT012", f"cannot read file: {exc.strerror}")
+        return Diagnostic(
+            item.path, "MIT012", i18n._("cannot read file: {reason}").format(reason=exc.strerror)
+        )
 
 
 # Work for forked workers, inherited rather than pickled.

@@ -24,6 +24,7 @@ from mitrm.core.diagnostics import Loc, format_loc
 from mitrm.core.splice import splice
 from mitrm.core.yamltext import block_ok, misread, needs_escape
 from mitrm.errors import DataError, MitrmError, UsageError
+from mitrm.i18n import _, ngettext
 from mitrm.io.atomic import write_atomic
 from mitrm.io.yamlfile import parse_bytes
 
@@ -74,20 +75,24 @@ def check_writable(path: Path, rel: str) -> None:
     """
     if path.is_symlink():
         raise UsageError(
-            f"{rel} is a symbolic link; nothing was changed",
-            hint="edit the file it points to, or replace the link with the file",
+            _("{path} is a symbolic link; nothing was changed").format(path=rel),
+            hint=_("edit the file it points to, or replace the link with the file"),
         )
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        raise UsageError(f"{rel}: cannot read the file: {exc.strerror}") from exc
+        raise UsageError(
+            _("{path}: cannot read the file: {reason}").format(path=rel, reason=exc.strerror)
+        ) from exc
     if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise UsageError(
-            f"{rel} is read-only; nothing was changed",
-            hint=f"make it writable first (chmod u+w {rel})",
+            _("{path} is read-only; nothing was changed").format(path=rel),
+            hint=_("make it writable first (chmod u+w {path})").format(path=rel),
         )
     if not os.access(path.parent, os.W_OK):
-        raise UsageError(f"the folder of {rel} is not writable; nothing was changed")
+        raise UsageError(
+            _("the folder of {path} is not writable; nothing was changed").format(path=rel)
+        )
 
 
 @dataclass
@@ -148,13 +153,22 @@ class Editable:
             if isinstance(node, list):
                 if not isinstance(part, int) or not -len(node) <= part < len(node):
                     raise UsageError(
-                        f"'{format_loc(loc[: depth + 1])}' does not exist: "
-                        f"'{format_loc(loc[:depth]) or 'the item'}' has {len(node)} entries"
+                        ngettext(
+                            "'{field}' does not exist: '{list}' has {n} entry",
+                            "'{field}' does not exist: '{list}' has {n} entries",
+                            len(node),
+                        ).format(
+                            field=format_loc(loc[: depth + 1]),
+                            list=format_loc(loc[:depth]) or _("the item"),
+                            n=len(node),
+                        )
                     )
                 node = node[part]
                 continue
             if not isinstance(node, dict):
-                raise UsageError(f"'{format_loc(loc[:depth])}' is not a mapping of fields")
+                raise UsageError(
+                    _("'{field}' is not a mapping of fields").format(field=format_loc(loc[:depth]))
+                )
             child = node.get(part)
             if child is None:
                 return node, part, loc[depth + 1 :]
@@ -170,7 +184,11 @@ class Editable:
         if isinstance(parent, list):
             assert isinstance(key, int)
             if not -len(parent) <= key < len(parent):
-                raise UsageError(f"entry {key} does not exist (the list has {len(parent)})")
+                raise UsageError(
+                    _("entry {n} does not exist (the list has {size})").format(
+                        n=key, size=len(parent)
+                    )
+                )
             node = _keep_style(parent[key], node)
             parent[key] = node
             return
@@ -240,7 +258,7 @@ def _nest(path: Loc, value: Any) -> Any:
     node = _to_node(value)
     for part in reversed(path):
         if isinstance(part, int):
-            raise UsageError(f"entry {part} does not exist; append to a list with +=")
+            raise UsageError(_("entry {n} does not exist; append to a list with +=").format(n=part))
         node = CommentedMap([(part, node)])
     return node
 
@@ -395,13 +413,17 @@ def open_item(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"{rel}: cannot read the file: {exc.strerror}") from exc
+        raise UsageError(
+            _("{path}: cannot read the file: {reason}").format(path=rel, reason=exc.strerror)
+        ) from exc
     loaded = parse_bytes(raw, rel)
     if loaded.data is None or loaded.text is None:
         first = loaded.diagnostics[0]
         raise DataError(
-            f"{first.text()}; nothing was changed",
-            hint=f"fix the file first ('mitrm validate {rel}' shows every problem)",
+            _("{problem}; nothing was changed").format(problem=first.text()),
+            hint=_("fix the file first ('mitrm validate {path}' shows every problem)").format(
+                path=rel
+            ),
         )
     text = raw.decode("utf-8")
     # Edit in plain LF text; the BOM and CRLF line ends are put back on the way out.

@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from mitrm.core.render import markdown
 from mitrm.core.render.filters import FILTERS
 from mitrm.errors import DataError, UsageError
+from mitrm.i18n import _
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".md.j2"
@@ -95,7 +96,10 @@ class Templates:
         path = BUILTIN / name
         if os.sep in name or "/" in name or not path.is_file():
             known = ", ".join(sorted(p.name for p in BUILTIN.glob(f"*{SUFFIX}")))
-            raise UsageError(f"no built-in template named '{name}'", hint=f"templates: {known}")
+            raise UsageError(
+                _("no built-in template named '{name}'").format(name=name),
+                hint=_("templates: {names}").format(names=known),
+            )
         return path.read_text(encoding="utf-8")
 
     def _where(self, template: jinja2.Template | None, name: str) -> str:
@@ -123,17 +127,25 @@ class Templates:
         except jinja2.TemplateSyntaxError as exc:
             where = self._display(exc.filename) if exc.filename else name
             raise DataError(
-                f"{where}:{exc.lineno}: template syntax error: {exc.message}",
-                hint="fix the template, or delete it to use the built-in one",
+                _("{place}: template syntax error: {problem}").format(
+                    place=f"{where}:{exc.lineno}", problem=exc.message
+                ),
+                hint=_("fix the template, or delete it to use the built-in one"),
             ) from None
         except jinja2.TemplateNotFound as exc:
-            raise DataError(f"template not found: {exc.name}") from None
+            raise DataError(_("template not found: {name}").format(name=exc.name)) from None
         except UnicodeDecodeError:
             raise DataError(
-                f"{self._where_file(name)}: template is not UTF-8 text; save it as UTF-8"
+                _("{path}: template is not UTF-8 text; save it as UTF-8").format(
+                    path=self._where_file(name)
+                )
             ) from None
         except OSError as exc:
-            raise DataError(f"{self._where_file(name)}: cannot read template: {exc}") from None
+            raise DataError(
+                _("{path}: cannot read template: {reason}").format(
+                    path=self._where_file(name), reason=exc
+                )
+            ) from None
         self._compiled[name] = template
         return template
 
@@ -160,18 +172,18 @@ class Templates:
         filename, line = _template_frame(exc.__traceback__, template.filename)
         where = self._display(filename) if filename else self._where(template, name)
         place = f"{where}:{line}" if line else where
-        what = "template error"
+        what = _("template error")
         for kind, label in (
-            (jinja2.exceptions.SecurityError, "unsafe operation refused by the sandbox"),
-            (jinja2.UndefinedError, "undefined value"),
+            (jinja2.exceptions.SecurityError, _("unsafe operation refused by the sandbox")),
+            (jinja2.UndefinedError, _("undefined value")),
         ):
             if isinstance(exc, kind):
                 what = label
-        subject = f" (rendering {item})" if item else ""
+        subject = _(" (rendering {id})").format(id=item) if item else ""
         message = getattr(exc, "message", None) or str(exc)
         return DataError(
             f"{place}: {what}{subject}: {message}",
-            hint="templates see only the documented context: see docs/templates.md",
+            hint=_("templates see only the documented context: see docs/templates.md"),
         )
 
 

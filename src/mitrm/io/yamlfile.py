@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from mitrm.core.diagnostics import Diagnostic, Loc
+from mitrm.i18n import N_, _
 
 MAX_BYTES = 1024 * 1024
 
@@ -57,6 +58,16 @@ class KeyNotTextError(Exception):
 
 class TooLargeError(Exception):
     """Aliases expand the document beyond any real item (a "billion laughs" file)."""
+
+
+class FullWidthCommaError(Exception):
+    """A plain entry of a ``[...]`` list holds a full-width comma (a Chinese keyboard's ``，``)."""
+
+    def __init__(self, value: str, line: int, column: int) -> None:
+        super().__init__(value)
+        self.value = value
+        self.line = line
+        self.column = column
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -120,10 +131,11 @@ class _Builder:
     the common case, are taken inline without a call.
     """
 
-    __slots__ = ("nodes",)
+    __slots__ = ("commas", "nodes")
 
-    def __init__(self) -> None:
+    def __init__(self, *, commas: bool = False) -> None:
         self.nodes = 0
+        self.commas = commas  # refuse '，' in plain entries of [...] lists
 
     def build(self, node: yaml.Node) -> Any:
         cls = node.__class__
@@ -163,6 +175,8 @@ class _Builder:
             return mapping
         if node.tag != _SEQ_TAG:
             raise _refused(node)
+        if self.commas and node.flow_style:  # type: ignore[attr-defined]
+            _check_commas(node)
         build = self.build
         return [
             child.value if child.__class__ is _ScalarNode and child.tag == _STR else build(child)
@@ -189,8 +203,19 @@ def _duplicate(mapping: yaml.Node, key_node: yaml.Node, key: Any) -> DuplicateKe
     return DuplicateKeyError(str(key), mark.line + 1, mark.column + 1, first.start_mark.line + 1)
 
 
-def load_yaml(text: str) -> Any:
-    """Parse one YAML document into plain data with the C parser when available."""
+def _check_commas(node: yaml.Node) -> None:
+    for child in node.value:
+        if child.__class__ is _ScalarNode and not child.style and "，" in child.value:
+            mark = child.start_mark
+            raise FullWidthCommaError(child.value, mark.line + 1, mark.column + 1)
+
+
+def load_yaml(text: str, *, item_file: bool = False) -> Any:
+    """Parse one YAML document into plain data with the C parser when available.
+
+    ``item_file`` also refuses what is surely a typing slip in an item file
+    (FullWidthCommaError), not in a value given on the command line.
+    """
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
@@ -198,7 +223,7 @@ def load_yaml(text: str) -> Any:
         loader.dispose()
     if node is None:
         return None
-    return _Builder().build(node)
+    return _Builder(commas=item_file and "，" in text).build(node)
 
 
 @dataclass(slots=True)
@@ -218,7 +243,9 @@ def parse_bytes(raw: bytes, path: str) -> Loaded:
     """Turn a file's bytes into a mapping, or into file-level diagnostics (MIT0xx)."""
     if len(raw) > MAX_BYTES:
         return _problem(
-            path, "MIT007", f"file is {len(raw) // 1024} KiB; item files must be under 1 MiB"
+            path,
+            "MIT007",
+            _("file is {size} KiB; item files must be under 1 MiB").format(size=len(raw) // 1024),
         )
     try:
         text = raw.decode("utf-8")
@@ -229,7 +256,7 @@ def parse_bytes(raw: bytes, path: str) -> Loaded:
         return _problem(
             path,
             "MIT006",
-            "file is not UTF-8 text; save it as UTF-8 (most editors offer this on save)",
+            _("file is not UTF-8 text; save it as UTF-8 (most editors offer this on save)"),
             line,
             column,
         )
@@ -245,27 +272,42 @@ def parse_text(text: str, path: str) -> Loaded:
         return _problem(
             path,
             "MIT003",
-            "unresolved git merge conflict: keep one side, delete the "
-            "'<<<<<<<', '=======' and '>>>>>>>' lines, then commit",
+            _(
+                "unresolved git merge conflict: keep one side, delete the "
+                "'<<<<<<<', '=======' and '>>>>>>>' lines, then commit"
+            ),
             line,
         )
+    if "\u3000" in text:
+        indented = _IDEOGRAPHIC_INDENT.search(text)
+        if indented:
+            return _ideographic_indent(text, path, indented)
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, item_file=True)
     except DuplicateKeyError as exc:
         return _problem(
             path,
             "MIT002",
-            f"duplicate key '{exc.key}' (first on line {exc.first_line}); "
-            "YAML would silently keep only the last one",
+            _(
+                "duplicate key '{key}' (first on line {line}); "
+                "YAML would silently keep only the last one"
+            ).format(key=exc.key, line=exc.first_line),
             exc.line,
             exc.column,
         )
     except RefusedTagError as exc:
-        what = "merge keys ('<<') are" if exc.tag == "!!merge" else f"YAML tag {exc.tag} is"
+        message = (
+            _("merge keys ('<<') are not allowed in item files; write plain values")
+            if exc.tag == "!!merge"
+            else _(
+                "YAML tag {tag} is not allowed in item files (never run or constructed); "
+                "write plain values"
+            ).format(tag=exc.tag)
+        )
         return _problem(
             path,
             "MIT009",
-            f"{what} not allowed in item files (never run or constructed); write plain values",
+            message,
             exc.line,
             exc.column,
         )
@@ -273,38 +315,153 @@ def parse_text(text: str, path: str) -> Loaded:
         return _problem(
             path,
             "MIT011",
-            f"key '{exc.raw}' is read by YAML as {_yaml_word(exc.value)}, not as text; "
-            f"quote it: '{exc.raw}':",
+            _("key '{key}' is read by YAML as {value}, not as text; quote it: '{key}':").format(
+                key=exc.raw, value=_yaml_word(exc.value)
+            ),
             exc.line,
             exc.column,
         )
+    except FullWidthCommaError as exc:
+        return _problem(
+            path,
+            "MIT013",
+            _(
+                "full-width comma '，' in a [...] list: YAML reads '{text}' as one entry; "
+                "separate entries with an ASCII comma ',' (or quote the entry if the comma "
+                "belongs to the text)"
+            ).format(text=exc.value),
+            exc.line,
+            exc.column + exc.value.index("，"),
+        )
     except (TooLargeError, RecursionError):
         return _problem(
-            path, "MIT001", "invalid YAML: aliases expand to far more data than an item holds"
+            path, "MIT001", _("invalid YAML: aliases expand to far more data than an item holds")
         )
     except TypeError:
         return _problem(
-            path, "MIT001", "invalid YAML: a key must be plain text, not a list or mapping"
+            path, "MIT001", _("invalid YAML: a key must be plain text, not a list or mapping")
         )
     except yaml.MarkedYAMLError as exc:
         return _syntax_problem(text, path, exc)
     except yaml.YAMLError as exc:
-        return _problem(path, "MIT001", f"invalid YAML: {exc}")
+        return _problem(path, "MIT001", _("invalid YAML: {problem}").format(problem=exc))
     if data is None:
-        return _problem(path, "MIT005", "file is empty; an item needs at least an id and a title")
+        return _problem(
+            path, "MIT005", _("file is empty; an item needs at least an id and a title")
+        )
     if not isinstance(data, dict):
-        names: dict[type, str] = {list: "a list", str: "a piece of text"}
+        colon = _full_width_colon(text, path)
+        if colon is not None:
+            return colon
+        names: dict[type, str] = {list: _("a list"), str: _("a piece of text")}
         found = names.get(type(data), type(data).__name__)
-        return _problem(path, "MIT004", f"an item file must be a mapping of fields, found {found}")
+        return _problem(
+            path,
+            "MIT004",
+            _("an item file must be a mapping of fields, found {found}").format(found=found),
+        )
     return Loaded(data, text)
+
+
+# A key typed with a Chinese keyboard: 'title：' (U+FF1A) where YAML needs 'title: '.
+_FULL_WIDTH_COLON = re.compile(r"^([ ]*(?:- )?)([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*：", re.MULTILINE)
+# A key line indented with full-width spaces (U+3000), which YAML reads as part of the key.
+_IDEOGRAPHIC_INDENT = re.compile(
+    r"^[ ]*\u3000[ \u3000]*(?:- )?[A-Za-z_][A-Za-z0-9_.-]*[ \t]*[:：]", re.MULTILINE
+)
+
+
+def _full_width_colon(text: str, path: str) -> Loaded | None:
+    match = _FULL_WIDTH_COLON.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    key = match.group(2)
+    return _problem(
+        path,
+        "MIT013",
+        _(
+            "full-width colon '：' after the key '{key}'; YAML needs an ASCII colon and a "
+            "space: '{key}: '"
+        ).format(key=key),
+        line,
+        match.end() - match.start(),
+    )
+
+
+def _ideographic_indent(text: str, path: str, match: re.Match[str]) -> Loaded:
+    line = text.count("\n", 0, match.start()) + 1
+    column = text.index("\u3000", match.start()) - match.start() + 1
+    return _problem(
+        path,
+        "MIT013",
+        _(
+            "full-width space (U+3000) used for indentation; indent with ASCII spaces "
+            "(switch the input method to half-width)"
+        ),
+        line,
+        column,
+    )
+
+
+# PyYAML's words for the commonest syntax errors, so that they read in the user's language.
+_YAML_PROBLEMS = frozenset(
+    {
+        N_("syntax error"),
+        N_("mapping values are not allowed here"),
+        N_("mapping values are not allowed in this context"),
+        N_("could not find expected ':'"),
+        N_("did not find expected key"),
+        N_("did not find expected '-' indicator"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected ',' or '}'"),
+        N_("did not find expected node content"),
+        N_("found character that cannot start any token"),
+        N_("found unexpected end of stream"),
+        N_("found unknown escape character"),
+        N_("found undefined alias"),
+        N_("expected <block end>, but found '<block mapping start>'"),
+        N_("expected <block end>, but found '<block sequence start>'"),
+        N_("expected <block end>, but found '-'"),
+        N_("expected <block end>, but found '<scalar>'"),
+        N_("while scanning a simple key"),
+        N_("while scanning a quoted scalar"),
+        N_("while scanning a plain scalar"),
+        N_("while scanning a block scalar"),
+        N_("while parsing a block mapping"),
+        N_("while parsing a block collection"),
+        N_("while parsing a flow sequence"),
+        N_("while parsing a flow mapping"),
+        N_("while parsing a flow node"),
+        N_("while parsing a block node"),
+    }
+)
+
+
+def _yaml_words(text: str) -> str:
+    return _(text) if text in _YAML_PROBLEMS else text
+
+
+def _quote_hint(text: str, mark: Any) -> str:
+    """For ``title: 注意: 这里``: the value holds ': ' and needs quotes."""
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines):
+        return ""
+    match = re.match(r"^([ ]*(?:- )?)([^\s:#'\"][^:#]*?):[ \t]+([^'\"].*?)\s*$", lines[mark.line])
+    if match is None or ": " not in match.group(3):
+        return ""
+    value = match.group(3).replace("\\", "\\\\").replace('"', '\\"')
+    return _("; the value holds ': ', so quote it: {key}: \"{value}\"").format(
+        key=match.group(2), value=value
+    )
 
 
 def _yaml_word(value: Any) -> str:
     if value is None:
-        return "'no value'"
+        return _("'no value'")
     if isinstance(value, bool):
         return "true" if value else "false"
-    return f"the {type(value).__name__} {value!r}"
+    return _("the {type} {value}").format(type=type(value).__name__, value=repr(value))
 
 
 def _syntax_problem(text: str, path: str, exc: yaml.MarkedYAMLError) -> Loaded:
@@ -317,13 +474,18 @@ def _syntax_problem(text: str, path: str, exc: yaml.MarkedYAMLError) -> Loaded:
         return _problem(
             path,
             "MIT008",
-            "tab character used for indentation; YAML allows spaces only",
+            _("tab character used for indentation; YAML allows spaces only"),
             tab_line,
             tab.end() - tab.start(),
         )
-    problem = (exc.problem or "syntax error").strip()
-    context = f" {exc.context.strip()}" if exc.context else ""
-    return _problem(path, "MIT001", f"invalid YAML: {problem}{context}", line, column)
+    colon = _full_width_colon(text, path)
+    if colon is not None:
+        return colon
+    problem = _yaml_words((exc.problem or "syntax error").strip())
+    context = f" {_yaml_words(exc.context.strip())}" if exc.context else ""
+    hint = _quote_hint(text, exc.problem_mark) if "mapping values" in (exc.problem or "") else ""
+    message = _("invalid YAML: {problem}").format(problem=problem + context) + hint
+    return _problem(path, "MIT001", message, line, column)
 
 
 # --- source positions, computed only for files that have diagnostics -------------
@@ -413,16 +575,21 @@ def trap_hint(raw: str) -> str | None:
     """A hint when a plain scalar is one of YAML 1.1's surprises, else None."""
     if _BOOL_WORDS.match(raw):
         value = "true" if raw.lower() in ("y", "yes", "true", "on") else "false"
-        return f"YAML reads {raw} as {value}; quote it: '{raw}'"
+        return _("YAML reads {raw} as {value}; quote it: '{raw}'").format(raw=raw, value=value)
     if raw in _NULL_WORDS:
-        shown = raw or "an empty value"
-        return f"YAML reads {shown} as no value; fill it in, or quote it if you mean the word"
+        if not raw:
+            return _("YAML reads an empty value as no value; fill it in")
+        return _(
+            "YAML reads {raw} as no value; fill it in, or quote it if you mean the word"
+        ).format(raw=raw)
     if _NUMBER.match(raw) and any(ch.isdigit() for ch in raw):
         if re.match(r"^[-+]?\d+\.\d*0$", raw):
-            return f"YAML reads {raw} as the number {float(raw)!r}; quote it: '{raw}'"
-        return f"YAML reads {raw} as a number; quote it: '{raw}'"
+            return _("YAML reads {raw} as the number {number}; quote it: '{raw}'").format(
+                raw=raw, number=repr(float(raw))
+            )
+        return _("YAML reads {raw} as a number; quote it: '{raw}'").format(raw=raw)
     if _DATE.match(raw) and _real_date(raw):
-        return f"YAML reads {raw} as a date; quote it: '{raw}'"
+        return _("YAML reads {raw} as a date; quote it: '{raw}'").format(raw=raw)
     return None
 
 
@@ -431,6 +598,8 @@ def locate(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[Diagnos
 
     ``texts`` maps a path to its text; each file is composed at most once.
     """
+    from mitrm.core.validation import DATE_PROBLEMS
+
     indexes: dict[str, PositionIndex] = {}
     placed: list[Diagnostic] = []
     for diagnostic in diagnostics:
@@ -443,7 +612,7 @@ def locate(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[Diagnos
         place = index.find(diagnostic.loc, key=diagnostic.key)
         located = diagnostic.located(place.line, place.column)
         # A field that wants a date was given a date-like value: quoting would not help.
-        wants_date = "must be a date" in diagnostic.message
+        wants_date = any(_(problem) in diagnostic.message for problem in DATE_PROBLEMS)
         if (
             diagnostic.code in ("MIT102", "MIT104")
             and place.plain
@@ -452,6 +621,9 @@ def locate(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[Diagnos
         ):
             hint = trap_hint(place.raw)
             if hint:
-                located = replace(located, message=f"{located.message}; {hint}")
+                located = replace(
+                    located,
+                    message=_("{problem}; {hint}").format(problem=located.message, hint=hint),
+                )
         placed.append(located)
     return placed

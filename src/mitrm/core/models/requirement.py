@@ -21,6 +21,7 @@ from mitrm.core.models.common import (
     Strict,
     Text,
 )
+from mitrm.i18n import _
 
 
 class RequirementType(str, Enum):
@@ -143,7 +144,8 @@ def _on_scale(allowed: tuple[Any, ...], scale: str) -> AfterValidator:
 
     def check(value: Any) -> Any:
         if value not in allowed:
-            raise PydanticCustomError("scale", f"must be one of {words} ({scale})")
+            message = _("must be one of {words} ({scale})").format(words=words, scale=scale)
+            raise PydanticCustomError("scale", message)
         return value
 
     return AfterValidator(check)

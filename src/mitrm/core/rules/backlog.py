@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from mitrm.core.models import Kind, Settings
 from mitrm.core.record import Summary
 from mitrm.core.rules.engine import REQ_NOT_STARTED, Finding
+from mitrm.i18n import _
 
 SETTINGS_PATH = "mitrm.yaml"
 
@@ -51,7 +52,10 @@ def check(
     return Finding(
         "MIT418",
         (),
-        f"{len(picked)} of {size} open requirements ({share:.0%}) are could/won't or "
-        f"lowest-scored ({sample}), above the {rules.non_critical_share:.0%} limit "
-        "(rules.non_critical_share)",
+        _(
+            "{n} of {size} open requirements ({share:.0%}) are could/won't or "
+            "lowest-scored ({sample}), above the {limit:.0%} limit (rules.non_critical_share)"
+        ).format(
+            n=len(picked), size=size, share=share, sample=sample, limit=rules.non_critical_share
+        ),
     )

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from mitrm.core.models import Kind, Settings
 from mitrm.core.record import Summary
 from mitrm.core.rules.engine import REQ_APPROVED, Finding
+from mitrm.i18n import _
 
 
 def check(
@@ -33,8 +34,9 @@ def check(
                     Finding(
                         "MIT419",
                         ("status",),
-                        f"changed {changes} times since approval (limit {limit}, "
-                        "rules.churn_limit)",
+                        _(
+                            "changed {n} times since approval (limit {limit}, rules.churn_limit)"
+                        ).format(n=changes, limit=limit),
                     ),
                 )
             )

@@ -12,6 +12,7 @@ from mitrm.core.record import Pending, Record
 from mitrm.core.rules.policy import Policy, policy_for, waiver_window
 from mitrm.core.rules.registry import RULES, hint
 from mitrm.core.workflow import default_open, workflow_for
+from mitrm.i18n import _
 
 REQ_NOT_STARTED = frozenset({"draft", "submitted", "analysis", "approved", "planned"})
 REQ_BEFORE_APPROVAL = frozenset({"draft", "submitted", "analysis"})
@@ -22,13 +23,12 @@ PLAN_OPEN = default_open(Kind.PLAN)
 
 @dataclass(slots=True)
 class Finding:
-    """What a rule found: code, field path, the problem (English) and an optional hint."""
+    """What a rule found: code, field path, the problem and an optional hint (both translated)."""
 
     code: str
     loc: Loc
     problem: str
-    hint_en: str | None = None
-    hint_zh: str | None = None
+    hint: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
 
@@ -52,10 +52,11 @@ class Context:
 ItemRule = Callable[[Item, Context], list[Finding]]
 
 
-def message(finding: Finding, language: str) -> str:
-    """The diagnostic text: the problem, then what to add or change in the repo's language."""
-    specific = finding.hint_zh if language == "zh" else finding.hint_en
-    return f"{finding.problem}; {specific or hint(finding.code, language)}"
+def message(finding: Finding) -> str:
+    """The diagnostic text: the problem, then what to add or change (interface language)."""
+    return _("{problem}; {hint}").format(
+        problem=finding.problem, hint=finding.hint or hint(finding.code)
+    )
 
 
 def finalize(
@@ -82,7 +83,7 @@ def finalize(
         diagnostic = Diagnostic(
             path,
             finding.code,
-            message(finding, policy.language),
+            message(finding),
             severity=policy.severity[finding.code],
             item=item.id,
             loc=finding.loc,
@@ -99,7 +100,7 @@ def _unknown_waivers(item: Item) -> list[Finding]:
         Finding(
             "MIT420",
             ("waivers", index, "rule"),
-            f"waiver of '{waiver.rule}', which is not a quality rule",
+            _("waiver of '{code}', which is not a quality rule").format(code=waiver.rule),
         )
         for index, waiver in enumerate(item.waivers)
         if waiver.rule not in RULES

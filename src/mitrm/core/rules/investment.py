@@ -5,6 +5,7 @@ from __future__ import annotations
 from mitrm.core.models import Item, Plan, Requirement
 from mitrm.core.models.plan import PhaseKind
 from mitrm.core.rules.engine import Context, Finding
+from mitrm.i18n import _
 
 
 def check(item: Item, context: Context) -> list[Finding]:
@@ -20,8 +21,10 @@ def check(item: Item, context: Context) -> list[Finding]:
                     Finding(
                         "MIT408",
                         ("estimate", "cost"),
-                        f"cost {cost:,} {money} is above {rules.investment_threshold:,} "
-                        "and no expected benefit is given",
+                        _(
+                            "cost {cost:,} {money} is above {limit:,} "
+                            "and no expected benefit is given"
+                        ).format(cost=cost, money=money, limit=rules.investment_threshold),
                     )
                 ]
             if benefit < cost:
@@ -29,11 +32,14 @@ def check(item: Item, context: Context) -> list[Finding]:
                     Finding(
                         "MIT408",
                         ("estimate", "benefit"),
-                        f"expected benefit {benefit:,} {money} is below the cost {cost:,} "
-                        f"(ROI {benefit / cost:.2f} < 1)",
-                        "raise the benefit with evidence, cut the cost, or record a waiver "
-                        "with the strategic reason",
-                        "用依据说明更高的收益、降低成本，或以豁免记录战略性理由",
+                        _(
+                            "expected benefit {benefit:,} {money} is below the cost {cost:,} "
+                            "(ROI {roi:.2f} < 1)"
+                        ).format(benefit=benefit, money=money, cost=cost, roi=benefit / cost),
+                        _(
+                            "raise the benefit with evidence, cut the cost, or record a waiver "
+                            "with the strategic reason"
+                        ),
                     )
                 ]
     if isinstance(item, Plan) and context.open and item.budget:
@@ -44,8 +50,11 @@ def check(item: Item, context: Context) -> list[Finding]:
                 Finding(
                     "MIT409",
                     ("phases",) if item.phases else ("budget", "total"),
-                    f"budget {total:,} {item.budget.currency or currency} is above "
-                    f"{rules.pilot_threshold:,} and no phase is a pilot",
+                    _("budget {total:,} {money} is above {limit:,} and no phase is a pilot").format(
+                        total=total,
+                        money=item.budget.currency or currency,
+                        limit=rules.pilot_threshold,
+                    ),
                 )
             ]
     return []

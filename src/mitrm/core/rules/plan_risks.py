@@ -11,6 +11,7 @@ from mitrm.core.models import Item, Plan, Requirement
 from mitrm.core.models.common import Level, Risk
 from mitrm.core.models.plan import PhaseKind
 from mitrm.core.rules.engine import Context, Finding
+from mitrm.i18n import _
 
 _MIGRATION = re.compile(r"migrat|迁移", re.IGNORECASE)
 _BACKUP = re.compile(r"back ?up|roll ?back|restore|备份|回滚|回退|恢复", re.IGNORECASE)
@@ -38,8 +39,9 @@ def _high_high(risks: list[Risk]) -> list[Finding]:
                     Finding(
                         "MIT416",
                         ("risks", index),
-                        f"high-likelihood, high-impact risk '{risk.description[:40]}' "
-                        f"has no {' and no '.join(lacks)}",
+                        _("high-likelihood, high-impact risk '{risk}' has no {parts}").format(
+                            risk=risk.description[:40], parts=_(" and no ").join(lacks)
+                        ),
                     )
                 )
     return found
@@ -60,7 +62,7 @@ def check(item: Item, context: Context) -> list[Finding]:
             Finding(
                 "MIT415",
                 where,
-                "a data migration is in scope but no risk mitigation names a backup or rollback",
+                _("a data migration is in scope but no risk mitigation names a backup or rollback"),
             )
         )
     return found

@@ -11,6 +11,7 @@ from mitrm.core.diagnostics import Diagnostic, Severity
 from mitrm.core.models import Settings
 from mitrm.core.models.common import Waiver
 from mitrm.core.rules.registry import RULES
+from mitrm.i18n import _
 
 _CODE_PREFIX = re.compile(r"^MIT[0-9]{0,3}$")
 
@@ -68,8 +69,10 @@ def settings_problems(settings: Settings) -> list[tuple[tuple[str | int, ...], s
                 problems.append(
                     (
                         ("rules", name, index),
-                        f"field 'rules.{name}.{index}': '{prefix}' is not a quality or "
-                        "history rule code (MIT401 and up, or a prefix such as MIT41)",
+                        _(
+                            "field '{field}': '{prefix}' is not a quality or history rule code "
+                            "(MIT401 and up, or a prefix such as MIT41)"
+                        ).format(field=f"rules.{name}.{index}", prefix=prefix),
                     )
                 )
     for prefix, value in rules.severity.items():
@@ -77,15 +80,19 @@ def settings_problems(settings: Settings) -> list[tuple[tuple[str | int, ...], s
             problems.append(
                 (
                     ("rules", "severity", prefix),
-                    f"field 'rules.severity': '{prefix}' is not a quality or history rule code "
-                    "(MIT401 and up, or a prefix such as MIT41)",
+                    _(
+                        "field '{field}': '{prefix}' is not a quality or history rule code "
+                        "(MIT401 and up, or a prefix such as MIT41)"
+                    ).format(field="rules.severity", prefix=prefix),
                 )
             )
         elif value not in ("error", "warning"):
             problems.append(
                 (
                     ("rules", "severity", prefix),
-                    f"field 'rules.severity.{prefix}' must be error or warning (got '{value}')",
+                    _("field '{field}' must be error or warning (got '{value}')").format(
+                        field=f"rules.severity.{prefix}", value=value
+                    ),
                 )
             )
     return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mitrm.core.models import Item, Plan, Requirement
 from mitrm.core.rules.engine import PLAN_APPROVED, REQ_APPROVED, Context, Finding
+from mitrm.i18n import _
 
 
 def check(item: Item, context: Context) -> list[Finding]:
@@ -14,7 +15,11 @@ def check(item: Item, context: Context) -> list[Finding]:
     )
     if beyond and item.approval is None and not context.workflow_requires("approval"):
         found.append(
-            Finding("MIT410", ("status",), f"status '{context.status}' but no approval recorded")
+            Finding(
+                "MIT410",
+                ("status",),
+                _("status '{status}' but no approval recorded").format(status=context.status),
+            )
         )
     if (
         isinstance(item, Requirement)
@@ -23,6 +28,10 @@ def check(item: Item, context: Context) -> list[Finding]:
         and not context.workflow_requires("owners.it")
     ):
         found.append(
-            Finding("MIT411", ("status",), f"status '{context.status}' but no IT owner is named")
+            Finding(
+                "MIT411",
+                ("status",),
+                _("status '{status}' but no IT owner is named").format(status=context.status),
+            )
         )
     return found

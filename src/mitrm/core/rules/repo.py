@@ -11,6 +11,7 @@ from mitrm.core.record import Summary
 from mitrm.core.rules import backlog, churn
 from mitrm.core.rules.engine import REQ_APPROVED, Finding, message
 from mitrm.core.rules.policy import policy_for
+from mitrm.i18n import _
 
 _PLAN_COMMITTED = frozenset({"proposed", "approved", "in_progress", "on_hold"})
 
@@ -47,8 +48,10 @@ def unapproved_in_scope(summaries: Sequence[Summary]) -> list[tuple[Summary, Fin
                         Finding(
                             "MIT417",
                             loc,
-                            f"'{ref}' is in the scope of this {summary.status} plan "
-                            f"but is still '{status}'",
+                            _(
+                                "'{id}' is in the scope of this {plan_status} plan "
+                                "but is still '{status}'"
+                            ).format(id=ref, plan_status=summary.status, status=status),
                         ),
                     )
                 )
@@ -78,7 +81,7 @@ def check_repository(
             Diagnostic(
                 summary.path,
                 finding.code,
-                message(finding, policy.language),
+                message(finding),
                 severity=policy.severity[finding.code],
                 item=summary.id,
                 loc=finding.loc,
@@ -91,7 +94,7 @@ def check_repository(
                 Diagnostic(
                     backlog.SETTINGS_PATH,
                     pile.code,
-                    message(pile, policy.language),
+                    message(pile),
                     severity=policy.severity[pile.code],
                     line=1,
                     column=1,

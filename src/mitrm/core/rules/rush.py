@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from mitrm.core.models import Item, Requirement
 from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, Context, Finding
 from mitrm.core.workdays import calendar_for, plain
+from mitrm.i18n import _
 
 _DAY = dt.timedelta(days=1)
 
@@ -47,15 +48,19 @@ def check(item: Item, context: Context) -> list[Finding]:
         start = calendar.latest_start(item.due, need)
         asked = ""
         if item.created and item.created > start:
-            asked = f", and it was asked for on {item.created}"
+            asked = _(", and it was asked for on {date}").format(date=item.created)
         if context.settings.calendar is not None:
-            asked += f"; working days by {calendar.note(start, item.due)}"
+            asked += _("; working days by {calendar}").format(
+                calendar=calendar.note(start, item.due)
+            )
         found.append(
             Finding(
                 "MIT406",
                 ("due",),
-                f"due {item.due} leaves fewer than the {need} working days that "
-                f"{effort:g} effort days need (work had to start by {start}{asked})",
+                _(
+                    "due {due} leaves fewer than the {need} working days that "
+                    "{effort:g} effort days need (work had to start by {start}{asked})"
+                ).format(due=item.due, need=need, effort=effort, start=start, asked=asked),
                 since=start + _DAY,
                 until=item.due,
             )
@@ -64,7 +69,9 @@ def check(item: Item, context: Context) -> list[Finding]:
         Finding(
             "MIT407",
             ("due",),
-            f"due date {item.due} has passed and the requirement is still '{context.status}'",
+            _("due date {due} has passed and the requirement is still '{status}'").format(
+                due=item.due, status=context.status
+            ),
             since=item.due + _DAY,
         )
     )

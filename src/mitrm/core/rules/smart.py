@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from mitrm.core.models import Item, Requirement
 from mitrm.core.rules.engine import REQ_BEFORE_APPROVAL, Context, Finding
+from mitrm.i18n import N_, _
 
 _KPI_PARTS = (
-    ("baseline", "a baseline", "基线值"),
-    ("target", "a target", "目标值"),
-    ("unit", "a unit", "单位"),
-    ("measurement", "a measurement method", "衡量方法"),
+    ("baseline", N_("a baseline")),
+    ("target", N_("a target")),
+    ("unit", N_("a unit")),
+    ("measurement", N_("a measurement method")),
 )
 
 
@@ -27,13 +28,20 @@ def check(item: Item, context: Context) -> list[Finding]:
                     Finding(
                         "MIT402",
                         ("kpis", index),
-                        f"KPI '{kpi.name}' has no {', '.join(p[0] for p in missing)}",
-                        "add " + ", ".join(p[1] for p in missing),
-                        "补充" + "、".join(p[2] for p in missing),
+                        _("KPI '{name}' has no {parts}").format(
+                            name=kpi.name, parts=", ".join(p[0] for p in missing)
+                        ),
+                        _("add {parts}").format(parts=_(", ").join(_(p[1]) for p in missing)),
                     )
                 )
     if context.status != "draft" and item.due is None and not context.workflow_requires("due"):
-        found.append(Finding("MIT403", ("status",), f"no due date (status '{context.status}')"))
+        found.append(
+            Finding(
+                "MIT403",
+                ("status",),
+                _("no due date (status '{status}')").format(status=context.status),
+            )
+        )
     if item.business_goal and not item.kpis and not context.workflow_requires("kpis"):
-        found.append(Finding("MIT404", ("business_goal",), "no KPI measures the business goal"))
+        found.append(Finding("MIT404", ("business_goal",), _("no KPI measures the business goal")))
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mitrm.core.models import Item, Requirement
 from mitrm.core.rules.engine import REQ_APPROVED, Context, Finding
+from mitrm.i18n import _
 
 
 def check(item: Item, context: Context) -> list[Finding]:
@@ -13,11 +14,17 @@ def check(item: Item, context: Context) -> list[Finding]:
     if not item.kpis:
         if context.workflow_requires("kpis"):
             return []
-        return [Finding("MIT405", ("status",), f"'{context.status}' but no KPI is defined")]
+        return [
+            Finding(
+                "MIT405",
+                ("status",),
+                _("'{status}' but no KPI is defined").format(status=context.status),
+            )
+        ]
     found = []
     for index, kpi in enumerate(item.kpis):
         if not kpi.measurement or kpi.unit is None:
-            lacks = " and ".join(
+            lacks = _(" and ").join(
                 w
                 for w, gap in (("measurement", not kpi.measurement), ("unit", kpi.unit is None))
                 if gap
@@ -26,7 +33,9 @@ def check(item: Item, context: Context) -> list[Finding]:
                 Finding(
                     "MIT405",
                     ("kpis", index),
-                    f"KPI '{kpi.name}' has no {lacks}: success cannot be judged",
+                    _("KPI '{name}' has no {parts}: success cannot be judged").format(
+                        name=kpi.name, parts=lacks
+                    ),
                 )
             )
     return found

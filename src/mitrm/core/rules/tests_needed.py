@@ -5,6 +5,7 @@ from __future__ import annotations
 from mitrm.core.models import Item, Requirement
 from mitrm.core.models.requirement import RequirementType
 from mitrm.core.rules.engine import Context, Finding
+from mitrm.i18n import _
 
 _SECURITY_TYPES = (RequirementType.SECURITY, RequirementType.COMPLIANCE)
 # Tags that mean the requirement handles personal data (compared case-insensitively).
@@ -35,21 +36,25 @@ def check(item: Item, context: Context) -> list[Finding]:
             Finding(
                 "MIT414",
                 ("testing", "data_protection_review") if testing else tagged,
-                "handles personal data but no data-protection review is planned",
+                _("handles personal data but no data-protection review is planned"),
             )
         )
     if context.status == "draft":
         return found
     if not item.acceptance_criteria and not context.workflow_requires("acceptance_criteria"):
         found.append(
-            Finding("MIT412", ("status",), f"no acceptance criteria (status '{context.status}')")
+            Finding(
+                "MIT412",
+                ("status",),
+                _("no acceptance criteria (status '{status}')").format(status=context.status),
+            )
         )
     if item.type in _SECURITY_TYPES and not (testing and testing.security):
         found.append(
             Finding(
                 "MIT413",
                 ("testing", "security") if testing else ("type",),
-                f"a {item.type.value} requirement without security testing",
+                _("a {type} requirement without security testing").format(type=item.type.value),
             )
         )
     return found

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from mitrm.core.models import Item, Requirement
 from mitrm.core.rules.engine import Context, Finding
+from mitrm.i18n import _
 
 ENGLISH = (
     "more",
@@ -178,7 +179,13 @@ def vague_terms(text: str, lexicon: Lexicon) -> list[str]:
 
 def _finding(loc: tuple[str | int, ...], where: str, terms: list[str]) -> Finding:
     quoted = ", ".join(f"'{t}'" for t in terms)
-    return Finding("MIT401", loc, f"vague wording in {where} ({quoted}) with no number or unit")
+    return Finding(
+        "MIT401",
+        loc,
+        _("vague wording in {where} ({terms}) with no number or unit").format(
+            where=where, terms=quoted
+        ),
+    )
 
 
 def check(item: Item, context: Context) -> list[Finding]:
@@ -198,7 +205,7 @@ def check(item: Item, context: Context) -> list[Finding]:
     if len(title) + len(described) >= 2:
         # Name only the fields that hold vague words, and point at the first of them.
         named = [name for name, terms in (("title", title), ("description", described)) if terms]
-        where = " and ".join(f"'{name}'" for name in named)
+        where = _(" and ").join(f"'{name}'" for name in named)
         found.append(_finding((named[0],), where, title + described))
     if item.business_goal and not measured:
         terms = vague_terms(item.business_goal, terms_of)

@@ -17,6 +17,7 @@ from mitrm.core.scoring.types import Context, Input, Model, Score
 from mitrm.core.scoring.weighted import Weighted, boost
 from mitrm.core.scoring.wsjf import Wsjf
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 
 MODELS: dict[str, Model] = {
     model.name: model for model in (Weighted(), Rice(), Wsjf(), Ice(), Moscow())
@@ -31,8 +32,10 @@ def get_model(name: str) -> Model:
     model = MODELS.get(name.lower())
     if model is None:
         raise UsageError(
-            f"unknown scoring model '{name}'; use one of: {', '.join(MODELS)}",
-            hint="set scoring.model in mitrm.yaml or pass --model",
+            _("unknown scoring model '{name}'; use one of: {names}").format(
+                name=name, names=", ".join(MODELS)
+            ),
+            hint=_("set scoring.model in mitrm.yaml or pass --model"),
         )
     return model
 
@@ -51,23 +54,30 @@ def effective_weights(
     for name, value in settings.weights.items():
         if name not in known:
             raise UsageError(
-                f"unknown weight '{name}' in mitrm.yaml scoring.weights; "
-                f"known: {', '.join(sorted(known))}"
+                _("unknown weight '{name}' in mitrm.yaml scoring.weights; known: {names}").format(
+                    name=name, names=", ".join(sorted(known))
+                )
             )
         if name in weights:
             weights[name] = float(value)
     for name, value in (overrides or {}).items():
         if name not in weights:
-            accepted = ", ".join(weights) if weights else "none"
+            accepted = ", ".join(weights) if weights else _("none")
             raise UsageError(
-                f"the {model.name} model has no weight '{name}' (its weights: {accepted})"
+                _("the {model} model has no weight '{name}' (its weights: {names})").format(
+                    model=model.name, name=name, names=accepted
+                )
             )
         weights[name] = float(value)
     for name, value in weights.items():
         if value < 0 or value != value or value == float("inf"):
-            raise UsageError(f"weight '{name}' must be a finite number of at least 0 (got {value})")
+            raise UsageError(
+                _("weight '{name}' must be a finite number of at least 0 (got {value})").format(
+                    name=name, value=value
+                )
+            )
     if weights and not any(weights.values()):
-        raise UsageError("at least one weight must be above 0")
+        raise UsageError(_("at least one weight must be above 0"))
     return weights
 
 
@@ -83,8 +93,10 @@ def make_context(
     for name in settings.boost_types:
         if name.lower() not in types:
             raise UsageError(
-                f"unknown requirement type '{name}' in mitrm.yaml scoring.boost_types; "
-                f"use any of: {', '.join(sorted(types))}"
+                _(
+                    "unknown requirement type '{name}' in mitrm.yaml scoring.boost_types; "
+                    "use any of: {names}"
+                ).format(name=name, names=", ".join(sorted(types)))
             )
     return Context(
         settings=settings,
@@ -174,7 +186,11 @@ def score_requirements(
 ) -> tuple[list[Score], dict[str, float]]:
     """Score every item; return the scores and the medians used (empty without imputing)."""
     if impute is not None and impute not in IMPUTE_METHODS:
-        raise UsageError(f"unknown --impute method '{impute}'; use: {', '.join(IMPUTE_METHODS)}")
+        raise UsageError(
+            _("unknown --impute method '{name}'; use: {names}").format(
+                name=impute, names=", ".join(IMPUTE_METHODS)
+            )
+        )
     gathered = gather(reqs, model=model, ctx=ctx)
     medians = impute_medians(gathered) if impute else None
     return combine(gathered, model=model, ctx=ctx, medians=medians), medians or {}
