@@ -63,18 +63,24 @@ def write_lock(root: Path) -> Iterator[Outcome | None]:
 
 def report_recovery(outcome: Outcome) -> None:
     """Tell the user what completing a killed command's edit did."""
+    from mitrm.i18n import _
+
     err = sys.stderr
-    what = f"'{outcome.command}'" if outcome.command else "an edit"
+    what = f"'{outcome.command}'" if outcome.command else _("an edit")
     if outcome.set_aside is not None and not outcome.changed:
-        err.write(
-            f"warning: found the journal of an interrupted edit that cannot be read; "
-            f"set it aside as {outcome.set_aside}; run 'mitrm validate'\n"
-        )
+        message = _(
+            "warning: found the journal of an interrupted edit that cannot be read; "
+            "set it aside as {path}; run 'mitrm validate'"
+        ).format(path=outcome.set_aside)
     elif outcome.changed:
-        err.write(
-            f"warning: {what} was interrupted, and {', '.join(outcome.changed)} changed since; "
-            "left every file as it is (run 'mitrm validate' and finish the edit by hand)\n"
+        message = _(
+            "warning: {command} was interrupted, and {paths} changed since; left every "
+            "file as it is (run 'mitrm validate' and finish the edit by hand)"
+        ).format(command=what, paths=", ".join(outcome.changed))
+    elif outcome.written:
+        message = _("completed {command}, which was interrupted: updated {paths}").format(
+            command=what, paths=", ".join(outcome.written)
         )
     else:
-        done = f": updated {', '.join(outcome.written)}" if outcome.written else ""
-        err.write(f"completed {what}, which was interrupted{done}\n")
+        message = _("completed {command}, which was interrupted").format(command=what)
+    err.write(message + "\n")

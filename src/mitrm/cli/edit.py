@@ -479,7 +479,7 @@ def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: P
     original = item.original().encode("utf-8")
     if new_path != old_path:
         if os.path.lexists(new_path):
-            raise UsageError(f"{new_rel} already exists; nothing was changed")
+            raise UsageError(_("{path} already exists; nothing was changed").format(path=new_rel))
         mode = old_path.stat().st_mode & 0o777
         edits = [journal.Edit(new_rel, None, text, mode)]
     else:

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 from mitrm.io import crashpoints
 from mitrm.io.atomic import create_exclusive, write_atomic
 
@@ -102,11 +103,15 @@ def _write_error(rel: str, exc: OSError, *, journal: bool) -> UsageError:
     reason = exc.strerror or str(exc)
     if journal:
         return UsageError(
-            f"cannot write {rel}: {reason}; the edit is recorded and the next write "
-            "command completes it",
-            hint="free some space (or fix the permissions), then run the command again",
+            _(
+                "cannot write {path}: {reason}; the edit is recorded and the next write "
+                "command completes it"
+            ).format(path=rel, reason=reason),
+            hint=_("free some space (or fix the permissions), then run the command again"),
         )
-    return UsageError(f"cannot write {rel}: {reason}; nothing was changed")
+    return UsageError(
+        _("cannot write {path}: {reason}; nothing was changed").format(path=rel, reason=reason)
+    )
 
 
 def run(
@@ -122,7 +127,11 @@ def run(
         path = root / edit.path
         before = None if edit.before is None else _digest(edit.before)
         if _state(path, before, edit.after) == "changed":
-            raise UsageError(f"{edit.path} changed while the edit was planned; nothing was changed")
+            raise UsageError(
+                _("{path} changed while the edit was planned; nothing was changed").format(
+                    path=edit.path
+                )
+            )
         planned.append(
             {
                 "path": edit.path,

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 from mitrm.io import atomic, journal
 from mitrm.io.cache import cache_dir
 
@@ -38,8 +39,12 @@ def timeout() -> float:
         seconds = -1.0
     if not 0 <= seconds < float("inf"):
         raise UsageError(
-            f"{_ENV} must be a number of seconds (0 or more), not '{raw}'",
-            hint=f"e.g. {_ENV}=60, or unset it for the default of {DEFAULT_TIMEOUT:g} s",
+            _("{name} must be a number of seconds (0 or more), not '{value}'").format(
+                name=_ENV, value=raw
+            ),
+            hint=_("e.g. {name}=60, or unset it for the default of {seconds} s").format(
+                name=_ENV, seconds=f"{DEFAULT_TIMEOUT:g}"
+            ),
         )
     return seconds
 
@@ -52,18 +57,20 @@ def _folder(root: Path) -> Path:
         (folder / "tmp").mkdir(exist_ok=True)
     except FileExistsError:
         raise UsageError(
-            f"{folder} is a file, but mitrm keeps its lock and caches in a folder of that name",
-            hint="move the file away (mitrm recreates the folder), or set MITRM_CACHE_DIR",
+            _(
+                "{path} is a file, but mitrm keeps its lock and caches in a folder of that name"
+            ).format(path=folder),
+            hint=_("move the file away (mitrm recreates the folder), or set MITRM_CACHE_DIR"),
         ) from None
     except OSError as exc:
         raise UsageError(
-            f"cannot create {folder}: {exc.strerror or exc}",
-            hint="check its permissions, or set MITRM_CACHE_DIR to a writable folder",
+            _("cannot create {path}: {reason}").format(path=folder, reason=exc.strerror or exc),
+            hint=_("check its permissions, or set MITRM_CACHE_DIR to a writable folder"),
         ) from None
     if not (folder / "tmp").is_dir():
         raise UsageError(
-            f"{folder / 'tmp'} is not a folder",
-            hint="move it away; mitrm keeps the temporary files of its writes there",
+            _("{path} is not a folder").format(path=folder / "tmp"),
+            hint=_("move it away; mitrm keeps the temporary files of its writes there"),
         )
     return folder
 
@@ -105,14 +112,20 @@ def _acquire(fd: int, wait: float, lock_path: Path) -> None:
             if _try_lock(fd):
                 return
         except OSError as exc:
-            raise UsageError(f"cannot lock {lock_path}: {exc.strerror or exc}") from None
+            raise UsageError(
+                _("cannot lock {path}: {reason}").format(path=lock_path, reason=exc.strerror or exc)
+            ) from None
         left = deadline - time.monotonic()
         if left <= 0:
             raise UsageError(
-                f"another mitrm command is changing this repo{_holder(fd)}; "
-                f"gave up waiting after {wait:g} s",
-                hint=f"run the command again when it has finished, or wait longer with "
-                f"{_ENV}=SECONDS (lock file: {lock_path})",
+                _(
+                    "another mitrm command is changing this repo{holder}; "
+                    "gave up waiting after {seconds} s"
+                ).format(holder=_holder(fd), seconds=f"{wait:g}"),
+                hint=_(
+                    "run the command again when it has finished, or wait longer with "
+                    "{name}=SECONDS (lock file: {path})"
+                ).format(name=_ENV, path=lock_path),
             )
         time.sleep(min(pause, left))
         pause = min(pause * 2, 0.1)
@@ -132,8 +145,10 @@ def write_lock(root: Path) -> Iterator[journal.Outcome | None]:
         fd = os.open(lock_path, flags, 0o644)
     except OSError as exc:
         raise UsageError(
-            f"cannot open the lock file {lock_path}: {exc.strerror or exc}",
-            hint="check its permissions, or set MITRM_CACHE_DIR to a writable folder",
+            _("cannot open the lock file {path}: {reason}").format(
+                path=lock_path, reason=exc.strerror or exc
+            ),
+            hint=_("check its permissions, or set MITRM_CACHE_DIR to a writable folder"),
         ) from None
     try:
         _acquire(fd, wait, lock_path)

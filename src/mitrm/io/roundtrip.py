@@ -236,8 +236,10 @@ class Editable:
             except OSError as exc:
                 # A full disk, a quota: the temporary file is gone and the item untouched.
                 raise UsageError(
-                    f"cannot write {self.rel}: {exc.strerror or exc}; the file was left as it was",
-                    hint="free some space (or fix the permissions) and run the command again",
+                    _("cannot write {path}: {reason}; the file was left as it was").format(
+                        path=self.rel, reason=exc.strerror or exc
+                    ),
+                    hint=_("free some space (or fix the permissions), then run the command again"),
                 ) from None
         return text
 
