@@ -185,15 +185,23 @@ def show(
             )
         emit_json(_json(record.model, repo))
         return 0
-    text = (root / record.path).read_text(encoding="utf-8", errors="replace")
+    from mitrm.io import safefile
+    from mitrm.io.yamlfile import MAX_BYTES
+
+    try:
+        text = safefile.read_text(root / record.path, MAX_BYTES, errors="replace")
+    except OSError as exc:
+        raise UsageError(f"{record.path}: cannot read the file: {exc.strerror}") from None
     from mitrm.cli.output import stdout
 
     console = stdout()
     if console.is_terminal:
         from rich.syntax import Syntax
 
-        console.rule(f"{record.path}")
-        console.print(Syntax(text, "yaml", word_wrap=True, background_color="default"))
+        from mitrm.cli.streams import printable
+
+        console.rule(printable(record.path))
+        console.print(Syntax(printable(text), "yaml", word_wrap=True, background_color="default"))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -9,6 +9,9 @@ documents that do not exist yet, and send back only "created".
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +20,10 @@ from typing import TypeVar
 from mitrm.core.models import Item
 from mitrm.core.render import TEMPLATES, Document, item_documents
 from mitrm.core.render.context import Catalog
+from mitrm.core.site import ASSETS, Site, html_path, page
 from mitrm.errors import DataError, UsageError
-from mitrm.io import generated
+from mitrm.i18n import N_
+from mitrm.io import generated, progress
 from mitrm.io.generated import Rendered
 from mitrm.io.repository import _map, default_jobs, map_beside
 from mitrm.io.templates import Templates
@@ -36,7 +41,8 @@ class _Failed:
 R = TypeVar("R")
 
 # The job of forked workers, inherited rather than pickled.
-_JOB: list[tuple[Catalog, Templates, str | None, Path, int | None]] = []
+_JOB: list[tuple[Catalog, Templates, str | None, Path, int | None, Site | None]] = []
+_FAILED: list[_Failed] = []
 
 
 def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> Rendered:
@@ -45,33 +51,67 @@ def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> R
     With a claim's ``journal``, a file that does not exist is written here and now.
     """
     try:
-        current = (out / rel).read_bytes()
+        current = _read_own(out / rel)
     except (FileNotFoundError, NotADirectoryError):
         if journal is None:
             return Rendered(rel, text, exists=False)
         if generated.create(out, rel, text.encode("utf-8"), journal):
             return Rendered(rel, None, exists=False, created=True)
         return compared(out, rel, text)  # something appeared since: compare with it
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise DataError(
+                f"{rel[:60]}...: the document's file name would be too long for the file "
+                "system (its item's id is far too long)",
+                hint="give the item a shorter id: mitrm validate shows it",
+            ) from None
         return Rendered(rel, text, exists=True)
     same = current == text.encode("utf-8")
     return Rendered(rel, None if same else text, exists=True)
 
 
-def _render_doc(templates: Templates, out: Path, doc: Document, *, journal: int | None) -> Rendered:
+_NOFOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK
+
+
+def _read_own(path: Path) -> bytes:
+    """The bytes of a document in the output folder; OSError for a link (never followed)
+    or anything but a plain file, which then counts as different and is replaced."""
+    fd = os.open(path, _NOFOLLOW)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(path)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
+def _render_doc(
+    templates: Templates, out: Path, doc: Document, *, journal: int | None, site: Site | None
+) -> list[Rendered]:
     text = templates.render(doc.template, doc.context, item=doc.item)
-    return compared(out, doc.path, text, journal=journal)
+    found = [compared(out, doc.path, text, journal=journal)]
+    if site is not None:
+        html = page(text, path=doc.path, site=site)
+        found.append(compared(out, html_path(doc.path), html, journal=journal))
+    return found
 
 
 def _render_item(item: Item) -> list[Rendered] | _Failed:
-    catalog, templates, project, out, journal = _JOB[0]
+    if _FAILED:
+        # One failure ends the render: the rest of this share is not worth the time
+        # (a template that runs into its time limit would do so for every item).
+        return _FAILED[0]
+    catalog, templates, project, out, journal, site = _JOB[0]
     try:
         return [
-            _render_doc(templates, out, doc, journal=journal)
+            rendered
             for doc in item_documents(catalog, item, project=project)
+            for rendered in _render_doc(templates, out, doc, journal=journal, site=site)
         ]
     except DataError as exc:
-        return _Failed(exc.message, exc.hint)
+        _FAILED.append(_Failed(exc.message, exc.hint))
+        return _FAILED[0]
     except OSError as exc:
         return _Failed(
             f"cannot write {exc.filename or out}: {exc.strerror or exc}",
@@ -90,23 +130,27 @@ def render_items(
     journal: int | None = None,
     jobs: int | None = None,
     beside: Callable[[], R] | None = None,
+    site: Site | None = None,
 ) -> tuple[list[Rendered], R | None]:
     """Render the documents of ``items``, in order, comparing each with ``out``.
 
     With a claim's ``journal``, documents not yet in ``out`` are written as they
     are rendered (see :class:`mitrm.io.generated.Claim`).
     ``beside`` runs in this process meanwhile (see ``map_beside``); its result is
-    returned with the documents.
+    returned with the documents. With a ``site``, each document's HTML page is
+    rendered beside it.
     """
     for name in TEMPLATES:
         templates.get(name)  # syntax errors surface here, before any worker starts
-    _JOB[:] = [(catalog, templates, project, out, journal)]
+    _JOB[:] = [(catalog, templates, project, out, journal, site)]
+    _FAILED.clear()
     side: R | None = None
     try:
-        if beside is None:
-            shares = _map(_render_item, list(items), jobs or default_jobs())
-        else:
-            shares, side = map_beside(_render_item, list(items), jobs or default_jobs(), beside)
+        with progress.stage(N_("rendering documents"), len(items)):
+            if beside is None:
+                shares = _map(_render_item, list(items), jobs or default_jobs())
+            else:
+                shares, side = map_beside(_render_item, list(items), jobs or default_jobs(), beside)
     finally:
         _JOB.clear()
     found: list[Rendered] = []
@@ -118,6 +162,26 @@ def render_items(
     return found, side
 
 
-def render_one(templates: Templates, doc: Document, out: Path) -> Rendered:
-    """Render a single document (the portfolio report) and compare it with ``out``."""
-    return _render_doc(templates, out, doc, journal=None)
+def render_one(
+    templates: Templates, doc: Document, out: Path, *, site: Site | None = None
+) -> list[Rendered]:
+    """Render a single document (the portfolio report), and its page with a ``site``,
+    and compare them with ``out``."""
+    return _render_doc(templates, out, doc, journal=None, site=site)
+
+
+def site_pages(out: Path, pages: dict[str, str], site: Site) -> list[Rendered]:
+    """The HTML pages of Markdown ``pages`` (path -> text) and the site's assets, compared
+    with ``out``."""
+    found = [
+        compared(out, html_path(rel), page(text, path=rel, site=site))
+        for rel, text in pages.items()
+    ]
+    return found + [compared(out, rel, asset_text(rel)) for rel in ASSETS]
+
+
+def asset_text(rel: str) -> str:
+    """The text of one of the site's assets, shipped in the package."""
+    from importlib.resources import files
+
+    return (files("mitrm") / "data" / rel.rpartition("/")[2]).read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ models) caches parsed data and validates it into models.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 
 from mitrm import __version__, i18n
 from mitrm.core import crossref
+from mitrm.core.checks import control_characters
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
 from mitrm.core.record import Record, Summary
@@ -29,13 +31,14 @@ from mitrm.core.repository import Repository
 from mitrm.core.rules import repo as quality
 from mitrm.core.rules.engine import quality_checks
 from mitrm.core.validation import errors_to_diagnostics, validate_item
-from mitrm.errors import SettingsError, UsageError
-from mitrm.io import crashpoints
+from mitrm.errors import DataError, SettingsError, UsageError
+from mitrm.i18n import N_
+from mitrm.io import crashpoints, progress, safefile
 from mitrm.io.cache import Memo, ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
 from mitrm.io.keyplace import quick_place
 from mitrm.io.orphans import die_with_parent, exit_if_orphaned
-from mitrm.io.yamlfile import locate, parse_bytes
+from mitrm.io.yamlfile import MAX_BYTES, locate, parse_bytes
 
 # Below this many files to process, starting a worker process costs more than it saves.
 _PARALLEL_THRESHOLD = 300
@@ -52,8 +55,14 @@ its summary, pickled (by the worker, on its core; the summary cache keeps it so)
 def load_settings(root: Path) -> Settings:
     """Read and validate ``mitrm.yaml``; raise SettingsError with located diagnostics."""
     path = root / SETTINGS_FILE
+    inside = os.path.realpath(root)
+    if os.path.commonpath([inside, os.path.realpath(path)]) != inside:
+        raise SettingsError(
+            f"{SETTINGS_FILE} is a symbolic link that leads outside the data repo; "
+            "it is not read (copy the file in)"
+        )
     try:
-        raw = path.read_bytes()
+        raw = safefile.read_bytes(path, MAX_BYTES)
     except OSError as exc:
         raise SettingsError(
             i18n._("cannot read {path}: {reason}").format(path=SETTINGS_FILE, reason=exc.strerror)
@@ -86,6 +95,52 @@ def load_settings(root: Path) -> Settings:
             f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
         )
     return settings
+
+
+def settings_folder(root: Path, settings: Settings, field: tuple[str, ...]) -> Path:
+    """The folder a ``mitrm.yaml`` setting names (``("render", "out")``), which must lie
+    inside the repo, links followed: SettingsError at its line and column if not.
+
+    mitrm.yaml comes with the repo; a folder outside it would let a pull request make
+    mitrm read or write anywhere. A folder given on the command line is the user's own.
+    """
+    value: Any = settings
+    for name in field:
+        value = getattr(value, name)
+    folder = root / str(value)
+    inside = os.path.realpath(root)
+    real = os.path.realpath(folder)
+    if os.path.commonpath([inside, real]) == inside:
+        return folder
+    if os.path.commonpath([inside, os.path.normpath(folder)]) == inside:
+        raise DataError(
+            f"{_first_link(root, folder)}: symbolic link leads outside the data repo; "
+            "mitrm does not follow it",
+            hint="replace the link with a real folder",
+        )
+    also = " (an explicit --out may go anywhere)" if field == ("render", "out") else ""
+    problem = Diagnostic(
+        SETTINGS_FILE,
+        "MIT102",
+        f"field '{'.'.join(field)}' leads outside the data repo ('{value}'); "
+        f"name a folder inside it{also}",
+        loc=field,
+    )
+    try:
+        text = safefile.read_text(root / SETTINGS_FILE, MAX_BYTES)
+        placed = locate([problem], {SETTINGS_FILE: text})
+    except (OSError, UnicodeDecodeError):
+        placed = [problem]
+    raise SettingsError(f"{SETTINGS_FILE} is not valid", placed)
+
+
+def _first_link(root: Path, folder: Path) -> str:
+    """The first symbolic link on the way from ``root`` to ``folder``, repo-relative."""
+    rel = Path(os.path.normpath(folder)).relative_to(root)
+    for n in range(1, len(rel.parts) + 1):
+        if os.path.islink(root.joinpath(*rel.parts[:n])):
+            return Path(*rel.parts[:n]).as_posix()
+    return rel.as_posix()
 
 
 def _code_stamp() -> str:
@@ -143,6 +198,8 @@ def _bulk() -> Iterator[None]:
 
 
 def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
+    if item.problem is not None:
+        return Diagnostic(item.path, "MIT012", item.problem)
     if item.outside:
         return Diagnostic(
             item.path,
@@ -150,9 +207,10 @@ def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
             i18n._("symbolic link leads outside the data repo; copy the file in"),
         )
     try:
-        # Unbuffered, by a plain string path: half the cost of Path.read_bytes.
-        with open(f"{root}/{item.path}", "rb", buffering=0) as handle:
-            return handle.readall()
+        # By a plain string path: half the cost of Path.read_bytes.
+        return safefile.read_bytes(f"{root}/{item.path}", MAX_BYTES)
+    except safefile.RefusedFileError as exc:
+        return Diagnostic(item.path, exc.code, str(exc.strerror))
     except OSError as exc:
         return Diagnostic(
             item.path, "MIT012", i18n._("cannot read file: {reason}").format(reason=exc.strerror)
@@ -177,6 +235,18 @@ def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     return done
 
 
+def _counted(task: Callable[[Any], T]) -> Callable[[Any], T]:
+    """``task``, counting each job done for the progress shown on a terminal."""
+
+    @functools.wraps(task)
+    def run(job: Any) -> T:
+        result = task(job)
+        progress.tick()
+        return result
+
+    return run
+
+
 def _map(task: Callable[[Any], T], work: list[Any], jobs: int) -> list[T]:
     """``[task(w) for w in work]`` on ``jobs`` cores; this process takes the first share."""
     return _share_out(task, work, jobs, None)[0]
@@ -198,6 +268,8 @@ def map_beside(
 def _share_out(
     task: Callable[[Any], T], work: list[Any], jobs: int, beside: Callable[[], R] | None
 ) -> tuple[list[T], R | None]:
+    if progress.active():
+        task = _counted(task)
     if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD or _BUSY:
         # _BUSY: work shared out from inside ``beside`` stays here rather than fork
         # while the pool's threads run; the workers already use the other cores.
@@ -234,12 +306,21 @@ def _share_out(
                     _BUSY.pop()
             with _bulk():  # the workers run without it too (see _run_slice)
                 results = [task(job) for job in work[:first]]
+            if progress.active():
+                _wait_showing_progress(futures)
             for future in futures:
                 results.extend(future.result())
         return results, side
     finally:
         _WORK.clear()
         _TASK.clear()
+
+
+def _wait_showing_progress(futures: list[Any]) -> None:
+    from concurrent.futures import wait
+
+    while wait(futures, timeout=0.1).not_done:
+        progress.refresh()
 
 
 def default_jobs() -> int:
@@ -282,6 +363,9 @@ def _check_one(item: ItemFile) -> Checked:
     record = Record(path=item.path, kind=item.kind, data=loaded.data)
     record.diagnostics = list(loaded.diagnostics)
     validate_item(record, settings=_SETTINGS[0])
+    if loaded.text is not None and "\\" in loaded.text:
+        # YAML refuses raw control characters; only a double-quoted escape makes one.
+        record.diagnostics += control_characters(item.path, loaded.data)
     if record.model is not None:
         # Quality rules run here, not in FILE_CHECKS: only validate's cached verdicts
         # need them, and commands that merely load the models should not pay for them.
@@ -431,7 +515,8 @@ def _check(
     _SETTINGS[:] = [settings]
     _ROOT[:] = [root]
     try:
-        checked = _map(_check_one, items, jobs or default_jobs())
+        with progress.stage(N_("checking files"), len(items)):
+            checked = _map(_check_one, items, jobs or default_jobs())
     finally:
         _SETTINGS.clear()
         _ROOT.clear()
@@ -505,7 +590,7 @@ def _locate_from_disk(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnos
     texts: dict[str, str] = {}
     for path in {d.path for d in diagnostics if not d.line}:
         try:
-            texts[path] = (root / path).read_text(encoding="utf-8-sig")
+            texts[path] = safefile.read_text(root / path, MAX_BYTES)
         except (OSError, UnicodeDecodeError):
             continue
     return locate(diagnostics, texts)
@@ -570,7 +655,8 @@ def load_repository(
             else:
                 record.data, record.diagnostics = hit[0], list(hit[1])
         if pending:
-            parsed = _map(_parse_one, pending, jobs or default_jobs())
+            with progress.stage(N_("reading items"), len(pending)):
+                parsed = _map(_parse_one, pending, jobs or default_jobs())
             for (record, key), entry in zip(pending_records, parsed, strict=True):
                 record.data, record.diagnostics = entry[0], list(entry[1])
                 cache.entries[key] = entry

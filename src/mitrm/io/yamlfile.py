@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -43,6 +44,14 @@ class RefusedTagError(Exception):
         self.tag = tag
         self.line = line
         self.column = column
+
+
+class BadTagValueError(RefusedTagError):
+    """An explicit tag whose value it cannot build (``!!bool maybe``, ``!!int`` with no value)."""
+
+    def __init__(self, tag: str, value: str, line: int, column: int) -> None:
+        super().__init__(tag, line, column)
+        self.value = value
 
 
 class KeyNotTextError(Exception):
@@ -110,6 +119,7 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return _MAP_TAG if kind is _MappingNode else _SEQ_TAG
 
 
+_RESOLVER: Any = None  # resolve() uses no loader state
 _IMPLICIT: dict[str, list[tuple[str, Any]]] = yaml.SafeLoader.yaml_implicit_resolvers
 _MAX_NODES = 200_000
 _scalar_loader = yaml.SafeLoader("")
@@ -147,10 +157,13 @@ class _Builder:
                 raise _refused(node)
             try:
                 return constructor(node)
-            except (ValueError, OverflowError):
+            except (ValueError, OverflowError, LookupError, AttributeError, TypeError):
                 # An impossible date (2026-02-30) looks like a timestamp to YAML; keep
                 # the text so that validation says "must be a date", with its place.
-                return node.value
+                # An explicit tag on a value it cannot build is the writer's mistake.
+                if _implicit_tag(node.value) == node.tag:
+                    return node.value
+                raise _bad_value(node) from None
         # Aliases share nodes: counting every visit bounds "billion laughs" files.
         self.nodes += len(node.value) + 1
         if self.nodes > _MAX_NODES:
@@ -190,6 +203,17 @@ def _refused(node: yaml.Node) -> RefusedTagError:
     return RefusedTagError(tag, mark.line + 1, mark.column + 1)
 
 
+def _implicit_tag(value: str) -> str:
+    """The tag YAML would give ``value`` written plain, without a tag."""
+    return str(_FastLoader.resolve(_RESOLVER, _ScalarNode, value, (True, False)))
+
+
+def _bad_value(node: yaml.Node) -> BadTagValueError:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    mark = node.start_mark
+    return BadTagValueError(tag, node.value, mark.line + 1, mark.column + 1)
+
+
 def _not_text(node: yaml.Node, value: Any) -> Exception:
     mark = node.start_mark
     if not isinstance(node, yaml.ScalarNode):
@@ -223,7 +247,91 @@ def load_yaml(text: str, *, item_file: bool = False) -> Any:
         loader.dispose()
     if node is None:
         return None
+    if ">" in text and not text.isascii():
+        _refold_wide(node, text)
     return _Builder(commas=item_file and "，" in text).build(node)
+
+
+def _refold_wide(root: yaml.Node, text: str) -> None:
+    """Join the lines of folded (``>``) block scalars without a space between two wide
+    (Chinese, Japanese, Korean) characters, in place in the node tree.
+
+    YAML folds a line break into a space, which suits words separated by spaces;
+    Chinese has none, so a paragraph wrapped in the file would read "搜索 拼音".
+    """
+    stack = [root]
+    seen = 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES:
+            return  # the builder refuses such a file; nothing to fix here
+        if node.__class__ is _ScalarNode:
+            if node.style == ">" and not node.value.isascii():
+                raw = text[node.start_mark.index : node.end_mark.index]
+                node.value = refold(raw, node.value)
+        elif node.__class__ is _MappingNode:
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        else:
+            stack.extend(node.value)
+
+
+_HEADER = re.compile(r">([-+]?)[ \t]*(?:#.*)?$")
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def refold(raw: str, value: str) -> str:
+    """``value``, the folded block scalar written as ``raw`` in the file, with no space
+    where a line break between two wide characters was folded.
+
+    Folding is done again here from the raw lines, the YAML way; when the result
+    differs from the parser's own (a construct this does not follow: an explicit
+    indentation indicator, tabs), the parser's value is kept as it is.
+    """
+    first, _, body = raw.partition("\n")
+    header = _HEADER.match(first.strip())
+    if header is None:
+        return value
+    lines = body.split("\n")
+    indent = min((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), default=0)
+    content = [line[indent:] if line.strip() else "" for line in lines]
+    while content and content[-1] == "":
+        content.pop()
+    plain, wide = _fold(content, wide_join=False), _fold(content, wide_join=True)
+    chomp = header.group(1)
+    trail = "" if chomp == "-" else "\n"
+    if chomp == "+":
+        return value  # kept trailing lines: rare, left exactly as YAML reads them
+    if plain + trail != value:
+        return value
+    return wide + trail
+
+
+def _fold(lines: list[str], *, wide_join: bool) -> str:
+    out = ""
+    previous: str | None = None  # the last non-empty line
+    blanks = 0
+    for line in lines:
+        if line == "":
+            blanks += 1
+            continue
+        if previous is None:
+            out += "\n" * blanks + line
+        elif previous[:1] in (" ", "\t") or line[:1] in (" ", "\t"):
+            out += "\n" * (blanks + 1) + line  # more-indented lines keep their breaks
+        elif blanks:
+            out += "\n" * blanks + line
+        elif wide_join and _wide(previous[-1]) and _wide(line[0]):
+            out += line
+        else:
+            out += " " + line
+        previous, blanks = line, 0
+    return out
 
 
 @dataclass(slots=True)
@@ -295,6 +403,15 @@ def parse_text(text: str, path: str) -> Loaded:
             exc.line,
             exc.column,
         )
+    except BadTagValueError as exc:
+        what = f"'{exc.value}' is not a valid {exc.tag}" if exc.value else f"{exc.tag} has no value"
+        return _problem(
+            path,
+            "MIT009",
+            f"{what}; remove the tag and write a plain value",
+            exc.line,
+            exc.column,
+        )
     except RefusedTagError as exc:
         message = (
             _("merge keys ('<<') are not allowed in item files; write plain values")
@@ -343,6 +460,16 @@ def parse_text(text: str, path: str) -> Loaded:
         )
     except yaml.MarkedYAMLError as exc:
         return _syntax_problem(text, path, exc)
+    except yaml.reader.ReaderError as exc:
+        line, column, char = _unprintable(text)
+        return _problem(
+            path,
+            "MIT001",
+            f"invalid YAML: {exc.reason} (U+{ord(char):04X}); "
+            'delete it, or write it as an escape in double quotes ("\\x07")',
+            line,
+            column,
+        )
     except yaml.YAMLError as exc:
         return _problem(path, "MIT001", _("invalid YAML: {problem}").format(problem=exc))
     if data is None:
@@ -361,6 +488,19 @@ def parse_text(text: str, path: str) -> Loaded:
             _("an item file must be a mapping of fields, found {found}").format(found=found),
         )
     return Loaded(data, text)
+
+
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unprintable(text: str) -> tuple[int, int, str]:
+    """Line, column and the character of the first one YAML does not accept (a NUL)."""
+    found = _UNPRINTABLE.search(text)
+    if found is None:
+        return 1, 1, "\0"
+    start = found.start()
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return text.count("\n", 0, start) + 1, column, found.group()
 
 
 # A key typed with a Chinese keyboard: 'title：' (U+FF1A) where YAML needs 'title: '.
