@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.browse import KindOpt, OwnerOpt, StatusOpt, TagOpt, TypeOpt
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -264,6 +264,8 @@ def import_file(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    if apply:  # held from reading the items to the last file written
+        ctx.with_resource(write_lock(root))
     shown = str(file)
     if file.suffix.lower() in (".reqif", ".xml"):
         from mitrm.io.exchange.reqiffile import read_reqif
@@ -305,7 +307,11 @@ def import_file(
     if not apply and not asked:
         sys.stderr.write("nothing written; run again with --apply to write these changes\n")
         return 0
-    _write(root, settings, plan, today=today())
+    if apply:
+        _write(root, settings, plan, today=today())
+    else:
+        with write_lock(root):  # confirmed on a terminal: the lock for the writing only
+            _write(root, settings, plan, today=today())
     return 0
 
 
