@@ -259,7 +259,8 @@ class Templates:
         elif isinstance(exc, MemoryError):
             message = _("the template needs more memory than there is")
         return DataError(
-            f"{place}: {what}{subject}: {message}",
+            f"{place}: "
+            + _("{what}{subject}: {message}").format(what=what, subject=subject, message=message),
             hint=_("templates see only the documented context: see docs/templates.md"),
         )
 

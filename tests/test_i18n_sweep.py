@@ -1,0 +1,217 @@
+"""Messages of the security walls, the calendar, the solver and the report speak both languages.
+
+One representative message per area, as a user sees it with MITRM_LANG=en and =zh;
+the catalog tests check that every other marked message has a translation.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CliRun, DataRepo
+
+TODAY = "2026-03-02"
+
+
+def _requirement(repo: DataRepo, item_id: str, *, status: str = "analysis", more: str = "") -> None:
+    repo.write(
+        f"requirements/{item_id}-work.yaml",
+        f"id: {item_id}\ntitle: Work {item_id}\ntype: feature\nstatus: {status}\n"
+        "estimate:\n  cost: 100\n  benefit: 250\n  effort_days: 10\n"
+        f"scoring:\n  value: 3\n  difficulty: 3\n  risk_reduction: 3\n{more}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "template limit (rendering REQ-0001): a repeated value would be "
+            "10,000,000,000 characters, more than the limit of",
+        ),
+        ("zh", "模板限制（生成 REQ-0001 时）：重复后的值将达到 10,000,000,000 个字符，超过上限"),
+    ],
+)
+def test_a_template_limit_error_speaks_the_users_language(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", lang)
+    data_repo.requirement("REQ-0001")
+    data_repo.write("templates/requirement.md.j2", "# {{ req.id }}\n{{ 'y' * 10**10 }}\n")
+    done = cli("render", cwd=data_repo.root)
+    assert done.exit_code == 1
+    first = done.stderr.splitlines()[0]
+    # The prefix and the place stay as they are: editors and CI logs match them.
+    assert first.startswith("error: templates/requirement.md.j2:2: "), first
+    assert expected in first
+
+
+@pytest.mark.parametrize(
+    ("lang", "notes"),
+    [
+        (
+            "en",
+            [
+                "already under way, so chosen whatever they cost: REQ-0006",
+                "work already under way needs 100 CNY, more than the budget of 50: "
+                "nothing else fits",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "已在进行中，无论成本多少都选入：REQ-0006",
+                "已在进行中的工作需要 100 CNY，超过了 budget（50）：放不下其他条目",
+            ],
+        ),
+    ],
+)
+def test_the_budget_solvers_notes_speak_the_users_language(
+    data_repo: DataRepo,
+    cli: CliRun,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    notes: list[str],
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", lang)
+    _requirement(data_repo, "REQ-0001", more="  urgency: 3\n")
+    _requirement(data_repo, "REQ-0006", status="in_progress", more="  urgency: 1\n")
+    done = cli("-C", str(data_repo.root), "prioritize", "--today", TODAY, "--budget", "50")
+    assert done.exit_code == 0, done.stderr
+    for note in notes:
+        assert note in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "derived from due 2026-03-10 (in 8 days)"),
+        ("zh", "由截止日期 2026-03-10 推算（还有 8 天）"),
+    ],
+)
+def test_a_scoring_terms_source_speaks_the_users_language(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", lang)
+    _requirement(data_repo, "REQ-0001", more="due: 2026-03-10\n")
+    done = cli("-C", str(data_repo.root), "prioritize", "--today", TODAY, "--explain", "REQ-0001")
+    assert done.exit_code == 0, done.stderr
+    assert expected in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "no holiday calendar for the country 'XX'"),
+        ("zh", "没有国家“XX”的节假日日历"),
+    ],
+)
+def test_a_calendar_error_speaks_the_users_language(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", lang)
+    data_repo.write("mitrm.yaml", "project: Test\ncurrency: CNY\ncalendar: XX\n")
+    done = cli("-C", str(data_repo.root), "validate")
+    assert done.exit_code == 2
+    assert "mitrm.yaml:3:11: error MIT" in done.stderr
+    assert expected in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "field 'render.out' leads outside the data repo ('../elsewhere'); name a folder "
+            "inside it (an explicit --out may go anywhere)",
+        ),
+        (
+            "zh",
+            "字段“render.out”指向数据仓库之外（“../elsewhere”）；请写仓库内的文件夹"
+            "（命令行上明确给出的 --out 可以指向任何位置）",
+        ),
+    ],
+)
+def test_a_settings_path_outside_the_repo_speaks_the_users_language(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", lang)
+    data_repo.write("mitrm.yaml", "project: Test\ncurrency: CNY\nrender:\n  out: ../elsewhere\n")
+    data_repo.requirement("REQ-0001")
+    done = cli("-C", str(data_repo.root), "render")
+    assert done.exit_code == 2
+    assert "mitrm.yaml:4:8: error MIT102 " + expected in done.stderr
+    assert not (data_repo.root.parent / "elsewhere").exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "error: standard output is closed; the results cannot be written"),
+        ("zh", "error: 标准输出已关闭；无法写出结果"),
+    ],
+)
+def test_a_closed_stdout_is_said_in_the_users_language(
+    data_repo: DataRepo, lang: str, expected: str
+) -> None:
+    data_repo.requirement("REQ-0001")
+    done = subprocess.run(
+        [sys.executable, "-m", "mitrm", "-C", str(data_repo.root), "list"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        env={**os.environ, "MITRM_LANG": lang},
+        preexec_fn=lambda: os.close(1),  # as after `mitrm list >&-`
+    )
+    assert done.returncode == 2
+    assert expected in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("doc_lang", "user_lang", "page"),
+    [
+        (
+            "en",
+            "zh",
+            "# Change log\n\nNo change log: not a git repository: no history, documents only.\n",
+        ),
+        ("zh", "en", "# 变更日志\n\n没有变更日志：不是 git 仓库：没有历史，只有文档。\n"),
+    ],
+)
+def test_the_reports_no_change_log_page_follows_the_document_language(
+    data_repo: DataRepo,
+    cli: CliRun,
+    monkeypatch: pytest.MonkeyPatch,
+    doc_lang: str,
+    user_lang: str,
+    page: str,
+) -> None:
+    # A document is the same whoever renders it: its language, not the user's.
+    monkeypatch.setenv("MITRM_LANG", user_lang)
+    data_repo.requirement("REQ-0001")
+    out = data_repo.root / "site"
+    done = cli("-C", str(data_repo.root), "report", "--out", str(out), "--lang", doc_lang)
+    assert done.exit_code == 0, done.stderr
+    assert (out / "changelog.md").read_text(encoding="utf-8") == page
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "not SMART: a submitted requirement without a due date"),
+        ("zh", "不符合 SMART：已提交的需求没有截止日期"),
+    ],
+)
+def test_rule_summaries_in_completion_speak_the_users_language(
+    monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    from mitrm.cli.completion import rule_codes
+
+    monkeypatch.setenv("MITRM_LANG", lang)
+    assert dict(rule_codes("MIT403"))["MIT403"] == expected
