@@ -215,3 +215,27 @@ def test_rule_summaries_in_completion_speak_the_users_language(
 
     monkeypatch.setenv("MITRM_LANG", lang)
     assert dict(rule_codes("MIT403"))["MIT403"] == expected
+
+
+@pytest.mark.parametrize(
+    ("doc_lang", "user_lang", "name"),
+    [
+        ("en", "zh", "| approved requirements changed after approval | 0 |"),
+        ("zh", "en", "| 批准后又被修改的需求 | 0 |"),
+    ],
+)
+def test_the_flow_metrics_names_follow_the_document_language(
+    git_repo: DataRepo,
+    cli: CliRun,
+    monkeypatch: pytest.MonkeyPatch,
+    doc_lang: str,
+    user_lang: str,
+    name: str,
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", user_lang)
+    git_repo.requirement("REQ-0001")
+    git_repo.commit()
+    out = git_repo.root / "site"
+    done = cli("-C", str(git_repo.root), "report", "--out", str(out), "--lang", doc_lang)
+    assert done.exit_code == 0, done.stderr
+    assert name in (out / "index.md").read_text(encoding="utf-8")

@@ -127,7 +127,10 @@ def portfolio_inputs(
     quality = findings.checked.diagnostics
     return PortfolioInputs(
         backlog=backlog,
-        metrics=facts.metrics,
+        # Called in the document's language: the metrics' names are text of the document.
+        metrics=None
+        if facts.metrics is None
+        else {_(name): value for name, value in facts.metrics.items()},
         quality=quality,
         as_of=as_of,
         pages=pages,

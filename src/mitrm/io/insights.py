@@ -142,12 +142,13 @@ def history_facts(root: Path, settings: Settings, *, as_of: dt.date) -> HistoryF
     flow = flow_metrics(history, today=moment)
     recent = list(flow.throughput.items())[-12:]
     metrics: dict[str, Any] = {
-        "median lead time, submitted to released (days)": (
+        # Names marked here, translated into the document's language where it is made.
+        N_("median lead time, submitted to released (days)"): (
             None if flow.median_lead_time_days is None else round(flow.median_lead_time_days, 1)
         ),
-        "released in the last 12 months with releases": sum(count for _, count in recent),
-        "approved requirements changed after approval": len(flow.churn),
-        "changes after approval (commits)": sum(flow.churn.values()),
+        N_("released in the last 12 months with releases"): sum(count for _n, count in recent),
+        N_("approved requirements changed after approval"): len(flow.churn),
+        N_("changes after approval (commits)"): sum(flow.churn.values()),
     }
     note = SHALLOW_NOTE if info.shallow else None
     return HistoryFacts(metrics, note, shallow=info.shallow)
