@@ -10,6 +10,7 @@ import typer
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
+from mitrm.cli.progress import QUIET_HELP
 from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -85,12 +86,15 @@ def history(
     fmt: Annotated[
         HistoryFormat, typer.Option("--format", "-f", help=_("text or json."))
     ] = HistoryFormat.TEXT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(QUIET_HELP))] = False,
 ) -> int:
     """Show an item's change log from git: commits and field-level changes."""
+    from mitrm.cli.progress import show_progress
     from mitrm.core.metrics import unapproved_changes
     from mitrm.errors import UsageError
     from mitrm.io.history import item_history, load_history
 
+    show_progress(quiet=quiet)
     run = state(ctx)
     root = run.root()
     # history reads only git: the settings are not needed, and validating them
