@@ -239,3 +239,28 @@ def test_the_flow_metrics_names_follow_the_document_language(
     done = cli("-C", str(git_repo.root), "report", "--out", str(out), "--lang", doc_lang)
     assert done.exit_code == 0, done.stderr
     assert name in (out / "index.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("doc_lang", "user_lang", "backlog", "validation"),
+    [
+        ("en", "zh", "# Ranked backlog\n", "# Validation results\n\n1 files checked: "),
+        ("zh", "en", "# 优先级排序\n", "# 校验结果\n\n已检查 1 个文件："),
+    ],
+)
+def test_the_reports_extra_pages_follow_the_document_language(
+    data_repo: DataRepo,
+    cli: CliRun,
+    monkeypatch: pytest.MonkeyPatch,
+    doc_lang: str,
+    user_lang: str,
+    backlog: str,
+    validation: str,
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", user_lang)
+    _requirement(data_repo, "REQ-0001", more="  urgency: 3\n")
+    out = data_repo.root / "site"
+    done = cli("-C", str(data_repo.root), "report", "--out", str(out), "--lang", doc_lang)
+    assert done.exit_code == 0, done.stderr
+    assert (out / "backlog.md").read_text(encoding="utf-8").startswith(backlog)
+    assert (out / "validation.md").read_text(encoding="utf-8").startswith(validation)

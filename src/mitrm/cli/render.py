@@ -353,9 +353,12 @@ def rendered_documents(
     # Ranked first: each requirement document shows its rank (the checks that use
     # the scores still run beside the workers).
     if ranking is None:
-        ranking = (
-            findings.ranking if findings else rank(settings, repo, when=report_date(repo, as_of))
-        )
+        with speaking(language):  # the scores' notes are text of the documents
+            ranking = (
+                findings.ranking
+                if findings
+                else rank(settings, repo, when=report_date(repo, as_of))
+            )
     catalog = make_catalog(
         ranking=ranking,
         requirements=repo.requirements(),
