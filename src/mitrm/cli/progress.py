@@ -53,7 +53,6 @@ class Bar:
         self._progress = self._task = None
 
     def _start(self) -> None:
-        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -62,13 +61,17 @@ class Bar:
             TimeElapsedColumn,
         )
 
+        from mitrm.cli.output import stderr
+
         columns: list[Any] = [TextColumn("{task.description}"), BarColumn()]
         if self._total is not None:
             columns.append(MofNCompleteColumn())
         else:
             columns.append(TextColumn("{task.completed}"))
         columns.append(TimeElapsedColumn())
-        console = Console(stderr=True, highlight=False)
+        # The console writes past the stream that escapes control characters: the
+        # bar's own cursor movements must reach the terminal.
+        console = stderr()
         self._progress = Progress(*columns, console=console, transient=True, auto_refresh=False)
         from mitrm.i18n import _
 
