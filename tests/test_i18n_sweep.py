@@ -264,3 +264,29 @@ def test_the_reports_extra_pages_follow_the_document_language(
     assert done.exit_code == 0, done.stderr
     assert (out / "backlog.md").read_text(encoding="utf-8").startswith(backlog)
     assert (out / "validation.md").read_text(encoding="utf-8").startswith(validation)
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "stable"),
+    [
+        ("en", "top 2 kept", "stable: 2 of the top 2 stay in it under every change"),
+        ("zh", "前 2 名保留", "稳定：前 2 名中有 2 项在每种调整下都留在其中"),
+    ],
+)
+def test_the_sensitivity_summary_speaks_the_users_language(
+    data_repo: DataRepo,
+    cli: CliRun,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    heading: str,
+    stable: str,
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", lang)
+    _requirement(data_repo, "REQ-0001", more="  urgency: 5\n")
+    _requirement(data_repo, "REQ-0002", more="  urgency: 1\n")
+    done = cli("-C", str(data_repo.root), "prioritize", "--today", TODAY, "--sensitivity")
+    assert done.exit_code == 0, done.stderr
+    assert heading in done.stdout
+    assert stable in done.stdout
+    csv = cli("-C", str(data_repo.root), "prioritize", "--sensitivity", "--format", "csv")
+    assert csv.stdout.splitlines()[0] == "weight,change,top 2 kept,same order,entered,left"

@@ -379,8 +379,9 @@ def sensitivity(ranking: Ranking, result: Sensitivity, fmt: ListFormat) -> None:
         sys.stdout.write("\n")
         emit_markdown(mover_header, movers)
         return
+    kept = _("top {n} kept").format(n=result.top)  # CSV and Markdown keep the English name
     _table(
-        header,
+        [*header[:2], kept, *header[3:]],
         rows,
         title=_("each weight of {model} at -20 % and +20 %").format(model=ranking.model),
     )
