@@ -66,8 +66,8 @@ def from_due(
         return given
     if req.due is None or not ctx.settings.urgency_from_due:
         # Either field would do: name them as one alternative, not as two needs.
-        either = _("{field} or due").format(field=f"scoring.{name}")
-        fields = (either,) if ctx.settings.urgency_from_due else given.fields
+        # Field names, in JSON too: they stay English in every language.
+        fields = (f"scoring.{name} or due",) if ctx.settings.urgency_from_due else given.fields
         return Input(name, None, fields=fields)
     days = (req.due - ctx.today).days
     points = _by_days(days, steps, floor)
