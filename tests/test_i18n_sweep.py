@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from conftest import CliRun, DataRepo
+from mitrm import i18n
 
 TODAY = "2026-03-02"
 
@@ -290,3 +291,24 @@ def test_the_sensitivity_summary_speaks_the_users_language(
     assert stable in done.stdout
     csv = cli("-C", str(data_repo.root), "prioritize", "--sensitivity", "--format", "csv")
     assert csv.stdout.splitlines()[0] == "weight,change,top 2 kept,same order,entered,left"
+
+
+def test_a_cached_history_speaks_the_language_of_the_run_that_reads_it(
+    git_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache is filled in one language and read in the other: what a user sees
+    # must not depend on who ran mitrm first.
+    from test_history_git import PATH, req
+
+    git_repo.commit({PATH: req("submitted")}, "Add")
+    git_repo.commit({PATH: req("submitted") + "tags: [oops\n"}, "Break it")
+    seen = {}
+    for lang in ("en", "zh", "en"):
+        monkeypatch.setenv("MITRM_LANG", lang)
+        monkeypatch.setattr(i18n, "_current", None)  # a new run chooses its language anew
+        done = cli("history", "REQ-0001", cwd=git_repo.root)
+        assert done.exit_code == 0, done.stderr
+        seen.setdefault(lang, done.stdout)
+        assert done.stdout == seen[lang]
+    assert "not readable in this version (line 12: MIT001 invalid YAML" in seen["en"]
+    assert "此版本无法读取（第 12 行：MIT001 YAML 无效" in seen["zh"]
