@@ -312,3 +312,54 @@ def test_a_cached_history_speaks_the_language_of_the_run_that_reads_it(
         assert done.stdout == seen[lang]
     assert "not readable in this version (line 12: MIT001 invalid YAML" in seen["en"]
     assert "此版本无法读取（第 12 行：MIT001 YAML 无效" in seen["zh"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            "en",
+            [
+                "items.csv:B2: error MIT701 due must be a date written YYYY-MM-DD (got 'soon')",
+                "error: 1 problem in items.csv; nothing was written",
+                "hint: fix the cells named above and import again",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "items.csv:B2: error MIT701 due 必须是写成 YYYY-MM-DD 的日期（实际是 'soon'）",
+                "error: items.csv 中有 1 个问题；未写入任何内容",
+                "hint: 请修正上面列出的单元格后重新导入",
+            ],
+        ),
+    ],
+)
+def test_an_import_error_is_located_and_speaks_the_users_language(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch, lang: str, lines: list[str]
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", lang)
+    sheet = data_repo.root.parent / "items.csv"
+    sheet.write_text("title,due\nNew promo,soon\n", encoding="utf-8")
+    done = cli("-C", str(data_repo.root), "import", str(sheet))
+    assert done.exit_code == 1
+    # The place, the code and the prefixes stay as they are in every language.
+    assert done.stderr.splitlines() == lines
+    assert list((data_repo.root / "requirements").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "exported 1 item to "), ("zh", "已导出 1 个条目到 ")],
+)
+def test_the_export_summary_speaks_the_users_language(
+    data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch, lang: str, said: str
+) -> None:
+    monkeypatch.setenv("MITRM_LANG", lang)
+    data_repo.requirement("REQ-0001")
+    out = data_repo.root.parent / "items.csv"
+    done = cli("-C", str(data_repo.root), "export", "-o", str(out))
+    assert done.exit_code == 0, done.stderr
+    assert done.stderr == said + str(out) + "\n"
+    # The file's own headers follow the repo's language, not the user's.
+    assert out.read_text(encoding="utf-8-sig").startswith("id,")

@@ -66,6 +66,7 @@ _COMMAND_MODULES = (
     "validate",
     "browse",
     "prioritize",
+    "exchange",
     "render",
     "history",
     "report",

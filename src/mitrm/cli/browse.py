@@ -80,12 +80,22 @@ def list_items(
             "--format", "-f", help=_("table (default on a terminal), json, csv, markdown.")
         ),
     ] = None,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom",
+            help="With --format csv: start with a UTF-8 byte order mark and end lines with CRLF, "
+            "so that Excel shows Chinese text correctly.",
+        ),
+    ] = False,
 ) -> int:
     """List items, filtered by kind, status, type, tag and owner."""
+    from mitrm.cli.output import csv_for_excel
     from mitrm.core.filters import Filter, matches
     from mitrm.core.vocabulary import named_value
     from mitrm.io.repository import load_repository
 
+    csv_for_excel(bom)
     # Chinese names and synonyms select the canonical values the files hold.
     statuses = ("requirement_status", "plan_status", "change_status")
     status = [named_value(statuses, s) for s in status] if status else status

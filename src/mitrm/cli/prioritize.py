@@ -155,10 +155,21 @@ def prioritize(
         ListFormat | None,
         typer.Option("--format", "-f", help=_("table (default), json, csv, markdown.")),
     ] = None,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom",
+            help="With --format csv: start with a UTF-8 byte order mark and end lines with CRLF, "
+            "so that Excel shows Chinese text correctly.",
+        ),
+    ] = False,
 ) -> int:
     """Score and rank the open requirements (docs/scoring.md explains every model)."""
     import gc
 
+    from mitrm.cli.output import csv_for_excel
+
+    csv_for_excel(bom)
     from mitrm.cli import prioritize_output as out
     from mitrm.core.filters import Filter, matches
     from mitrm.core.ranking import prepare, rank_prepared
