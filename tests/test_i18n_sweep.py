@@ -363,3 +363,27 @@ def test_the_export_summary_speaks_the_users_language(
     assert done.stderr == said + str(out) + "\n"
     # The file's own headers follow the repo's language, not the user's.
     assert out.read_text(encoding="utf-8-sig").startswith("id,")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "error: another mitrm command is changing this repo"),
+        ("zh", "error: 另一个 mitrm 命令正在修改此仓库"),
+    ],
+)
+def test_the_lock_timeout_speaks_the_users_language(
+    git_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch, lang: str, expected: str
+) -> None:
+    from test_lock import _held
+
+    monkeypatch.setenv("MITRM_LANG", lang)
+    monkeypatch.setenv("MITRM_LOCK_TIMEOUT", "0.3")
+    path = git_repo.requirement("REQ-0004", "Search")
+    before = path.read_bytes()
+    with _held(git_repo.root):
+        done = cli("-C", str(git_repo.root), "set", "REQ-0004", "tags+=late")
+    assert done.exit_code == 2
+    assert done.stderr.startswith(expected), done.stderr
+    assert "MITRM_LOCK_TIMEOUT" in done.stderr  # the setting's name stays as it is
+    assert path.read_bytes() == before

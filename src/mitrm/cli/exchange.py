@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.browse import KindOpt, OwnerOpt, StatusOpt, TagOpt, TypeOpt
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 from mitrm.i18n import N_, _, ngettext, pgettext
 
 if TYPE_CHECKING:
@@ -304,6 +304,8 @@ def import_file(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    if apply:  # held from reading the items to the last file written
+        ctx.with_resource(write_lock(root))
     shown = str(file)
     if file.suffix.lower() in (".reqif", ".xml"):
         from mitrm.io.reqiffile import read_reqif
@@ -349,7 +351,11 @@ def import_file(
     if not apply and not asked:
         sys.stderr.write(_("nothing written; run again with --apply to write these changes") + "\n")
         return 0
-    _write(root, settings, plan, today=today())
+    if apply:
+        _write(root, settings, plan, today=today())
+    else:
+        with write_lock(root):  # confirmed on a terminal: the lock for the writing only
+            _write(root, settings, plan, today=today())
     return 0
 
 

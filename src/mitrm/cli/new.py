@@ -325,7 +325,11 @@ def _create(
         return render(kind, data, schema_ref=ref, currency=settings.currency)
 
     name = slugify(slug) if slug else slugify(str(values["title"]))
-    item_id, path = create_item(root, settings, kind, slug=name, render=text, today=today)
+    from mitrm.cli.context import write_lock
+
+    # Only the creation holds the lock: prompts and the editor may take minutes.
+    with write_lock(root):
+        item_id, path = create_item(root, settings, kind, slug=name, render=text, today=today)
     code = 0
     if edit:
         code = edit_until_valid(root, settings, kind, path, asking=asking)

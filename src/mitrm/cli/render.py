@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 from mitrm.cli.output import ListFormat
 from mitrm.cli.progress import QUIET_HELP
 from mitrm.i18n import N_, _, ngettext
@@ -263,6 +263,8 @@ def render(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    if not check:
+        ctx.with_resource(write_lock(root))  # held until the command ends
     language = language or settings.language.value
     repo = load_repository(root, settings=settings)
     for item_id in ids or []:
@@ -584,6 +586,7 @@ def export_template(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    ctx.with_resource(write_lock(root))
     from mitrm.io.repository import settings_folder
 
     target = settings_folder(root, settings, ("templates",)) / name

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 from mitrm.cli.progress import QUIET_HELP
 from mitrm.i18n import N_, _
 
@@ -116,6 +116,8 @@ def report(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    if not check:
+        ctx.with_resource(write_lock(root))  # held until the command ends
     language = language or settings.language.value
     repo = load_repository(root, settings=settings)
     when = (
