@@ -127,4 +127,6 @@ def rule_codes(incomplete: str) -> list[tuple[str, str]]:
     from mitrm.core.rules import RULES  # noqa: F401 - quality rules register their codes
 
     wanted = incomplete.upper()
-    return [(code, CODES[code].summary) for code in sorted(CODES) if code.startswith(wanted)]
+    from mitrm.i18n import _
+
+    return [(code, _(CODES[code].summary)) for code in sorted(CODES) if code.startswith(wanted)]
