@@ -147,5 +147,5 @@ def _main(argv: list[str] | None) -> None:
         sys.exit(3)
     if result == 130:
         # typer turns Ctrl-C inside a command into a plain return of 130.
-        sys.stderr.write("\ninterrupted\n")
+        sys.stderr.write("\n" + _("interrupted") + "\n")
     sys.exit(result if isinstance(result, int) else 0)

@@ -201,7 +201,11 @@ def show(
     try:
         text = safefile.read_text(root / record.path, MAX_BYTES, errors="replace")
     except OSError as exc:
-        raise UsageError(f"{record.path}: cannot read the file: {exc.strerror}") from None
+        raise UsageError(
+            _("{path}: cannot read the file: {reason}").format(
+                path=record.path, reason=exc.strerror
+            )
+        ) from None
     from mitrm.cli.output import stdout
 
     console = stdout()

@@ -127,4 +127,6 @@ def rule_codes(incomplete: str) -> list[tuple[str, str]]:
 
     codes = every_code()
     wanted = incomplete.upper()
-    return [(code, codes[code].summary) for code in sorted(codes) if code.startswith(wanted)]
+    from mitrm.i18n import _
+
+    return [(code, _(codes[code].summary)) for code in sorted(codes) if code.startswith(wanted)]

@@ -106,7 +106,7 @@ def report(
         rendered_documents,
     )
     from mitrm.core.render.portfolio import default_as_of
-    from mitrm.i18n import speaking
+    from mitrm.i18n import speaking, translate
     from mitrm.io.generated import Claim
     from mitrm.io.history import history_facts
     from mitrm.io.repository import load_repository, today
@@ -127,9 +127,9 @@ def report(
     )
     out_dir = out.resolve()
     facts = history_facts(root, settings, as_of=when)
-    notes = [facts.note] if facts.note else []
+    notes = [translate(language, facts.note)] if facts.note else []
     if facts.shallow and facts.note:
-        sys.stderr.write(f"warning: {facts.note}\n")
+        sys.stderr.write(f"warning: {_(facts.note)}\n")
     # Ranked first (each requirement document shows its rank); the checks run
     # beside the workers that render the documents, in the report's language.
     with speaking(language):
@@ -237,12 +237,18 @@ def _id_key(item: Any) -> tuple[str, str]:
 
 def _changelog(root: Path, settings: Settings, *, enabled: bool, note: str | None) -> str:
     if not enabled:
-        return f"# Change log\n\nNo change log: {note or 'no git history'}.\n"
+        from mitrm.i18n import pgettext
+
+        heading = pgettext("doc:changelog", "Change log")
+        why = (
+            _(note) if note else _("no git history")
+        )  # the notes are marked in io/history/insights.py
+        return f"# {heading}\n\n" + _("No change log: {reason}.").format(reason=why) + "\n"
     from mitrm.core.history import render_markdown
     from mitrm.io.git import adapter as git
     from mitrm.io.history import changelog_for
 
-    log, _ = changelog_for(root, settings, since=git.latest_tag(root, "HEAD"))
+    log = changelog_for(root, settings, since=git.latest_tag(root, "HEAD"))[0]
     return render_markdown(log)
 
 

@@ -61,8 +61,11 @@ class GuardedStream:
                 return 0
             # Python leaves None for a closed descriptor (``mitrm list >&-``): a command
             # that only reports on stderr still runs, one that prints results is exit 2.
-            what = "standard output" if self._name == "stdout" else "standard error"
-            raise OutputError(f"{what} is closed; the results cannot be written")
+            from mitrm.i18n import _
+
+            if self._name == "stdout":
+                raise OutputError(_("standard output is closed; the results cannot be written"))
+            raise OutputError(_("standard error is closed; the results cannot be written"))
         try:
             return self._raw.write(text)
         except BrokenPipeError:
@@ -83,7 +86,13 @@ class GuardedStream:
 
     def _failed(self, exc: Exception) -> OutputError:
         reason = getattr(exc, "strerror", None) or str(exc)
-        return OutputError(f"cannot write the output to {self._name}: {reason}")
+        from mitrm.i18n import _
+
+        return OutputError(
+            _("cannot write the output to {stream}: {reason}").format(
+                stream=self._name, reason=reason
+            )
+        )
 
     def isatty(self) -> bool:
         """Whether the stream is a terminal (False when closed)."""

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from mitrm.core.history import ABSENT, Commit, Event, FieldChange, History, diff_values
-from mitrm.i18n import N_
+from mitrm.i18n import N_, _
 from mitrm.io import progress
 from mitrm.io.git import adapter as git
 from mitrm.io.yamlblocks import UNSURE, read_block, split_blocks
@@ -204,9 +204,11 @@ class EventBuilder:
             if loaded.data is None:
                 first = loaded.diagnostics[0] if loaded.diagnostics else None
                 version.problem = (
-                    f"line {first.line}: {first.code} {first.message}"
+                    _("line {line}: {code} {message}").format(
+                        line=first.line, code=first.code, message=first.message
+                    )
                     if first is not None
-                    else "the file could not be read"
+                    else _("the file could not be read")
                 )
         return version
 
@@ -377,7 +379,7 @@ class EventBuilder:
         self, item: str, old: _Version | None, new: _Version, change: git.FileChange
     ) -> list[FieldChange]:
         base, base_path = old, change.old_path
-        for _ in range(2):
+        for _attempt in range(2):
             if base is not None and self._problem(base, base_path) is not None:
                 # diff against the last version of the item that could be read
                 base = self._blob(self.last_valid.get(item))
