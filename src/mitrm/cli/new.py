@@ -42,11 +42,8 @@ on every local and remote branch) and is created exclusively."""
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``new`` and the editing commands (``set``, ``status``, ``renumber``) to ``app``."""
-    from mitrm.cli import edit
-
+    """Add the command to ``app``."""
     app.command("new", help=_(_HELP_NEW))(new)
-    edit.register(app)
 
 
 def _opt(help_text: str, metavar: str = "TEXT") -> Any:

@@ -19,14 +19,12 @@ def _help(args: list[str]) -> str:
 
 
 def _commands() -> list[list[str]]:
-    from typer.main import get_command
+    from mitrm.cli.app import COMMANDS, load_commands
 
-    from mitrm.cli.app import app
-
-    group = get_command(app)
     found: list[list[str]] = []
-    for name, command in sorted(getattr(group, "commands", {}).items()):
-        if getattr(command, "hidden", False):
+    for name, module, _text in sorted(COMMANDS):
+        command = load_commands(module)[name]
+        if command.hidden:
             continue
         found.append([name])
         for sub in sorted(getattr(command, "commands", {}) or {}):
