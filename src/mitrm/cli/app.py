@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import inspect
+import io
 import os
 import sys
 from importlib import import_module
@@ -20,7 +21,8 @@ from typer.main import get_group
 
 from mitrm import __version__
 from mitrm.cli.context import State
-from mitrm.errors import MitrmError
+from mitrm.cli.output import print_error
+from mitrm.errors import MitrmError, UsageError
 from mitrm.i18n import N_, _
 
 
@@ -217,8 +219,6 @@ def _root(
 
 
 def _report(exc: MitrmError) -> None:
-    from mitrm.cli.output import print_error
-
     print_error(exc)
 
 
@@ -226,8 +226,6 @@ class _ClosedStdout:
     """Stands in for a stdout the caller closed (``mitrm list >&-``): results cannot go out."""
 
     def write(self, text: str) -> int:
-        from mitrm.errors import UsageError
-
         raise UsageError("standard output is closed; the results cannot be written")
 
     def flush(self) -> None:
@@ -238,8 +236,6 @@ class _ClosedStdout:
         return False
 
     def fileno(self) -> int:
-        import io
-
         raise io.UnsupportedOperation("standard output is closed")
 
 

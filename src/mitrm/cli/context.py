@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from mitrm.i18n import use_repo_language
+from mitrm.io.discovery import repo_root
+
 if TYPE_CHECKING:
     from mitrm.core.models import Settings
 
@@ -21,13 +24,12 @@ class State:
 
     def root(self) -> Path:
         """The data repo's root (raises RepoNotFoundError, exit 2)."""
-        from mitrm.io.discovery import repo_root
-
         return repo_root(self.repo)
 
     def settings(self, root: Path) -> Settings:
         """The repo's settings (raises SettingsError, exit 2)."""
-        from mitrm.i18n import use_repo_language
+        # cli/app.py imports this module at start-up; the settings' models (pydantic,
+        # about 0.2 s) are imported only by a command that reads a repo.
         from mitrm.io.repository import load_settings
 
         settings = load_settings(root)

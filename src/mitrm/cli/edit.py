@@ -8,10 +8,36 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import yaml
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
+from mitrm.cli.prompt import is_tty, read_line
+from mitrm.core.diagnostics import Severity, format_loc
+from mitrm.core.editing import (
+    added_references,
+    apply,
+    approval_gaps,
+    check_transition,
+    field_order,
+    parse_assignment,
+    reference_locs,
+    status_named,
+    value_for,
+    without_repeats,
+)
+from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, renamed
+from mitrm.core.record import Record
+from mitrm.core.validation import validate_item
+from mitrm.core.vocabulary import shown
+from mitrm.errors import DataError, UnknownIdError, UsageError
 from mitrm.i18n import N_, _
+from mitrm.io import yamlfile
+from mitrm.io.atomic import create_exclusive, write_atomic
+from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
+from mitrm.io.gitrefs import names_on_branches, user_name
+from mitrm.io.repository import today
+from mitrm.io.roundtrip import check_writable, open_item
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic, Loc
@@ -74,8 +100,6 @@ def register(app: typer.Typer) -> None:
 
 def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = None) -> int:
     """Set fields of an item in place, keeping its comments, key order and layout."""
-    from mitrm.errors import UsageError
-
     if not assignments:
         raise UsageError(
             _("nothing to set"), hint=_("e.g. mitrm set {id} due=2026-03-31").format(id=item_id)
@@ -111,9 +135,6 @@ def status(
 
 
 def _one(root: Path, settings: Settings, item_id: str) -> Found:
-    from mitrm.errors import UnknownIdError, UsageError
-    from mitrm.io.drafts import find_by_id
-
     found = find_by_id(root, settings, item_id)
     if not found:
         raise UnknownIdError(
@@ -134,11 +155,6 @@ def _one(root: Path, settings: Settings, item_id: str) -> Found:
 
 def _parse_value(raw: str) -> Any:
     """A value from the command line, read as YAML."""
-    import yaml
-
-    from mitrm.errors import UsageError
-    from mitrm.io import yamlfile
-
     try:
         return yamlfile.load_yaml(raw)
     except (
@@ -157,10 +173,6 @@ def _parse_value(raw: str) -> Any:
 
 
 def _errors(kind: Kind, rel: str, data: dict[str, Any], settings: Settings) -> list[Diagnostic]:
-    from mitrm.core.diagnostics import Severity
-    from mitrm.core.record import Record
-    from mitrm.core.validation import validate_item
-
     record = Record(path=rel, kind=kind, data=data)
     validate_item(record, settings=settings)
     return [d for d in record.diagnostics if d.severity is Severity.ERROR]
@@ -176,21 +188,6 @@ def _edit(
     target: str | None,
 ) -> str:
     """Apply assignments (and a status change) to one file, or refuse and write nothing."""
-    from mitrm.core.diagnostics import format_loc
-    from mitrm.core.editing import (
-        apply,
-        approval_gaps,
-        check_transition,
-        field_order,
-        parse_assignment,
-        status_named,
-        value_for,
-        without_repeats,
-    )
-    from mitrm.errors import DataError, UsageError
-    from mitrm.io.repository import today
-    from mitrm.io.roundtrip import check_writable, open_item
-
     assignments = [parse_assignment(text) for text in texts]
     editable = open_item(root, found.path, order=lambda loc: field_order(found.kind, loc))
     edits, present = without_repeats(
@@ -274,14 +271,10 @@ def _edit(
 
 def _approver(root: Path, item_id: str, target: str) -> str:
     """Who approves: the git user, else the answer on a terminal; a usage error otherwise."""
-    from mitrm.cli.new import _tty, read_line
-    from mitrm.errors import UsageError
-    from mitrm.io.gitrefs import user_name
-
     name = user_name(root)
     if name:
         return name
-    if _tty() or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in ("1", "true", "yes", "on"):
+    if is_tty() or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in ("1", "true", "yes", "on"):
         sys.stderr.write(f"Who approved {item_id}? ")
         sys.stderr.flush()
         answer = (read_line() or "").strip()
@@ -298,9 +291,6 @@ def _warn_unknown_references(
     root: Path, settings: Settings, kind: Kind, before: dict[str, Any], after: dict[str, Any]
 ) -> None:
     """A reference to an id that does not exist (yet) is written, with a warning."""
-    from mitrm.core.editing import added_references
-    from mitrm.io.drafts import find_by_id
-
     for ref in added_references(kind, before, after):
         if not find_by_id(root, settings, ref):
             sys.stderr.write(
@@ -345,17 +335,6 @@ def renumber(
     ] = None,
 ) -> int:
     """Change an item's id: rename its file (keeping the slug) and update every reference."""
-    import os
-
-    from mitrm.core.editing import reference_locs
-    from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, renamed
-    from mitrm.core.vocabulary import shown
-    from mitrm.errors import UnknownIdError, UsageError
-    from mitrm.io.atomic import create_exclusive, write_atomic
-    from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
-    from mitrm.io.gitrefs import names_on_branches
-    from mitrm.io.roundtrip import check_writable, open_item
-
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)

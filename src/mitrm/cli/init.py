@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mitrm.i18n import _
+from mitrm.core.scaffold import scaffold_files
+from mitrm.errors import UsageError
+from mitrm.i18n import _, use_repo_language
+from mitrm.io.atomic import create_exclusive
 
 
 def register(app: typer.Typer) -> None:
@@ -27,13 +31,6 @@ def init(
     project: Annotated[str | None, typer.Option("--project", help=_("Project name."))] = None,
 ) -> int:
     """Create mitrm.yaml, the item folders and a pre-commit config; never overwrites."""
-    import sys
-
-    from mitrm.core.scaffold import scaffold_files
-    from mitrm.errors import UsageError
-    from mitrm.i18n import use_repo_language
-    from mitrm.io.atomic import create_exclusive
-
     if language not in ("en", "zh"):
         raise UsageError(_("--language must be en or zh, not '{value}'").format(value=language))
     # The new repo's language is the user's from here on (its comments, these messages).

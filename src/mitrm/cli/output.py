@@ -60,6 +60,8 @@ def column(name: str) -> str:
 
 def stdout() -> Console:
     """A console on stdout: colour and styles only on a terminal, NO_COLOR respected."""
+    # rich is imported where a console is made, not with this module: the error
+    # funnel in cli/app.py imports this module, and `mitrm --help` needs no rich.
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False)
@@ -129,6 +131,7 @@ def emit_table(
     if not console.is_terminal:
         _plain_columns(header, rows, title)
         return
+    # Only a table for a terminal needs rich's tables (piped output is plain text).
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
@@ -156,7 +159,7 @@ def emit_table(
 
 def _plain_columns(header: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None) -> None:
     """Aligned columns without borders or truncation, for pipes and files."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # display widths of CJK text; rich stays out of start-up
 
     cells = [[column(str(h)) for h in header]] + [
         ["" if cell is None else str(cell).replace("\n", " ") for cell in row] for row in rows

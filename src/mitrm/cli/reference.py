@@ -8,19 +8,17 @@ from __future__ import annotations
 import os
 import sys
 
+from typer.testing import CliRunner
+
+from mitrm.cli.app import COMMANDS, app, load_commands
+
 
 def _help(args: list[str]) -> str:
-    from typer.testing import CliRunner
-
-    from mitrm.cli.app import app
-
     result = CliRunner().invoke(app, [*args, "--help"], prog_name="mitrm", terminal_width=88)
     return result.stdout.rstrip() + "\n"
 
 
 def _commands() -> list[list[str]]:
-    from mitrm.cli.app import COMMANDS, load_commands
-
     found: list[list[str]] = []
     for name, module, _text in sorted(COMMANDS):
         command = load_commands(module)[name]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
@@ -11,18 +12,36 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mitrm.cli.context import state
-from mitrm.cli.output import ListFormat
-from mitrm.i18n import N_, _, ngettext
+from mitrm.cli.output import ListFormat, emit, emit_json
+from mitrm.cli.prioritize_output import num
+from mitrm.core.models import Kind
+from mitrm.core.ranking import rank_backlog, why_facts
+from mitrm.core.render import (
+    PortfolioInputs,
+    document_paths,
+    items,
+    make_catalog,
+    portfolio_document,
+)
+from mitrm.core.render.portfolio import INDEX, default_as_of
+from mitrm.core.workflow import workflow_for
+from mitrm.errors import DataError, UnknownIdError, UsageError
+from mitrm.i18n import N_, _, ngettext, speaking
+from mitrm.io import generated
+from mitrm.io.atomic import create_exclusive, write_atomic
+from mitrm.io.documents import render_items, render_one
+from mitrm.io.generated import Claim
+from mitrm.io.insights import check_with_history, history_facts
+from mitrm.io.repository import load_repository, today
+from mitrm.io.templates import SUFFIX, Templates
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Sequence
 
     from mitrm.core.models import Settings
     from mitrm.core.ranking import Ranking
-    from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
-    from mitrm.io.generated import Changes, Claim, Rendered
+    from mitrm.io.generated import Changes, Rendered
     from mitrm.io.insights import HistoryFacts
     from mitrm.io.repository import CheckResult
 
@@ -47,8 +66,6 @@ def register(app: typer.Typer) -> None:
 
 def _language(lang: str | None) -> str | None:
     """The --lang value checked (None: the language of mitrm.yaml)."""
-    from mitrm.errors import UsageError
-
     language = lang.lower() if lang else None
     if language is not None and language not in ("en", "zh"):
         raise UsageError(_("--lang must be en or zh, not '{value}'").format(value=lang))
@@ -56,11 +73,6 @@ def _language(lang: str | None) -> str | None:
 
 
 def _as_of(value: str | None) -> dt.date | None:
-    import datetime as dt
-
-    from mitrm.errors import UsageError
-    from mitrm.io.repository import today
-
     if value is None:
         return None
     if value == "today":
@@ -91,14 +103,6 @@ def portfolio_inputs(
     report; flow metrics come from the git history when there is one; quality
     from the same checks as ``mitrm validate``.
     """
-
-    from mitrm.cli.prioritize_output import num
-    from mitrm.core.ranking import why_facts
-    from mitrm.core.render import PortfolioInputs
-    from mitrm.core.render.portfolio import default_as_of
-    from mitrm.io.insights import history_facts
-    from mitrm.io.repository import today
-
     if as_of is None:
         as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
     # Without any date in the items nothing depends on "today"; the real date is fine.
@@ -140,11 +144,6 @@ class Findings:
 
 def find(root: Path, settings: Settings, repo: Repository, *, when: dt.date) -> Findings:
     """Rank the backlog and check every file (history findings included) as of ``when``."""
-    from mitrm.core.models import Kind
-    from mitrm.core.ranking import rank_backlog
-    from mitrm.core.workflow import workflow_for
-    from mitrm.io.insights import check_with_history
-
     ranking = rank_backlog(
         repo.requirements(),
         settings=settings.scoring,
@@ -214,10 +213,6 @@ def render(
     ] = False,
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
-    from mitrm.errors import DataError, UnknownIdError, UsageError
-    from mitrm.io.generated import Claim
-    from mitrm.io.repository import load_repository
-
     language = _language(lang)
     when = _as_of(as_of)
     run = state(ctx)
@@ -291,14 +286,6 @@ def rendered_documents(
     on all cores, when the claim allows it (``also`` names the other files the
     caller will write there, for that check); the caller undoes them if it fails.
     """
-    from mitrm.core.models import Kind
-    from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
-    from mitrm.core.render.portfolio import INDEX
-    from mitrm.core.workflow import workflow_for
-    from mitrm.i18n import speaking
-    from mitrm.io.documents import render_items, render_one
-    from mitrm.io.templates import Templates
-
     catalog = make_catalog(
         requirements=repo.requirements(),
         plans=repo.plans(),
@@ -374,9 +361,6 @@ def publish(
     before: set[str] | None = None,
 ) -> int:
     """Write what changed into ``out_dir`` (or, with ``check``, only list it); return the code."""
-    from mitrm.errors import UsageError
-    from mitrm.io import generated
-
     changes, files = generated.compare(out_dir, rendered, full=full, before=before)
     shown = _shown(out_dir, root)
     if check:
@@ -453,9 +437,6 @@ def list_templates(
     ] = None,
 ) -> int:
     """List the templates: built-in ones, and which the data repo overrides."""
-    from mitrm.cli.output import emit, emit_json
-    from mitrm.io.templates import Templates
-
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
@@ -489,10 +470,6 @@ def export_template(
     ] = False,
 ) -> int:
     """Copy a built-in template into the repo's templates folder, to customise it."""
-    from mitrm.errors import UsageError
-    from mitrm.io.atomic import create_exclusive, write_atomic
-    from mitrm.io.templates import SUFFIX, Templates
-
     if not name.endswith(SUFFIX) and "." not in name:
         name += SUFFIX
     text = Templates(None).builtin_source(name)

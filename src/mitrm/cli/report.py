@@ -9,8 +9,29 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mitrm.cli.browse import _json
 from mitrm.cli.context import state
-from mitrm.i18n import N_, _
+from mitrm.cli.prioritize_output import ranking_json
+from mitrm.cli.render import (
+    _as_of,
+    _language,
+    _note_invalid,
+    find,
+    publish,
+    rendered_documents,
+)
+from mitrm.core.changelog import render_markdown
+from mitrm.core.diagnostics import count
+from mitrm.core.render.context import doc_path
+from mitrm.core.render.portfolio import default_as_of
+from mitrm.core.reportpages import backlog_page, validation_page
+from mitrm.i18n import N_, _, speaking
+from mitrm.io import git
+from mitrm.io.documents import compared
+from mitrm.io.generated import Claim
+from mitrm.io.history import changelog_for
+from mitrm.io.insights import history_facts
+from mitrm.io.repository import load_repository, today
 
 if TYPE_CHECKING:
     from mitrm.cli.render import Findings
@@ -79,21 +100,6 @@ def report(
     ] = False,
 ) -> int:
     """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON."""
-
-    from mitrm.cli.render import (
-        _as_of,
-        _language,
-        _note_invalid,
-        find,
-        publish,
-        rendered_documents,
-    )
-    from mitrm.core.render.portfolio import default_as_of
-    from mitrm.i18n import speaking
-    from mitrm.io.generated import Claim
-    from mitrm.io.insights import history_facts
-    from mitrm.io.repository import load_repository, today
-
     language = _language(lang)
     run = state(ctx)
     root = run.root()
@@ -157,13 +163,6 @@ def _extra_pages(
     findings: Findings,
 ) -> list[Rendered]:
     """backlog.md, changelog.md, validation.md/json, items.json and priorities.json."""
-    from mitrm.cli.browse import _json
-    from mitrm.cli.prioritize_output import ranking_json
-    from mitrm.core.diagnostics import count
-    from mitrm.core.render.context import doc_path
-    from mitrm.core.reportpages import backlog_page, validation_page
-    from mitrm.io.documents import compared
-
     links = {item.id: doc_path(item) for item in repo.items()}
     ranking, checked = findings.ranking, findings.checked
     diagnostics = checked.diagnostics
@@ -192,9 +191,6 @@ def _id_key(item: Any) -> tuple[str, str]:
 def _changelog(root: Path, settings: Settings, *, enabled: bool, note: str | None) -> str:
     if not enabled:
         return f"# Change log\n\nNo change log: {note or 'no git history'}.\n"
-    from mitrm.core.changelog import render_markdown
-    from mitrm.io import git
-    from mitrm.io.history import changelog_for
 
     log, _ = changelog_for(root, settings, since=git.latest_tag(root, "HEAD"))
     return render_markdown(log)
