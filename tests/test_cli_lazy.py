@@ -17,7 +17,7 @@ from mitrm.i18n import _, speaking
 
 # Helper modules of the CLI: they define no command.
 _HELPERS = {"app", "completion", "context", "editor", "formats", "output", "prioritize_output"}
-_HELPERS |= {"prompt", "reference"}
+_HELPERS |= {"prompt", "reference", "streams"}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -53,8 +53,7 @@ def _cli_modules_after(*args: str, env: dict[str, str] | None = None) -> tuple[s
         "    main(sys.argv[1:])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "sys.stderr.write('\\nLOADED ' + ' '.join(m for m in sys.modules if m.startswith("
-        "'mitrm.cli.')))\n"
+        "sys.stderr.write('\\nLOADED ' + ' '.join(sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, *args],
@@ -65,6 +64,11 @@ def _cli_modules_after(*args: str, env: dict[str, str] | None = None) -> tuple[s
     )
     loaded = done.stderr.rsplit("LOADED ", 1)[1].split()
     return done.stdout, {name.removeprefix("mitrm.cli.") for name in loaded}
+
+
+def test_top_level_help_needs_no_heavy_library() -> None:
+    _out, loaded = _cli_modules_after("--help")
+    assert not loaded & {"pydantic", "yaml", "rich", "jinja2", "mitrm.core.models"}
 
 
 def test_top_level_help_imports_no_command_module_and_lists_them_all() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import inspect
-import io
 import os
 import sys
 from importlib import import_module
@@ -20,9 +19,11 @@ from typer.core import TyperCommand, TyperGroup
 from typer.main import get_group
 
 from mitrm import __version__
+from mitrm.cli import streams
 from mitrm.cli.context import State
 from mitrm.cli.output import print_error
-from mitrm.errors import MitrmError, UsageError
+from mitrm.cli.streams import OutputError, silence_stdout
+from mitrm.errors import MitrmError
 from mitrm.i18n import N_, _
 
 
@@ -222,37 +223,28 @@ def _report(exc: MitrmError) -> None:
     print_error(exc)
 
 
-class _ClosedStdout:
-    """Stands in for a stdout the caller closed (``mitrm list >&-``): results cannot go out."""
-
-    def write(self, text: str) -> int:
-        raise UsageError("standard output is closed; the results cannot be written")
-
-    def flush(self) -> None:
-        """Nothing was written, so nothing to flush."""
-
-    def isatty(self) -> bool:
-        """A closed stream is no terminal."""
-        return False
-
-    def fileno(self) -> int:
-        raise io.UnsupportedOperation("standard output is closed")
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; turn every error into a message and an exit code (CLI.md)."""
+    old = streams.guard()
+    try:
+        _main(argv)
+    finally:
+        sys.stdout, sys.stderr = old
+
+
+def _main(argv: list[str] | None) -> None:
     debug = "--debug" in (argv if argv is not None else sys.argv)
-    if sys.stdout is None:
-        # Python leaves None for a closed file descriptor 1; a command that only
-        # reports on stderr still runs, one that prints results gets exit 2.
-        sys.stdout = _ClosedStdout()
     # A run loads thousands of items that live until it ends. At Python's default
     # thresholds the cyclic collector scans them all again and again (a third of a
     # ranking's time on 10,000 items); collect far less often instead.
     gc.set_threshold(50_000, 20, 100)
     try:
         result: Any = app(args=argv, prog_name="mitrm", standalone_mode=False)
+        # Buffered output meets a full disk here, while it can still be reported.
+        sys.stdout.flush()
     except MitrmError as exc:
+        if isinstance(exc, OutputError):
+            silence_stdout()
         _report(exc)
         sys.exit(exc.exit_code)
     except typer.TyperException as exc:

@@ -11,11 +11,14 @@ from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.formats import ListFormat
 from mitrm.cli.output import emit, emit_json, stdout
+from mitrm.cli.streams import printable
 from mitrm.core.filters import Filter, matches
 from mitrm.core.vocabulary import named_value
 from mitrm.errors import UnknownIdError, UsageError
 from mitrm.i18n import N_, _, ngettext
+from mitrm.io import safefile
 from mitrm.io.repository import load_repository
+from mitrm.io.yamlfile import MAX_BYTES
 
 if TYPE_CHECKING:
     from mitrm.core.models import Item
@@ -178,15 +181,18 @@ def show(
             )
         emit_json(_json(record.model, repo))
         return 0
-    text = (root / record.path).read_text(encoding="utf-8", errors="replace")
+    try:
+        text = safefile.read_text(root / record.path, MAX_BYTES, errors="replace")
+    except OSError as exc:
+        raise UsageError(f"{record.path}: cannot read the file: {exc.strerror}") from None
 
     console = stdout()
     if console.is_terminal:
         # Highlighting (28 ms of imports) only for a terminal; piped output is the file as is.
         from rich.syntax import Syntax
 
-        console.rule(f"{record.path}")
-        console.print(Syntax(text, "yaml", word_wrap=True, background_color="default"))
+        console.rule(printable(record.path))
+        console.print(Syntax(printable(text), "yaml", word_wrap=True, background_color="default"))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ from mitrm.io.atomic import create_exclusive, write_atomic
 from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
 from mitrm.io.gitrefs import names_on_branches, user_name
 from mitrm.io.repository import today
-from mitrm.io.roundtrip import check_writable, open_item
+from mitrm.io.roundtrip import NumberText, check_writable, open_item
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic, Loc
@@ -153,10 +154,16 @@ def _one(root: Path, settings: Settings, item_id: str) -> Found:
     return found[0]
 
 
+_NAME_MAX = 255  # bytes in one file name on the common file systems
+
+
 def _parse_value(raw: str) -> Any:
     """A value from the command line, read as YAML."""
     try:
-        return yamlfile.load_yaml(raw)
+        value = yamlfile.load_yaml(raw)
+        if type(value) is float and math.isfinite(value):
+            return NumberText(value, raw.strip())
+        return value
     except (
         yaml.YAMLError,
         yamlfile.DuplicateKeyError,
@@ -385,6 +392,13 @@ def renumber(
         )
     if new == old:
         raise UsageError(_("'{id}' already has this id").format(id=old))
+    new_name = renamed(holder.path.rsplit("/", 1)[-1], old, new)
+    if len(new_name.encode("utf-8")) > _NAME_MAX:
+        raise UsageError(
+            f"'{new[:24]}...' would make a file name of {len(new_name.encode('utf-8'))} bytes; "
+            f"file systems allow {_NAME_MAX}. Nothing was changed",
+            hint="choose a shorter id",
+        )
     # One pass over the files: those that hold NEW, and those that may refer to OLD.
     mentions = list(files_mentioning(root, old, new))
     clash = [

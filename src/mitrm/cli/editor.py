@@ -16,7 +16,8 @@ from mitrm.core.record import Record
 from mitrm.core.validation import validate_item
 from mitrm.errors import UsageError
 from mitrm.i18n import _
-from mitrm.io.yamlfile import locate, parse_bytes
+from mitrm.io import safefile
+from mitrm.io.yamlfile import MAX_BYTES, locate, parse_bytes
 
 if TYPE_CHECKING:
     from mitrm.core.models import Kind, Settings
@@ -53,7 +54,7 @@ def _problems(root: Path, settings: Settings, kind: Kind, path: Path) -> list[st
     """The errors in the edited file, one diagnostic line each."""
     rel = path.relative_to(root).as_posix()
     try:
-        raw = path.read_bytes()
+        raw = safefile.read_bytes(path, MAX_BYTES)
     except OSError as exc:
         raise UsageError(
             _("{path}: the editor left no readable file ({reason})").format(

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mitrm.cli.formats import ListFormat
+from mitrm.cli.streams import json_safe, printable
 from mitrm.errors import MitrmError, SettingsError
 from mitrm.i18n import NP_, pgettext
 
@@ -64,14 +65,28 @@ def stdout() -> Console:
     # funnel in cli/app.py imports this module, and `mitrm --help` needs no rich.
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # Rich writes its own escape sequences (colour); the text it gets is made
+    # printable() by the callers instead. No markup: "[link=...]" in a title is text.
+    return Console(
+        file=getattr(sys.stdout, "unescaped", sys.stdout),
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+    )
 
 
 def stderr() -> Console:
     """A console on stderr for diagnostics and messages."""
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(
+        file=getattr(sys.stderr, "unescaped", sys.stderr),
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+    )
 
 
 def print_error(exc: MitrmError) -> None:
@@ -88,7 +103,8 @@ def print_error(exc: MitrmError) -> None:
 
 def emit_json(document: Any) -> None:
     """Print one JSON document on stdout (UTF-8, stable key order as built)."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(json_safe(text) + "\n")
 
 
 def emit_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -136,7 +152,12 @@ def emit_table(
     from rich.cells import cell_len
     from rich.table import Table
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table = Table(
+        title=printable(title) if title else None,
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+    )
     widths = [
         max([cell_len(str(name))] + [cell_len(str(r[index] or "")) for r in rows])
         for index, name in enumerate(header)
@@ -153,7 +174,7 @@ def emit_table(
                 column(name), no_wrap=True, min_width=max(width, cell_len(column(name)))
             )
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*("" if cell is None else printable(str(cell)) for cell in row))
     console.print(table)
 
 

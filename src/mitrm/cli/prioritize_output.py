@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from mitrm.cli.output import ListFormat, column, emit_csv, emit_json, emit_markdown, stdout
+from mitrm.cli.streams import printable
 from mitrm.core.models import Requirement
 from mitrm.core.ranking import Prepared, RankedEntry, Ranking, UnscoredEntry, is_open, score_item
 from mitrm.core.ranking import note as why
@@ -52,7 +53,7 @@ def _table(
         for name in header:
             table.add_column(column(name), overflow="fold")
         for row in cells:
-            table.add_row(*row)
+            table.add_row(*(printable(cell) for cell in row))
         console.print(table)
         return
 

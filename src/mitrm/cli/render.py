@@ -30,9 +30,10 @@ from mitrm.i18n import N_, _, ngettext, speaking
 from mitrm.io import generated
 from mitrm.io.atomic import create_exclusive, write_atomic
 from mitrm.io.documents import render_items, render_one
-from mitrm.io.generated import Claim
+from mitrm.io.generated import Claim, refuse_links
 from mitrm.io.insights import check_with_history, history_facts
-from mitrm.io.repository import load_repository, today
+from mitrm.io.repository import load_repository, settings_folder, today
+from mitrm.io.template_limits import Limits
 from mitrm.io.templates import SUFFIX, Templates
 
 if TYPE_CHECKING:
@@ -233,7 +234,9 @@ def render(
                 ),
                 hint=_("run 'mitrm validate {path}'").format(path=record.path),
             )
-    out_dir = (out if out is not None else root / settings.render.out).resolve()
+
+    default = settings_folder(root, settings, ("render", "out")) if out is None else out
+    out_dir = default.resolve()
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(
             _("{folder} is not a folder").format(folder=out_dir), hint=_("choose another --out")
@@ -296,13 +299,21 @@ def rendered_documents(
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
         open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
     )
-    templates = Templates(root / settings.templates)
+
+    limits = Limits(
+        seconds=settings.render.time_limit, chars=settings.render.size_limit * 1024 * 1024
+    )
+    templates = Templates(settings_folder(root, settings, ("templates",)), limits=limits)
     chosen = items(catalog, ids or None)
+    planned = [
+        *(path for item in chosen for path in document_paths(item)),
+        *([] if ids else [INDEX]),
+        *also,
+    ]
+    refuse_links(out_dir, planned, shown=_shown(out_dir, root))
     journal = None
-    if claim is not None:
-        planned = [path for item in chosen for path in document_paths(item)]
-        if claim.take([*planned, *([] if ids else [INDEX]), *also]):
-            journal = claim.journal
+    if claim is not None and claim.take(planned):
+        journal = claim.journal
 
     def inputs() -> PortfolioInputs:
         # The quality warnings in the report are in its language, not the user's.
@@ -440,7 +451,8 @@ def list_templates(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    templates = Templates(root / settings.templates)
+
+    templates = Templates(settings_folder(root, settings, ("templates",)))
     infos = templates.available()
     rows = []
     for info in infos:
@@ -479,7 +491,8 @@ def export_template(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    target = root / settings.templates / name
+
+    target = settings_folder(root, settings, ("templates",)) / name
     folder = target.parent
     if folder.exists() and not folder.is_dir():
         raise UsageError(

@@ -38,6 +38,7 @@ CODES: dict[str, Code] = {
         Code("MIT011", _E, "a key that YAML does not read as text (on, yes, 1)"),
         Code("MIT012", _E, "the file cannot be read"),
         Code("MIT013", _E, "full-width punctuation where YAML needs ASCII (：，U+3000)"),
+        Code("MIT014", Severity.WARNING, "a control character in a text value"),
         Code("MIT101", _E, "unknown field"),
         Code("MIT102", _E, "a value of the wrong type or form"),
         Code("MIT103", _E, "a required field is missing"),

@@ -62,8 +62,17 @@ class Commit:
 
     @property
     def date(self) -> dt.datetime:
-        """``when`` as an aware UTC datetime."""
-        return dt.datetime.fromtimestamp(self.when, dt.timezone.utc)
+        """``when`` as an aware UTC datetime (clamped to years 1-9999: git takes any date)."""
+        return utc_datetime(self.when)
+
+
+_MIN_STAMP = -62135596800  # 0001-01-01T00:00:00Z
+_MAX_STAMP = 253402300799  # 9999-12-31T23:59:59Z
+
+
+def utc_datetime(stamp: float) -> dt.datetime:
+    """A Unix time as an aware UTC datetime, clamped to what datetime can hold."""
+    return dt.datetime.fromtimestamp(min(max(stamp, _MIN_STAMP), _MAX_STAMP), dt.timezone.utc)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from mitrm.core.models.settings import IdScheme, Shard
 _SLUG_DROP = re.compile(r"[^\w]+", re.UNICODE)
 SLUG_MAX = 48
 _NUMBER = re.compile(r"^(.*?)(\d+)$")
+_MAX_DIGITS = 18  # no real id has more; int() of thousands of digits is slow or refused
 
 
 @lru_cache(maxsize=1 << 16)
@@ -21,7 +22,12 @@ def id_key(item_id: str) -> tuple[str, int, str]:
     match = _NUMBER.match(item_id)
     if match is None:
         return (item_id, -1, item_id)
-    return (match.group(1), int(match.group(2)), item_id)
+    digits = match.group(2).lstrip("0")
+    if len(digits) > _MAX_DIGITS:
+        # int() of thousands of digits is refused (and slow): such ids sort after all
+        # others, by length, then as text, which is the same order for digits.
+        return (match.group(1), 10**_MAX_DIGITS + len(digits), item_id)
+    return (match.group(1), int(digits or "0"), item_id)
 
 
 def format_id(scheme: IdScheme, number: int) -> str:
@@ -40,7 +46,9 @@ def id_number(text: str, prefix: str) -> int | None:
     ``REQ-0012-fast-checkout.yaml`` gives 12; ``PLAN-0001`` gives None for prefix REQ.
     """
     match = _leading_id(prefix).match(text)
-    return int(match.group(2)) if match else None
+    if match is None or len(match.group(2)) > _MAX_DIGITS:
+        return None
+    return int(match.group(2))
 
 
 def id_of_name(name: str, prefix: str) -> str | None:

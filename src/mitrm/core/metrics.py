@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from mitrm.core.codes import Code, register
 from mitrm.core.diagnostics import Diagnostic, Severity
-from mitrm.core.history import Event, History, status_intervals
+from mitrm.core.history import Event, History, status_intervals, utc_datetime
 from mitrm.i18n import _
 
 DAY = 86400.0
@@ -131,7 +131,7 @@ def flow_metrics(history: History, *, today: int | None = None) -> FlowMetrics:
     throughput: dict[str, int] = {}
     for metrics in items.values():
         if metrics.released is not None:
-            month = dt.datetime.fromtimestamp(metrics.released, dt.timezone.utc).strftime("%Y-%m")
+            month = utc_datetime(metrics.released).strftime("%Y-%m")
             throughput[month] = throughput.get(month, 0) + 1
     return FlowMetrics(
         items=items,

@@ -53,6 +53,21 @@ class ItemFile(NamedTuple):
     kind: Kind
     outside: bool = False  # a symlink that leads outside the repo
     stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode
+    problem: str | None = None  # why the file is not read at all (a name that is not UTF-8)
+
+
+def utf8_name(rel: str) -> bool:
+    """Whether ``rel`` (as the OS gave it) is UTF-8 text, as every path mitrm shows must be."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes arrive as lone surrogates
+        return False
+    return True
+
+
+def shown_name(rel: str) -> str:
+    """``rel`` with the bytes that are not UTF-8 written as ``\\xNN``."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def walk(root: Path) -> Iterator[tuple[str, Kind, os.DirEntry[str]]]:
@@ -83,6 +98,10 @@ def discover(root: Path) -> list[ItemFile]:
     found: list[ItemFile] = []
     root_real = os.path.realpath(root)
     for rel, kind, entry in walk(root):
+        if not utf8_name(rel):
+            problem = "file name is not UTF-8 text; rename the file (it is not read)"
+            found.append(ItemFile(shown_name(rel), kind, problem=problem))
+            continue
         outside = False
         stat = None
         if entry.is_symlink():

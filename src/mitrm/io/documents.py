@@ -9,6 +9,9 @@ documents that do not exist yet, and send back only "created".
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,7 @@ R = TypeVar("R")
 
 # The job of forked workers, inherited rather than pickled.
 _JOB: list[tuple[Catalog, Templates, str | None, Path, int | None]] = []
+_FAILED: list[_Failed] = []
 
 
 def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> Rendered:
@@ -45,17 +49,39 @@ def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> R
     With a claim's ``journal``, a file that does not exist is written here and now.
     """
     try:
-        current = (out / rel).read_bytes()
+        current = _read_own(out / rel)
     except (FileNotFoundError, NotADirectoryError):
         if journal is None:
             return Rendered(rel, text, exists=False)
         if generated.create(out, rel, text.encode("utf-8"), journal):
             return Rendered(rel, None, exists=False, created=True)
         return compared(out, rel, text)  # something appeared since: compare with it
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise DataError(
+                f"{rel[:60]}...: the document's file name would be too long for the file "
+                "system (its item's id is far too long)",
+                hint="give the item a shorter id: mitrm validate shows it",
+            ) from None
         return Rendered(rel, text, exists=True)
     same = current == text.encode("utf-8")
     return Rendered(rel, None if same else text, exists=True)
+
+
+_NOFOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK
+
+
+def _read_own(path: Path) -> bytes:
+    """The bytes of a document in the output folder; OSError for a link (never followed)
+    or anything but a plain file, which then counts as different and is replaced."""
+    fd = os.open(path, _NOFOLLOW)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(path)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def _render_doc(templates: Templates, out: Path, doc: Document, *, journal: int | None) -> Rendered:
@@ -64,6 +90,10 @@ def _render_doc(templates: Templates, out: Path, doc: Document, *, journal: int 
 
 
 def _render_item(item: Item) -> list[Rendered] | _Failed:
+    if _FAILED:
+        # One failure ends the render: the rest of this share is not worth the time
+        # (a template that runs into its time limit would do so for every item).
+        return _FAILED[0]
     catalog, templates, project, out, journal = _JOB[0]
     try:
         return [
@@ -71,7 +101,8 @@ def _render_item(item: Item) -> list[Rendered] | _Failed:
             for doc in item_documents(catalog, item, project=project)
         ]
     except DataError as exc:
-        return _Failed(exc.message, exc.hint)
+        _FAILED.append(_Failed(exc.message, exc.hint))
+        return _FAILED[0]
     except OSError as exc:
         return _Failed(
             f"cannot write {exc.filename or out}: {exc.strerror or exc}",
@@ -101,6 +132,7 @@ def render_items(
     for name in TEMPLATES:
         templates.get(name)  # syntax errors surface here, before any worker starts
     _JOB[:] = [(catalog, templates, project, out, journal)]
+    _FAILED.clear()
     side: R | None = None
     try:
         if beside is None:

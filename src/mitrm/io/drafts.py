@@ -15,11 +15,12 @@ from mitrm.core.models import Kind, Settings
 from mitrm.core.scaffold import schema_url
 from mitrm.errors import UsageError
 from mitrm.i18n import _
+from mitrm.io import safefile
 from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
-from mitrm.io.discovery import walk
+from mitrm.io.discovery import utf8_name, walk
 from mitrm.io.gitrefs import names_on_branches
-from mitrm.io.yamlfile import parse_bytes
+from mitrm.io.yamlfile import MAX_BYTES, parse_bytes
 
 # A reservation older than this is from a run that died; its id may be taken again.
 _STALE_SECONDS = 600
@@ -66,7 +67,7 @@ def _holds(path: Path, rel: str, item_id: str) -> bool:
     """Whether the file holds ``item_id`` (a file that cannot be read as an item does:
     its name is all there is to go by)."""
     try:
-        data = parse_bytes(path.read_bytes(), rel).data
+        data = parse_bytes(safefile.read_bytes(path, MAX_BYTES), rel).data
     except OSError:
         return True
     value = data.get("id") if data else None
@@ -76,7 +77,8 @@ def _holds(path: Path, rel: str, item_id: str) -> bool:
 def item_names(root: Path) -> Iterator[tuple[str, Kind]]:
     """Relative path and kind of every item file."""
     for rel, kind, _entry in walk(root):
-        yield rel, kind
+        if utf8_name(rel):  # others are reported by validate and never read
+            yield rel, kind
 
 
 def files_mentioning(root: Path, *texts: str) -> Iterator[tuple[str, Kind, dict[str, Any] | None]]:
@@ -89,12 +91,13 @@ def files_mentioning(root: Path, *texts: str) -> Iterator[tuple[str, Kind, dict[
     needles = [text.encode("utf-8") for text in texts]
     inside = os.path.realpath(root)
     for rel, kind, entry in walk(root):
+        if not utf8_name(rel):
+            continue
         full = entry.path
         if entry.is_symlink() and os.path.commonpath([inside, os.path.realpath(full)]) != inside:
             continue
         try:
-            with open(full, "rb") as handle:
-                raw = handle.read()
+            raw = safefile.read_bytes(full, MAX_BYTES)
         except OSError:
             yield rel, kind, None
             continue

@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.history import ABSENT, WORKTREE, Event, History, diff_values
 from mitrm.errors import UnknownIdError, UsageError
 from mitrm.i18n import _
-from mitrm.io import git
+from mitrm.io import git, safefile
 from mitrm.io.history_build import FOLDERS, build_history, kind_of, text_of
-from mitrm.io.yamlfile import parse_bytes
+from mitrm.io.yamlfile import MAX_BYTES, Loaded, parse_bytes
 
 if TYPE_CHECKING:
     from mitrm.core.changelog import Changelog
@@ -99,8 +100,11 @@ def working_changes(
             return None
         kind = kind_of(head_path) or ""
         return Event(item, WORKTREE, "removed", kind, head_path, None, last.title if last else None)
-    raw_now = (root / current_path).read_bytes()
-    loaded = parse_bytes(raw_now, current_path)
+    try:
+        loaded = parse_bytes(safefile.read_bytes(root / current_path, MAX_BYTES), current_path)
+    except OSError as exc:
+        code = exc.code if isinstance(exc, safefile.RefusedFileError) else "MIT012"
+        loaded = Loaded(None, None, [Diagnostic(current_path, code, str(exc.strerror))])
     kind = kind_of(current_path) or ""
     problem = None
     if loaded.data is None:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from mitrm import __version__, i18n
 from mitrm.core import crossref
+from mitrm.core.checks import control_characters
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
 from mitrm.core.record import Record, Summary
@@ -29,11 +30,12 @@ from mitrm.core.repository import Repository
 from mitrm.core.rules import repo as quality
 from mitrm.core.rules.engine import quality_checks
 from mitrm.core.validation import errors_to_diagnostics, validate_item
-from mitrm.errors import SettingsError, UsageError
+from mitrm.errors import DataError, SettingsError, UsageError
+from mitrm.io import safefile
 from mitrm.io.cache import Memo, ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
 from mitrm.io.keyplace import quick_place
-from mitrm.io.yamlfile import locate, parse_bytes
+from mitrm.io.yamlfile import MAX_BYTES, locate, parse_bytes
 
 # Below this many files to process, starting a worker process costs more than it saves.
 _PARALLEL_THRESHOLD = 300
@@ -50,8 +52,14 @@ its summary, pickled (by the worker, on its core; the summary cache keeps it so)
 def load_settings(root: Path) -> Settings:
     """Read and validate ``mitrm.yaml``; raise SettingsError with located diagnostics."""
     path = root / SETTINGS_FILE
+    inside = os.path.realpath(root)
+    if os.path.commonpath([inside, os.path.realpath(path)]) != inside:
+        raise SettingsError(
+            f"{SETTINGS_FILE} is a symbolic link that leads outside the data repo; "
+            "it is not read (copy the file in)"
+        )
     try:
-        raw = path.read_bytes()
+        raw = safefile.read_bytes(path, MAX_BYTES)
     except OSError as exc:
         raise SettingsError(
             i18n._("cannot read {path}: {reason}").format(path=SETTINGS_FILE, reason=exc.strerror)
@@ -84,6 +92,52 @@ def load_settings(root: Path) -> Settings:
             f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
         )
     return settings
+
+
+def settings_folder(root: Path, settings: Settings, field: tuple[str, ...]) -> Path:
+    """The folder a ``mitrm.yaml`` setting names (``("render", "out")``), which must lie
+    inside the repo, links followed: SettingsError at its line and column if not.
+
+    mitrm.yaml comes with the repo; a folder outside it would let a pull request make
+    mitrm read or write anywhere. A folder given on the command line is the user's own.
+    """
+    value: Any = settings
+    for name in field:
+        value = getattr(value, name)
+    folder = root / str(value)
+    inside = os.path.realpath(root)
+    real = os.path.realpath(folder)
+    if os.path.commonpath([inside, real]) == inside:
+        return folder
+    if os.path.commonpath([inside, os.path.normpath(folder)]) == inside:
+        raise DataError(
+            f"{_first_link(root, folder)}: symbolic link leads outside the data repo; "
+            "mitrm does not follow it",
+            hint="replace the link with a real folder",
+        )
+    also = " (an explicit --out may go anywhere)" if field == ("render", "out") else ""
+    problem = Diagnostic(
+        SETTINGS_FILE,
+        "MIT102",
+        f"field '{'.'.join(field)}' leads outside the data repo ('{value}'); "
+        f"name a folder inside it{also}",
+        loc=field,
+    )
+    try:
+        text = safefile.read_text(root / SETTINGS_FILE, MAX_BYTES)
+        placed = locate([problem], {SETTINGS_FILE: text})
+    except (OSError, UnicodeDecodeError):
+        placed = [problem]
+    raise SettingsError(f"{SETTINGS_FILE} is not valid", placed)
+
+
+def _first_link(root: Path, folder: Path) -> str:
+    """The first symbolic link on the way from ``root`` to ``folder``, repo-relative."""
+    rel = Path(os.path.normpath(folder)).relative_to(root)
+    for n in range(1, len(rel.parts) + 1):
+        if os.path.islink(root.joinpath(*rel.parts[:n])):
+            return Path(*rel.parts[:n]).as_posix()
+    return rel.as_posix()
 
 
 def _code_stamp() -> str:
@@ -141,6 +195,8 @@ def _bulk() -> Iterator[None]:
 
 
 def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
+    if item.problem is not None:
+        return Diagnostic(item.path, "MIT012", item.problem)
     if item.outside:
         return Diagnostic(
             item.path,
@@ -148,9 +204,10 @@ def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
             i18n._("symbolic link leads outside the data repo; copy the file in"),
         )
     try:
-        # Unbuffered, by a plain string path: half the cost of Path.read_bytes.
-        with open(f"{root}/{item.path}", "rb", buffering=0) as handle:
-            return handle.readall()
+        # By a plain string path: half the cost of Path.read_bytes.
+        return safefile.read_bytes(f"{root}/{item.path}", MAX_BYTES)
+    except safefile.RefusedFileError as exc:
+        return Diagnostic(item.path, exc.code, str(exc.strerror))
     except OSError as exc:
         return Diagnostic(
             item.path, "MIT012", i18n._("cannot read file: {reason}").format(reason=exc.strerror)
@@ -269,6 +326,9 @@ def _check_one(item: ItemFile) -> Checked:
     record = Record(path=item.path, kind=item.kind, data=loaded.data)
     record.diagnostics = list(loaded.diagnostics)
     validate_item(record, settings=_SETTINGS[0])
+    if loaded.text is not None and "\\" in loaded.text:
+        # YAML refuses raw control characters; only a double-quoted escape makes one.
+        record.diagnostics += control_characters(item.path, loaded.data)
     if record.model is not None:
         # Quality rules run here, not in FILE_CHECKS: only validate's cached verdicts
         # need them, and commands that merely load the models should not pay for them.
@@ -492,7 +552,7 @@ def _locate_from_disk(root: Path, diagnostics: list[Diagnostic]) -> list[Diagnos
     texts: dict[str, str] = {}
     for path in {d.path for d in diagnostics if not d.line}:
         try:
-            texts[path] = (root / path).read_text(encoding="utf-8-sig")
+            texts[path] = safefile.read_text(root / path, MAX_BYTES)
         except (OSError, UnicodeDecodeError):
             continue
     return locate(diagnostics, texts)

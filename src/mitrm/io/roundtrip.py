@@ -25,8 +25,9 @@ from mitrm.core.splice import splice
 from mitrm.core.yamltext import block_ok, misread, needs_escape
 from mitrm.errors import DataError, MitrmError, UsageError
 from mitrm.i18n import _, ngettext
+from mitrm.io import safefile
 from mitrm.io.atomic import write_atomic
-from mitrm.io.yamlfile import parse_bytes
+from mitrm.io.yamlfile import MAX_BYTES, parse_bytes
 
 _SEQ_UNDER_KEY = re.compile(
     r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)- ", re.M
@@ -53,10 +54,66 @@ def _indentation(text: str) -> tuple[int, int, int]:
     return mapping, max(offset + 2, mapping if offset == 0 else offset + 2), offset
 
 
+class NumberText(float):
+    """A number from the command line that is written as the user gave it: a float
+    would turn ``0.00001`` into ``1e-05`` (text to YAML 1.1) and drop digits of
+    ``12345678901234567.89``."""
+
+    text: str
+
+    def __new__(cls, value: float, text: str) -> NumberText:
+        """``value`` as read, written back as ``text``."""
+        number = super().__new__(cls, value)
+        number.text = text
+        return number
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+
+def _represent_number(representer: Any, number: NumberText) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:float", number.text)
+
+
+def _lenient_timestamp(constructor: Any, node: Any) -> Any:
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    try:
+        return RoundTripConstructor.construct_yaml_timestamp(constructor, node)
+    except ValueError:
+        # An impossible date (2026-02-30): kept as the text it is, so that the user can
+        # still fix it with 'mitrm set' (validation reports it with its place).
+        return constructor.construct_scalar(node)
+
+
+_CLASSES: list[Any] = []
+
+
+def _classes() -> tuple[Any, Any]:
+    """ruamel's round-trip constructor and representer, with mitrm's two additions."""
+    if not _CLASSES:
+        from ruamel.yaml.constructor import RoundTripConstructor
+        from ruamel.yaml.representer import RoundTripRepresenter
+
+        class Constructor(RoundTripConstructor):
+            pass
+
+        class Representer(RoundTripRepresenter):
+            pass
+
+        Constructor.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+        Representer.add_representer(NumberText, _represent_number)
+        _CLASSES[:] = [Constructor, Representer]
+    return _CLASSES[0], _CLASSES[1]
+
+
 def _yaml(text: str) -> Any:
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="rt")
+    yaml.Constructor, yaml.Representer = _classes()
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.allow_unicode = True
@@ -404,7 +461,7 @@ def open_item(
     """Open ``rel`` for editing; DataError (path:line:col) if it is not valid YAML."""
     path = root / rel
     try:
-        raw = path.read_bytes()
+        raw = safefile.read_bytes(path, MAX_BYTES)
     except OSError as exc:
         raise UsageError(
             _("{path}: cannot read the file: {reason}").format(path=rel, reason=exc.strerror)

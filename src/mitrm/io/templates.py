@@ -16,12 +16,16 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from mitrm.core.render import markdown
 from mitrm.core.render.filters import FILTERS
 from mitrm.errors import DataError, UsageError
 from mitrm.i18n import _
+from mitrm.io import safefile
+from mitrm.io.template_limits import Limits, TemplateLimitError, is_timeout
 
 BUILTIN = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".md.j2"
@@ -37,8 +41,59 @@ class TemplateInfo:
     path: Path
 
 
-class _Environment(SandboxedEnvironment):
-    """The sandbox, with a fast path for the plain dicts the contexts are made of."""
+MAX_TEMPLATE_BYTES = 1024 * 1024
+DEFAULT_LIMITS = Limits(seconds=10, chars=32 * 1024 * 1024)
+
+
+class _CodeGenerator(CodeGenerator):
+    """Compiles ``a ~ b`` to a call that checks the joined size first (Jinja's own
+    join cannot be intercepted like the arithmetic operators)."""
+
+    @optimizeconst
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        """``environment.checked_concat((a, b, ...))``."""
+        self.write("environment.checked_concat((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _Environment(ImmutableSandboxedEnvironment):
+    """The sandbox, with a fast path for the plain dicts the contexts are made of.
+
+    Immutable: the context is shared by every document of a render, so a template
+    must not change it (``{{ L.clear() }}``). The operators that can build a huge
+    value in one step are checked against the render's limits.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _CodeGenerator
+    limits = DEFAULT_LIMITS
+
+    def checked_concat(self, values: tuple[Any, ...]) -> str:
+        """``a ~ b``: the values as text, joined, refused past the size limit."""
+        parts = [v if type(v) is str else str(v) for v in values]
+        self.limits.check_size(sum(map(len, parts)), "a joined value")
+        return "".join(parts)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """Check the size of ``left operator right`` before computing it."""
+        self.limits.binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """``str.format`` in a template, with its widths checked against the limits."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        fmt, limits = value.__self__, self.limits
+
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            limits.check_format(fmt, [*args, *kwargs.values()], percent=False)
+            return wrapped(*args, **kwargs)
+
+        return checked
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # ``x.key`` on a context dict means its item: return it without first
@@ -56,11 +111,12 @@ class _Environment(SandboxedEnvironment):
 class Templates:
     """Built-in templates, overridden by same-named files in the repo's template folder."""
 
-    def __init__(self, repo_templates: Path | None = None) -> None:
+    def __init__(self, repo_templates: Path | None = None, *, limits: Limits | None = None) -> None:
         self.repo_templates = repo_templates if repo_templates and repo_templates.is_dir() else None
+        self.limits = limits or DEFAULT_LIMITS
         loaders: list[jinja2.BaseLoader] = []
         if self.repo_templates is not None:
-            loaders.append(jinja2.FileSystemLoader(str(self.repo_templates)))
+            loaders.append(_RepoLoader(self.repo_templates))
         loaders.append(jinja2.FileSystemLoader(str(BUILTIN)))
         self.env = _Environment(
             loader=jinja2.ChoiceLoader(loaders),
@@ -72,6 +128,10 @@ class Templates:
             auto_reload=False,
         )
         self.env.filters.update(FILTERS)
+        self.env.limits = self.limits
+        self.limits.filters(self.env.filters)
+        # lipsum(n=10**8) would only burn time; no document needs placeholder text.
+        self.env.globals.pop("lipsum", None)
         self._compiled: dict[str, jinja2.Template] = {}
 
     def available(self) -> list[TemplateInfo]:
@@ -152,9 +212,19 @@ class Templates:
     def render(self, name: str, context: Mapping[str, Any], *, item: str | None = None) -> str:
         """Render ``name`` with ``context``; errors name the template, line and item."""
         template = self.get(name)
+        limits = self.limits
         try:
-            text = template.render(context)
+            with limits.clock():
+                # As Template.render does, without generate()'s extra generator per chunk.
+                chunks = template.root_render_func(template.new_context(dict(context)))
+                try:
+                    text = limits.output(chunks)
+                except Exception:  # noqa: BLE001 - re-raised at once, as Jinja's render does
+                    self.env.handle_exception()  # with the template's own line numbers
         except (
+            TemplateLimitError,
+            AssertionError,  # a built-in filter's argument check (truncate(-5))
+            MemoryError,
             jinja2.TemplateError,
             TypeError,
             ValueError,
@@ -174,6 +244,7 @@ class Templates:
         place = f"{where}:{line}" if line else where
         what = _("template error")
         for kind, label in (
+            (jinja2.TemplateNotFound, _("no such template in the templates folders")),
             (jinja2.exceptions.SecurityError, _("unsafe operation refused by the sandbox")),
             (jinja2.UndefinedError, _("undefined value")),
         ):
@@ -181,6 +252,12 @@ class Templates:
                 what = label
         subject = _(" (rendering {id})").format(id=item) if item else ""
         message = getattr(exc, "message", None) or str(exc)
+        if is_timeout(exc):
+            what, message = "template limit", self.limits.timed_out()
+        elif isinstance(exc, TemplateLimitError):
+            what = "template limit"
+        elif isinstance(exc, MemoryError):
+            message = "the template needs more memory than there is"
         return DataError(
             f"{place}: {what}{subject}: {message}",
             hint=_("templates see only the documented context: see docs/templates.md"),
@@ -196,3 +273,38 @@ def _template_frame(tb: TracebackType | None, main: str | None) -> tuple[str | N
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+class _RepoLoader(jinja2.BaseLoader):
+    """The repo's template folder: only files inside it (links followed, but never out
+    of it), plain files of at most 1 MiB; ``..`` in a name is refused by Jinja."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.real = os.path.realpath(folder)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        """The text of ``template`` from the repo's folder; TemplateNotFound if absent."""
+        pieces = jinja2.loaders.split_template_path(template)
+        path = self.folder.joinpath(*pieces)
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        shown = f"{self.folder.name}/{'/'.join(pieces)}"
+        real = os.path.realpath(path)
+        if os.path.commonpath([self.real, real]) != self.real:
+            raise DataError(
+                f"{shown}: symbolic link leads outside the templates folder; "
+                "it is not read (MIT010)",
+                hint="copy the template into the folder instead of linking to it",
+            )
+        if os.path.isdir(path):
+            raise jinja2.TemplateNotFound(template)
+        try:
+            text = safefile.read_bytes(path, MAX_TEMPLATE_BYTES).decode("utf-8")
+        except safefile.RefusedFileError as exc:
+            raise DataError(f"{shown}: {exc.strerror}".replace("item files", "templates")) from None
+        except UnicodeDecodeError:
+            raise DataError(f"{shown}: template is not UTF-8 text; save it as UTF-8") from None
+        except OSError as exc:
+            raise DataError(f"{shown}: cannot read template: {exc.strerror}") from None
+        return text, str(path), lambda: True

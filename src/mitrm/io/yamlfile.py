@@ -45,6 +45,14 @@ class RefusedTagError(Exception):
         self.column = column
 
 
+class BadTagValueError(RefusedTagError):
+    """An explicit tag whose value it cannot build (``!!bool maybe``, ``!!int`` with no value)."""
+
+    def __init__(self, tag: str, value: str, line: int, column: int) -> None:
+        super().__init__(tag, line, column)
+        self.value = value
+
+
 class KeyNotTextError(Exception):
     """A mapping key that YAML reads as something other than text (``on:`` is true)."""
 
@@ -110,6 +118,7 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return _MAP_TAG if kind is _MappingNode else _SEQ_TAG
 
 
+_RESOLVER: Any = None  # resolve() uses no loader state
 _IMPLICIT: dict[str, list[tuple[str, Any]]] = yaml.SafeLoader.yaml_implicit_resolvers
 _MAX_NODES = 200_000
 _scalar_loader = yaml.SafeLoader("")
@@ -147,10 +156,13 @@ class _Builder:
                 raise _refused(node)
             try:
                 return constructor(node)
-            except (ValueError, OverflowError):
+            except (ValueError, OverflowError, LookupError, AttributeError, TypeError):
                 # An impossible date (2026-02-30) looks like a timestamp to YAML; keep
                 # the text so that validation says "must be a date", with its place.
-                return node.value
+                # An explicit tag on a value it cannot build is the writer's mistake.
+                if _implicit_tag(node.value) == node.tag:
+                    return node.value
+                raise _bad_value(node) from None
         # Aliases share nodes: counting every visit bounds "billion laughs" files.
         self.nodes += len(node.value) + 1
         if self.nodes > _MAX_NODES:
@@ -188,6 +200,17 @@ def _refused(node: yaml.Node) -> RefusedTagError:
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
     mark = node.start_mark
     return RefusedTagError(tag, mark.line + 1, mark.column + 1)
+
+
+def _implicit_tag(value: str) -> str:
+    """The tag YAML would give ``value`` written plain, without a tag."""
+    return str(_FastLoader.resolve(_RESOLVER, _ScalarNode, value, (True, False)))
+
+
+def _bad_value(node: yaml.Node) -> BadTagValueError:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    mark = node.start_mark
+    return BadTagValueError(tag, node.value, mark.line + 1, mark.column + 1)
 
 
 def _not_text(node: yaml.Node, value: Any) -> Exception:
@@ -295,6 +318,15 @@ def parse_text(text: str, path: str) -> Loaded:
             exc.line,
             exc.column,
         )
+    except BadTagValueError as exc:
+        what = f"'{exc.value}' is not a valid {exc.tag}" if exc.value else f"{exc.tag} has no value"
+        return _problem(
+            path,
+            "MIT009",
+            f"{what}; remove the tag and write a plain value",
+            exc.line,
+            exc.column,
+        )
     except RefusedTagError as exc:
         message = (
             _("merge keys ('<<') are not allowed in item files; write plain values")
@@ -343,6 +375,16 @@ def parse_text(text: str, path: str) -> Loaded:
         )
     except yaml.MarkedYAMLError as exc:
         return _syntax_problem(text, path, exc)
+    except yaml.reader.ReaderError as exc:
+        line, column, char = _unprintable(text)
+        return _problem(
+            path,
+            "MIT001",
+            f"invalid YAML: {exc.reason} (U+{ord(char):04X}); "
+            'delete it, or write it as an escape in double quotes ("\\x07")',
+            line,
+            column,
+        )
     except yaml.YAMLError as exc:
         return _problem(path, "MIT001", _("invalid YAML: {problem}").format(problem=exc))
     if data is None:
@@ -361,6 +403,19 @@ def parse_text(text: str, path: str) -> Loaded:
             _("an item file must be a mapping of fields, found {found}").format(found=found),
         )
     return Loaded(data, text)
+
+
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unprintable(text: str) -> tuple[int, int, str]:
+    """Line, column and the character of the first one YAML does not accept (a NUL)."""
+    found = _UNPRINTABLE.search(text)
+    if found is None:
+        return 1, 1, "\0"
+    start = found.start()
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return text.count("\n", 0, start) + 1, column, found.group()
 
 
 # A key typed with a Chinese keyboard: 'title：' (U+FF1A) where YAML needs 'title: '.

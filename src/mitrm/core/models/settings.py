@@ -122,9 +122,14 @@ class RuleSettings(Strict):
 
 
 class RenderSettings(Strict):
-    """Where rendered documents go."""
+    """Where rendered documents go, and the bounds of a template run."""
 
     out: str = "docs/generated"
+    """The output folder, inside the repo (``--out`` on the command line may go anywhere)."""
+    time_limit: Annotated[float, Field(gt=0, le=3600)] = 10
+    """Seconds the templates may take for one document before the render stops."""
+    size_limit: Annotated[int, Field(ge=1, le=1024)] = 32
+    """MiB of text one document (or any one value a template builds) may reach."""
 
 
 # --- mitrm new (issue 3) ---------------------------------------------------------

@@ -72,7 +72,11 @@ def percent(part: Decimal, whole: Decimal) -> str | None:
     """``part`` as a whole-number percentage of ``whole``; None when ``whole`` is zero."""
     if not whole:
         return None
-    value = (part * 100 / whole).quantize(Decimal(1))
+    ratio = part * 100 / whole
+    try:
+        value = ratio.quantize(Decimal(1))
+    except ArithmeticError:  # more digits than the context holds (a cost of 1e-400)
+        return f"{ratio:.2E}%"
     return f"{value}%"
 
 

@@ -45,7 +45,10 @@ def check(item: Item, context: Context) -> list[Finding]:
         rules = context.settings.rules
         need = math.ceil(effort * rules.rush_days_per_effort_day)
         calendar = calendar_for(context.settings.calendar, tuple(rules.holidays))
-        start = calendar.latest_start(item.due, need)
+        try:
+            start = calendar.latest_start(item.due, need)
+        except OverflowError:  # so much effort that work had to start before year 1
+            start = dt.date.min
         asked = ""
         if item.created and item.created > start:
             asked = _(", and it was asked for on {date}").format(date=item.created)
@@ -65,6 +68,8 @@ def check(item: Item, context: Context) -> list[Finding]:
                 until=item.due,
             )
         )
+    if item.due == dt.date.max:  # 9999-12-31 never passes
+        return found
     found.append(
         Finding(
             "MIT407",
