@@ -17,7 +17,7 @@ from mitrm.i18n import _, speaking
 
 # Helper modules of the CLI: they define no command.
 _HELPERS = {"app", "completion", "context", "editor", "formats", "output", "prioritize_output"}
-_HELPERS |= {"prompt", "reference", "streams"}
+_HELPERS |= {"fit", "progress", "prompt", "reference", "streams"}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -66,10 +66,11 @@ def test_report_writes_the_whole_folder(git_repo: DataRepo, cli: CliRun) -> None
     assert validation["summary"]["errors"] == 0
     assert validation["summary"]["files"] == 24
     # The pages beside the documents are the ones the report tells render about.
-    from mitrm.cli.report import EXTRA_FILES
+    from mitrm.cli.report import EXTRA_FILES, SITE_FILES
 
     top = {p.name for p in out.iterdir() if p.is_file() and p.name != ".mitrm-manifest"}
-    assert top == {"index.md", *EXTRA_FILES}
+    assert top == {"index.md", "index.html", *EXTRA_FILES, *(f for f in SITE_FILES if "/" not in f)}
+    assert {p.name for p in (out / "assets").iterdir()} == {"site.css", "site.js"}
 
 
 def test_report_is_deterministic_and_checkable(git_repo: DataRepo, cli: CliRun) -> None:
@@ -173,3 +174,17 @@ def test_waivers_are_listed_in_the_portfolio(data_repo: DataRepo, cli: CliRun) -
         "| [REQ-0001](requirements/REQ-0001.md) | MIT403 | Date set by the campaign plan "
         "| Chen Jie | - |" in index
     )
+
+
+def test_pipelines_publish_the_html_site_as_it_is() -> None:
+    github = yaml.safe_load((PIPELINES / "github-actions.yml").read_text(encoding="utf-8"))
+    steps = github["jobs"]["publish"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    assert not [u for u in uses if "jekyll" in u]  # Jekyll would leave the charts as code
+    pages = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    report = next(s["run"] for s in steps if "mitrm report" in s.get("run", ""))
+    assert pages["with"]["path"] == report.split("--out")[1].split()[0] == "public"
+    gitlab = yaml.safe_load((PIPELINES / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    # GitLab Pages serves the folder named public: index.html is the site's home page.
+    assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
+    assert any("mitrm report --out public" in line for line in gitlab["pages"]["script"])

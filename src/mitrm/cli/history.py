@@ -14,6 +14,7 @@ import typer
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.output import emit_json
+from mitrm.cli.progress import QUIET_HELP, show_progress
 from mitrm.core.changelog import change_json, render_markdown, render_text, to_json
 from mitrm.core.history import describe, text_diff
 from mitrm.core.metrics import flow_metrics, unapproved_changes
@@ -96,8 +97,10 @@ def history(
     fmt: Annotated[
         HistoryFormat, typer.Option("--format", "-f", help=_("text or json."))
     ] = HistoryFormat.TEXT,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(QUIET_HELP))] = False,
 ) -> int:
     """Show an item's change log from git: commits and field-level changes."""
+    show_progress(quiet=quiet)
     run = state(ctx)
     root = run.root()
     # history reads only git: the settings are not needed, and validating them

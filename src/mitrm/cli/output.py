@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from mitrm.cli.fit import print_fitted
 from mitrm.cli.formats import ListFormat
 from mitrm.cli.streams import json_safe, printable
 from mitrm.errors import MitrmError, SettingsError
@@ -136,46 +137,22 @@ def emit_table(
     rows: Sequence[Sequence[Any]],
     *,
     title: str | None = None,
-    wrap: Sequence[str] = ("title",),
 ) -> None:
-    """A rich table on a terminal; plain aligned columns when piped.
-
-    Only the ``wrap`` columns (long text) fold or shrink; ids, statuses and
-    dates stay on one line so that a narrow terminal keeps them readable.
-    """
+    """A rich table fitted to the terminal (see :mod:`mitrm.cli.fit`); plain aligned
+    columns, every value whole, when piped."""
     console = stdout()
     if not console.is_terminal:
         _plain_columns(header, rows, title)
         return
-    # Only a table for a terminal needs rich's tables (piped output is plain text).
-    from rich import box
-    from rich.cells import cell_len
-    from rich.table import Table
 
-    table = Table(
+    cells = [["" if cell is None else printable(str(cell)) for cell in row] for row in rows]
+    print_fitted(
+        console,
+        [str(name) for name in header],
+        cells,
         title=printable(title) if title else None,
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
+        heading=column,
     )
-    widths = [
-        max([cell_len(str(name))] + [cell_len(str(r[index] or "")) for r in rows])
-        for index, name in enumerate(header)
-    ]
-    # Short columns keep their full width; the long text columns share what is left.
-    fixed = sum(w for name, w in zip(header, widths, strict=True) if name not in wrap)
-    spare = console.width - fixed - 3 * len(header)
-    share = max(12, spare // max(1, sum(1 for name in header if name in wrap)))
-    for name, width in zip(header, widths, strict=True):
-        if name in wrap:
-            table.add_column(column(name), overflow="ellipsis", no_wrap=True, max_width=share)
-        else:
-            table.add_column(
-                column(name), no_wrap=True, min_width=max(width, cell_len(column(name)))
-            )
-    for row in rows:
-        table.add_row(*("" if cell is None else printable(str(cell)) for cell in row))
-    console.print(table)
 
 
 def _plain_columns(header: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None) -> None:

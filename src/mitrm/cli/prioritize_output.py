@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from mitrm.cli.fit import print_fitted
 from mitrm.cli.output import ListFormat, column, emit_csv, emit_json, emit_markdown, stdout
 from mitrm.cli.streams import printable
 from mitrm.core.models import Requirement
@@ -41,20 +42,18 @@ def _terms(score: Score) -> str:
 def _table(
     header: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None
 ) -> None:
-    """A rich table on a terminal; aligned plain text (fast for long lists) when piped."""
+    """A rich table fitted to the terminal; aligned plain text (fast for long lists, every
+    value whole) when piped."""
     console = stdout()
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
     if console.is_terminal:
-        # rich's tables only for a terminal; piped output is plain text.
-        from rich import box
-        from rich.table import Table
-
-        table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        for name in header:
-            table.add_column(column(name), overflow="fold")
-        for row in cells:
-            table.add_row(*(printable(cell) for cell in row))
-        console.print(table)
+        print_fitted(
+            console,
+            header,
+            [[printable(cell) for cell in row] for row in cells],
+            title=printable(title) if title else None,
+            heading=column,
+        )
         return
 
     def cell_len(text: str) -> int:

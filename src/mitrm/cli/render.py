@@ -38,11 +38,18 @@ from mitrm.io.templates import SUFFIX, Templates
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+from mitrm.cli.progress import QUIET_HELP, show_progress
+from mitrm.core.site import html_path
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable, Sequence
 
     from mitrm.core.models import Settings
     from mitrm.core.ranking import Ranking
     from mitrm.core.repository import Repository
-    from mitrm.io.generated import Changes, Rendered
+    from mitrm.core.site import Site
+    from mitrm.io.generated import Changes, Claim, Rendered
     from mitrm.io.insights import HistoryFacts
     from mitrm.io.repository import CheckResult
 
@@ -96,6 +103,7 @@ def portfolio_inputs(
     findings: Findings | None = None,
     pages: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
+    ranking: Ranking | None = None,
 ) -> PortfolioInputs:
     """Everything the portfolio report shows besides the items themselves.
 
@@ -108,7 +116,7 @@ def portfolio_inputs(
         as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
     # Without any date in the items nothing depends on "today"; the real date is fine.
     when = as_of or today()
-    findings = findings or find(root, settings, repo, when=when)
+    findings = findings or find(root, settings, repo, when=when, ranking=ranking)
     ranking = findings.ranking
     backlog = [
         {
@@ -143,17 +151,38 @@ class Findings:
     checked: CheckResult
 
 
-def find(root: Path, settings: Settings, repo: Repository, *, when: dt.date) -> Findings:
-    """Rank the backlog and check every file (history findings included) as of ``when``."""
-    ranking = rank_backlog(
+def find(
+    root: Path,
+    settings: Settings,
+    repo: Repository,
+    *,
+    when: dt.date,
+    ranking: Ranking | None = None,
+) -> Findings:
+    """Rank the backlog (unless ``ranking`` is given) and check every file (history
+    findings included) as of ``when``."""
+    ranking = ranking or rank(settings, repo, when=when)
+    scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
+    checked = check_with_history(root, settings=settings, today=when, scores=scores)
+    return Findings(ranking, checked)
+
+
+def rank(settings: Settings, repo: Repository, *, when: dt.date) -> Ranking:
+    """The ranked backlog as of ``when``, as ``mitrm prioritize`` ranks it."""
+    return rank_backlog(
         repo.requirements(),
         settings=settings.scoring,
         today=when,
         open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
     )
-    scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
-    checked = check_with_history(root, settings=settings, today=when, scores=scores)
-    return Findings(ranking, checked)
+
+
+def report_date(repo: Repository, as_of: dt.date | None) -> dt.date:
+    """The date the documents count from: ``as_of``, else the latest date in the items."""
+    if as_of is not None:
+        return as_of
+    # Without any date in the items nothing depends on "today"; the real date is fine.
+    return default_as_of(repo.requirements(), repo.plans(), repo.changes()) or today()
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -212,8 +241,11 @@ def render(
             "--force", help=_("Overwrite files in the output folder mitrm did not write.")
         ),
     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(QUIET_HELP))] = False,
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
+    show_progress(quiet=quiet)
+
     language = _language(lang)
     when = _as_of(as_of)
     run = state(ctx)
@@ -278,18 +310,33 @@ def rendered_documents(
     as_of: dt.date | None = None,
     facts: HistoryFacts | None = None,
     findings: Findings | None = None,
+    ranking: Ranking | None = None,
     pages: Sequence[tuple[str, str]] = (),
     notes: Sequence[str] = (),
     claim: Claim | None = None,
     also: Sequence[str] = (),
+    site: Site | None = None,
+    beside: Callable[[Findings], list[Rendered]] | None = None,
 ) -> list[Rendered]:
     """Every document (or those of ``ids``), compared with what ``out_dir`` holds.
 
     With a ``claim``, documents not in ``out_dir`` yet are written while rendering,
     on all cores, when the claim allows it (``also`` names the other files the
     caller will write there, for that check); the caller undoes them if it fails.
+    With a ``site``, every document's HTML page is written beside it. ``beside``
+    (the report's other pages) runs in this process while the workers render, with
+    the ranking and the checks, and what it returns is added to the documents (not
+    with ``ids``).
     """
+
+    # Ranked first: each requirement document shows its rank (the checks that use
+    # the scores still run beside the workers).
+    if ranking is None:
+        ranking = (
+            findings.ranking if findings else rank(settings, repo, when=report_date(repo, as_of))
+        )
     catalog = make_catalog(
+        ranking=ranking,
         requirements=repo.requirements(),
         plans=repo.plans(),
         changes=repo.changes(),
@@ -305,33 +352,37 @@ def rendered_documents(
     )
     templates = Templates(settings_folder(root, settings, ("templates",)), limits=limits)
     chosen = items(catalog, ids or None)
-    planned = [
-        *(path for item in chosen for path in document_paths(item)),
-        *([] if ids else [INDEX]),
-        *also,
-    ]
+    planned = [path for item in chosen for path in document_paths(item)]
+    planned += [] if ids else [INDEX]
+    if site is not None:
+        planned += [html_path(path) for path in planned]
+    planned += also
     refuse_links(out_dir, planned, shown=_shown(out_dir, root))
     journal = None
     if claim is not None and claim.take(planned):
         journal = claim.journal
 
-    def inputs() -> PortfolioInputs:
-        # The quality warnings in the report are in its language, not the user's.
+    def inputs() -> tuple[PortfolioInputs, list[Rendered]]:
+        # The quality warnings and the other pages of the report are in its
+        # language, not the user's.
         with speaking(language):
+            when = report_date(repo, as_of)
+            found = findings or find(root, settings, repo, when=when, ranking=ranking)
+            more = beside(found) if beside is not None else []
             return portfolio_inputs(
                 root,
                 settings,
                 repo,
                 as_of=as_of,
                 facts=facts,
-                findings=findings,
+                findings=found,
                 pages=pages,
                 notes=notes,
-            )
+            ), more
 
     # The portfolio's inputs (ranking, checks, history) are gathered while the
     # workers render the items' documents.
-    rendered, portfolio = render_items(
+    rendered, side = render_items(
         catalog,
         templates,
         chosen,
@@ -339,10 +390,13 @@ def rendered_documents(
         out=out_dir,
         journal=journal,
         beside=None if ids else inputs,
+        site=site,
     )
-    if portfolio is not None:
+    if side is not None:
+        portfolio, more = side
         index = portfolio_document(catalog, project=settings.project, inputs=portfolio)
-        rendered.append(render_one(templates, index, out_dir))
+        rendered += render_one(templates, index, out_dir, site=site)
+        rendered += more
     return rendered
 
 

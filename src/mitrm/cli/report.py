@@ -12,22 +12,25 @@ import typer
 from mitrm.cli.browse import _json
 from mitrm.cli.context import state
 from mitrm.cli.prioritize_output import ranking_json
+from mitrm.cli.progress import QUIET_HELP, show_progress
 from mitrm.cli.render import (
     _as_of,
     _language,
     _note_invalid,
-    find,
     publish,
+    rank,
     rendered_documents,
 )
 from mitrm.core.changelog import render_markdown
 from mitrm.core.diagnostics import count
 from mitrm.core.render.context import doc_path
+from mitrm.core.render.i18n import labels
 from mitrm.core.render.portfolio import default_as_of
 from mitrm.core.reportpages import backlog_page, validation_page
+from mitrm.core.site import Site
 from mitrm.i18n import N_, _, speaking
 from mitrm.io import git
-from mitrm.io.documents import compared
+from mitrm.io.documents import compared, site_pages
 from mitrm.io.generated import Claim
 from mitrm.io.history import changelog_for
 from mitrm.io.insights import history_facts
@@ -48,7 +51,7 @@ PAGES = [
     ("page_priorities", "priorities.json"),
 ]
 
-# Written by ``_extra_pages``, beside the documents.
+# Written by ``_extra_pages``, beside the documents; the Markdown ones get an HTML page.
 EXTRA_FILES = (
     "backlog.md",
     "changelog.md",
@@ -56,6 +59,19 @@ EXTRA_FILES = (
     "validation.json",
     "items.json",
     "priorities.json",
+)
+SITE_FILES = (
+    "backlog.html",
+    "changelog.html",
+    "validation.html",
+    "assets/site.css",
+    "assets/site.js",
+)
+# The links in every page's header: (page, label key).
+NAV = (
+    ("backlog.md", "nav_backlog"),
+    ("changelog.md", "nav_changelog"),
+    ("validation.md", "nav_validation"),
 )
 
 
@@ -98,8 +114,11 @@ def report(
     force: Annotated[
         bool, typer.Option("--force", help=_("Overwrite files in the folder mitrm did not write."))
     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(QUIET_HELP))] = False,
 ) -> int:
     """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON."""
+
+    show_progress(quiet=quiet)
     language = _language(lang)
     run = state(ctx)
     root = run.root()
@@ -116,8 +135,11 @@ def report(
     notes = [facts.note] if facts.note else []
     if facts.shallow and facts.note:
         sys.stderr.write(f"warning: {facts.note}\n")
-    with speaking(language):  # the report's quality findings are in its language
-        findings = find(root, settings, repo, when=when)
+    # Ranked first (each requirement document shows its rank); the checks run
+    # beside the workers that render the documents, in the report's language.
+    with speaking(language):
+        ranking = rank(settings, repo, when=when)
+    site = _site(settings, language)
     # Everything written goes through the claim: a failure anywhere undoes it.
     with Claim(out_dir) as claim:
         rendered = rendered_documents(
@@ -128,16 +150,24 @@ def report(
             language=language,
             as_of=when,
             facts=facts,
-            findings=findings,
+            ranking=ranking,
             pages=PAGES,
             notes=notes,
             claim=None if check else claim,
-            also=EXTRA_FILES,
+            also=EXTRA_FILES + SITE_FILES,
+            site=site,
+            # The other pages are made while the workers render the documents.
+            beside=lambda findings: _extra_pages(
+                root,
+                settings,
+                repo,
+                out_dir,
+                language=language,
+                git=facts,
+                findings=findings,
+                site=site,
+            ),
         )
-        with speaking(language):  # the change log page is in the report's language too
-            rendered += _extra_pages(
-                root, settings, repo, out_dir, language=language, git=facts, findings=findings
-            )
         _note_invalid(repo, full=True)
         return publish(
             root,
@@ -161,8 +191,10 @@ def _extra_pages(
     language: str,
     git: HistoryFacts,
     findings: Findings,
+    site: Site,
 ) -> list[Rendered]:
-    """backlog.md, changelog.md, validation.md/json, items.json and priorities.json."""
+    """backlog.md, changelog.md, validation.md/json, items.json and priorities.json, the
+    HTML pages of the Markdown ones and the site's assets."""
     links = {item.id: doc_path(item) for item in repo.items()}
     ranking, checked = findings.ranking, findings.checked
     diagnostics = checked.diagnostics
@@ -181,7 +213,17 @@ def _extra_pages(
         "items.json": _dump({"items": [_json(item, repo) for item in items], "count": len(items)}),
         "priorities.json": _dump(ranking_json(ranking, None)),
     }
-    return [compared(out_dir, rel, text) for rel, text in pages.items()]
+    markdown = {rel: text for rel, text in pages.items() if rel.endswith(".md")}
+    return [compared(out_dir, rel, text) for rel, text in pages.items()] + site_pages(
+        out_dir, markdown, site
+    )
+
+
+def _site(settings: Settings, language: str) -> Site:
+    """The parts every page of the HTML site shares."""
+    names = labels(language)
+    nav = (("index.md", names["nav_portfolio"]), *((rel, names[key]) for rel, key in NAV))
+    return Site(lang=language, project=settings.project, nav=nav)
 
 
 def _id_key(item: Any) -> tuple[str, str]:

@@ -20,8 +20,10 @@ from typing import TypeVar
 from mitrm.core.models import Item
 from mitrm.core.render import TEMPLATES, Document, item_documents
 from mitrm.core.render.context import Catalog
+from mitrm.core.site import ASSETS, Site, html_path, page
 from mitrm.errors import DataError, UsageError
-from mitrm.io import generated
+from mitrm.i18n import N_
+from mitrm.io import generated, progress
 from mitrm.io.generated import Rendered
 from mitrm.io.repository import _map, default_jobs, map_beside
 from mitrm.io.templates import Templates
@@ -39,7 +41,7 @@ class _Failed:
 R = TypeVar("R")
 
 # The job of forked workers, inherited rather than pickled.
-_JOB: list[tuple[Catalog, Templates, str | None, Path, int | None]] = []
+_JOB: list[tuple[Catalog, Templates, str | None, Path, int | None, Site | None]] = []
 _FAILED: list[_Failed] = []
 
 
@@ -84,9 +86,15 @@ def _read_own(path: Path) -> bytes:
         os.close(fd)
 
 
-def _render_doc(templates: Templates, out: Path, doc: Document, *, journal: int | None) -> Rendered:
+def _render_doc(
+    templates: Templates, out: Path, doc: Document, *, journal: int | None, site: Site | None
+) -> list[Rendered]:
     text = templates.render(doc.template, doc.context, item=doc.item)
-    return compared(out, doc.path, text, journal=journal)
+    found = [compared(out, doc.path, text, journal=journal)]
+    if site is not None:
+        html = page(text, path=doc.path, site=site)
+        found.append(compared(out, html_path(doc.path), html, journal=journal))
+    return found
 
 
 def _render_item(item: Item) -> list[Rendered] | _Failed:
@@ -94,11 +102,12 @@ def _render_item(item: Item) -> list[Rendered] | _Failed:
         # One failure ends the render: the rest of this share is not worth the time
         # (a template that runs into its time limit would do so for every item).
         return _FAILED[0]
-    catalog, templates, project, out, journal = _JOB[0]
+    catalog, templates, project, out, journal, site = _JOB[0]
     try:
         return [
-            _render_doc(templates, out, doc, journal=journal)
+            rendered
             for doc in item_documents(catalog, item, project=project)
+            for rendered in _render_doc(templates, out, doc, journal=journal, site=site)
         ]
     except DataError as exc:
         _FAILED.append(_Failed(exc.message, exc.hint))
@@ -121,24 +130,27 @@ def render_items(
     journal: int | None = None,
     jobs: int | None = None,
     beside: Callable[[], R] | None = None,
+    site: Site | None = None,
 ) -> tuple[list[Rendered], R | None]:
     """Render the documents of ``items``, in order, comparing each with ``out``.
 
     With a claim's ``journal``, documents not yet in ``out`` are written as they
     are rendered (see :class:`mitrm.io.generated.Claim`).
     ``beside`` runs in this process meanwhile (see ``map_beside``); its result is
-    returned with the documents.
+    returned with the documents. With a ``site``, each document's HTML page is
+    rendered beside it.
     """
     for name in TEMPLATES:
         templates.get(name)  # syntax errors surface here, before any worker starts
-    _JOB[:] = [(catalog, templates, project, out, journal)]
+    _JOB[:] = [(catalog, templates, project, out, journal, site)]
     _FAILED.clear()
     side: R | None = None
     try:
-        if beside is None:
-            shares = _map(_render_item, list(items), jobs or default_jobs())
-        else:
-            shares, side = map_beside(_render_item, list(items), jobs or default_jobs(), beside)
+        with progress.stage(N_("rendering documents"), len(items)):
+            if beside is None:
+                shares = _map(_render_item, list(items), jobs or default_jobs())
+            else:
+                shares, side = map_beside(_render_item, list(items), jobs or default_jobs(), beside)
     finally:
         _JOB.clear()
     found: list[Rendered] = []
@@ -150,6 +162,26 @@ def render_items(
     return found, side
 
 
-def render_one(templates: Templates, doc: Document, out: Path) -> Rendered:
-    """Render a single document (the portfolio report) and compare it with ``out``."""
-    return _render_doc(templates, out, doc, journal=None)
+def render_one(
+    templates: Templates, doc: Document, out: Path, *, site: Site | None = None
+) -> list[Rendered]:
+    """Render a single document (the portfolio report), and its page with a ``site``,
+    and compare them with ``out``."""
+    return _render_doc(templates, out, doc, journal=None, site=site)
+
+
+def site_pages(out: Path, pages: dict[str, str], site: Site) -> list[Rendered]:
+    """The HTML pages of Markdown ``pages`` (path -> text) and the site's assets, compared
+    with ``out``."""
+    found = [
+        compared(out, html_path(rel), page(text, path=rel, site=site))
+        for rel, text in pages.items()
+    ]
+    return found + [compared(out, rel, asset_text(rel)) for rel in ASSETS]
+
+
+def asset_text(rel: str) -> str:
+    """The text of one of the site's assets, shipped in the package."""
+    from importlib.resources import files
+
+    return (files("mitrm") / "data" / rel.rpartition("/")[2]).read_text(encoding="utf-8")

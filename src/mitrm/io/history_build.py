@@ -26,7 +26,8 @@ from mitrm.core.history import (
     History,
     diff_values,
 )
-from mitrm.io import git
+from mitrm.i18n import N_
+from mitrm.io import git, progress
 from mitrm.io.yamlblocks import UNSURE, read_block, split_blocks
 from mitrm.io.yamlfile import (
     DuplicateKeyError,
@@ -464,7 +465,12 @@ def build_history(
     history = base if base is not None else History(shallow=info.shallow, boundary=boundary)
     # While Python digests one batch, git reads the next batch's blobs: git
     # resolves deltas on the other core instead of making Python wait.
-    with git.CatFile(root) as reader, git.CatFile(root) as ahead, ThreadPoolExecutor(1) as pool:
+    with (
+        git.CatFile(root) as reader,
+        git.CatFile(root) as ahead,
+        ThreadPoolExecutor(1) as pool,
+        progress.stage(N_("reading the history (commits)")),
+    ):
         builder.reader = reader
         pending: tuple[list[git.LogEntry], Future[dict[str, bytes | None]]] | None = None
         for batch in git.log_batches(
@@ -473,9 +479,11 @@ def build_history(
             following = pool.submit(ahead.read_many, builder.wanted(batch))
             if pending is not None:
                 _digest(builder, history, pending[0], pending[1].result(), until)
+                progress.tick(len(pending[0]))
             pending = (batch, following)
         if pending is not None:
             _digest(builder, history, pending[0], pending[1].result(), until)
+            progress.tick(len(pending[0]))
     history.head = until
     history.shallow = info.shallow
     history.boundary = boundary

@@ -31,7 +31,8 @@ from mitrm.core.rules import repo as quality
 from mitrm.core.rules.engine import quality_checks
 from mitrm.core.validation import errors_to_diagnostics, validate_item
 from mitrm.errors import DataError, SettingsError, UsageError
-from mitrm.io import safefile
+from mitrm.i18n import N_
+from mitrm.io import progress, safefile
 from mitrm.io.cache import Memo, ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
 from mitrm.io.keyplace import quick_place
@@ -226,6 +227,17 @@ def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     return [task(job) for job in _WORK[bounds[0] : bounds[1]]]
 
 
+def _counted(task: Callable[[Any], T]) -> Callable[[Any], T]:
+    """``task``, counting each job done for the progress shown on a terminal."""
+
+    def run(job: Any) -> T:
+        result = task(job)
+        progress.tick()
+        return result
+
+    return run
+
+
 def _map(task: Callable[[Any], T], work: list[Any], jobs: int) -> list[T]:
     """``[task(w) for w in work]`` on ``jobs`` cores; this process takes the first share."""
     return _share_out(task, work, jobs, None)[0]
@@ -247,6 +259,8 @@ def map_beside(
 def _share_out(
     task: Callable[[Any], T], work: list[Any], jobs: int, beside: Callable[[], R] | None
 ) -> tuple[list[T], R | None]:
+    if progress.active():
+        task = _counted(task)
     if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD or _BUSY:
         # _BUSY: work shared out from inside ``beside`` stays here rather than fork
         # while the pool's threads run; the workers already use the other cores.
@@ -278,12 +292,21 @@ def _share_out(
                     _BUSY.pop()
             with _bulk():  # the workers run without it too (see _run_slice)
                 results = [task(job) for job in work[:first]]
+            if progress.active():
+                _wait_showing_progress(futures)
             for future in futures:
                 results.extend(future.result())
         return results, side
     finally:
         _WORK.clear()
         _TASK.clear()
+
+
+def _wait_showing_progress(futures: list[Any]) -> None:
+    from concurrent.futures import wait
+
+    while wait(futures, timeout=0.1).not_done:
+        progress.refresh()
 
 
 def default_jobs() -> int:
@@ -512,7 +535,8 @@ def _check(
     _SETTINGS[:] = [settings]
     _ROOT[:] = [root]
     try:
-        checked = _map(_check_one, items, jobs or default_jobs())
+        with progress.stage(N_("checking files"), len(items)):
+            checked = _map(_check_one, items, jobs or default_jobs())
     finally:
         _SETTINGS.clear()
         _ROOT.clear()
@@ -651,7 +675,8 @@ def load_repository(
             else:
                 record.data, record.diagnostics = hit[0], list(hit[1])
         if pending:
-            parsed = _map(_parse_one, pending, jobs or default_jobs())
+            with progress.stage(N_("reading items"), len(pending)):
+                parsed = _map(_parse_one, pending, jobs or default_jobs())
             for (record, key), entry in zip(pending_records, parsed, strict=True):
                 record.data, record.diagnostics = entry[0], list(entry[1])
                 cache.entries[key] = entry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -246,7 +247,91 @@ def load_yaml(text: str, *, item_file: bool = False) -> Any:
         loader.dispose()
     if node is None:
         return None
+    if ">" in text and not text.isascii():
+        _refold_wide(node, text)
     return _Builder(commas=item_file and "，" in text).build(node)
+
+
+def _refold_wide(root: yaml.Node, text: str) -> None:
+    """Join the lines of folded (``>``) block scalars without a space between two wide
+    (Chinese, Japanese, Korean) characters, in place in the node tree.
+
+    YAML folds a line break into a space, which suits words separated by spaces;
+    Chinese has none, so a paragraph wrapped in the file would read "搜索 拼音".
+    """
+    stack = [root]
+    seen = 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > _MAX_NODES:
+            return  # the builder refuses such a file; nothing to fix here
+        if node.__class__ is _ScalarNode:
+            if node.style == ">" and not node.value.isascii():
+                raw = text[node.start_mark.index : node.end_mark.index]
+                node.value = refold(raw, node.value)
+        elif node.__class__ is _MappingNode:
+            for key, value in node.value:
+                stack.append(key)
+                stack.append(value)
+        else:
+            stack.extend(node.value)
+
+
+_HEADER = re.compile(r">([-+]?)[ \t]*(?:#.*)?$")
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def refold(raw: str, value: str) -> str:
+    """``value``, the folded block scalar written as ``raw`` in the file, with no space
+    where a line break between two wide characters was folded.
+
+    Folding is done again here from the raw lines, the YAML way; when the result
+    differs from the parser's own (a construct this does not follow: an explicit
+    indentation indicator, tabs), the parser's value is kept as it is.
+    """
+    first, _, body = raw.partition("\n")
+    header = _HEADER.match(first.strip())
+    if header is None:
+        return value
+    lines = body.split("\n")
+    indent = min((len(line) - len(line.lstrip(" ")) for line in lines if line.strip()), default=0)
+    content = [line[indent:] if line.strip() else "" for line in lines]
+    while content and content[-1] == "":
+        content.pop()
+    plain, wide = _fold(content, wide_join=False), _fold(content, wide_join=True)
+    chomp = header.group(1)
+    trail = "" if chomp == "-" else "\n"
+    if chomp == "+":
+        return value  # kept trailing lines: rare, left exactly as YAML reads them
+    if plain + trail != value:
+        return value
+    return wide + trail
+
+
+def _fold(lines: list[str], *, wide_join: bool) -> str:
+    out = ""
+    previous: str | None = None  # the last non-empty line
+    blanks = 0
+    for line in lines:
+        if line == "":
+            blanks += 1
+            continue
+        if previous is None:
+            out += "\n" * blanks + line
+        elif previous[:1] in (" ", "\t") or line[:1] in (" ", "\t"):
+            out += "\n" * (blanks + 1) + line  # more-indented lines keep their breaks
+        elif blanks:
+            out += "\n" * blanks + line
+        elif wide_join and _wide(previous[-1]) and _wide(line[0]):
+            out += line
+        else:
+            out += " " + line
+        previous, blanks = line, 0
+    return out
 
 
 @dataclass(slots=True)

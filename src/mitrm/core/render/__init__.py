@@ -13,6 +13,7 @@ from typing import Any
 
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import ChangeRequest, Item, Kind, Plan, Requirement
+from mitrm.core.ranking import Ranking
 from mitrm.core.render import i18n
 from mitrm.core.render.context import Catalog, Ctx, doc_path, relative
 from mitrm.core.render.portfolio import INDEX, portfolio
@@ -61,8 +62,10 @@ def make_catalog(
     sources: Mapping[str, str] | None = None,
     source_prefix: str | None = None,
     open_statuses: frozenset[str] | None = None,
+    ranking: Ranking | None = None,
 ) -> Catalog:
-    """The items in a stable order (by id), with labels in ``lang``."""
+    """The items in a stable order (by id), with labels in ``lang``; with a ``ranking``,
+    each requirement document shows its score, rank and model."""
     return Catalog(
         requirements=sorted(requirements, key=lambda i: i.id),
         plans=sorted(plans, key=lambda i: i.id),
@@ -76,7 +79,40 @@ def make_catalog(
         open_statuses=open_statuses
         if open_statuses is not None
         else default_open(Kind.REQUIREMENT),
+        priorities={} if ranking is None else priority_context(ranking),
     )
+
+
+def priority_context(ranking: Ranking) -> dict[str, Ctx]:
+    """For each open requirement: its score, rank and the model that ranked it, or what
+    it misses to be scored."""
+    model = {"name": ranking.model, "formula": ranking.formula}
+    found: dict[str, Ctx] = {}
+    ranked = len(ranking.entries)
+    for entry in ranking.entries:
+        found[entry.id] = {
+            "rank": entry.rank,
+            "of": ranked,
+            "score": _score_text(entry.score.value),
+            "model": model,
+            "missing": [],
+        }
+    for unscored in ranking.unscored:
+        found[unscored.req.id] = {
+            "rank": None,
+            "of": ranked,
+            "score": None,
+            "model": model,
+            "missing": list(unscored.missing),
+        }
+    return found
+
+
+def _score_text(value: float | None) -> str | None:
+    if value is None:
+        return None
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text
 
 
 def _base(catalog: Catalog, project: str | None, path: str, template: str) -> Ctx:

@@ -95,6 +95,8 @@ class Catalog:
     source_prefix: str | None = None
     open_statuses: frozenset[str] = default_open(Kind.REQUIREMENT)
     """The requirement statuses that count as open (workflow.open_of)."""
+    priorities: Mapping[str, Ctx] = field(default_factory=dict)
+    """Each requirement's place in the ranked backlog (see ``priority_context``)."""
 
     def __post_init__(self) -> None:
         self.by_id: dict[str, Item] = {}
@@ -240,6 +242,7 @@ class Catalog:
                 },
                 "estimate": None if estimate is None else self._estimate(estimate, currency),
                 "scoring": None if req.scoring is None else self._scoring(req.scoring),
+                "priority": self.priorities.get(req.id),
                 "risks": self.risks(req.risks),
                 "depends_on": [self.ref(rid, path) for rid in req.depends_on],
                 "required_by": [self.ref(r.id, path) for r in self.dependents.get(req.id, [])],

@@ -34,11 +34,17 @@ def refs(items: Iterable[Mapping[str, Any]]) -> str:
     return ", ".join(ref(item) for item in items)
 
 
-def box(check: Mapping[str, Any], missing: str = "missing: ") -> str:
-    """A task-list item, ticked when the check is met, else saying what is missing."""
+def box(check: Mapping[str, Any], missing: str = "missing: ", fill: str = "fill {field}") -> str:
+    """A task-list item, ticked when the check is met, else saying what is missing and
+    which field to fill, with the command that fills it (``fill``: how to say so)."""
     if check["ok"]:
         return f"- [x] {markdown.inline(check['label'])}"
-    return f"- [ ] {markdown.inline(check['label'])} — {missing}{markdown.inline(check['missing'])}"
+    text = f"- [ ] {markdown.inline(check['label'])} — {missing}{markdown.inline(check['missing'])}"
+    for step in check.get("fill") or ():
+        said = markdown.inline(fill).format(field=markdown.code(step["field"]))
+        text += f"\n  - {said}"
+        text += f": {markdown.code(step['command'])}"
+    return text
 
 
 FILTERS = {

@@ -92,6 +92,12 @@ _LABELS: dict[str, str] = {
     "roi_note": NP_("doc:roi_note", "ROI = (expected benefit - cost) / cost."),
     "confidence": NP_("doc:confidence", "Confidence"),
     "scoring": NP_("doc:scoring", "Scoring inputs"),
+    "priority": NP_("doc:priority", "Priority"),
+    "priority_ranked": NP_(
+        "doc:priority_ranked", "Score {score}, rank {rank} of {of} in the ranked backlog."
+    ),
+    "priority_unscored": NP_("doc:priority_unscored", "Not ranked: the score needs {missing}."),
+    "priority_model": NP_("doc:priority_model", "Scoring model"),
     "risks": NP_("doc:risks", "Risks"),
     "risk": NP_("doc:risk", "Risk"),
     "likelihood": NP_("doc:likelihood", "Likelihood"),
@@ -325,7 +331,9 @@ _LABELS: dict[str, str] = {
     "value_effort_note": NP_(
         "doc:value_effort_note",
         "Open requirements with a value score; effort from the estimate (person-days, "
-        "relative to the largest) or else the difficulty score. At most 30, highest value first.",
+        "relative to the largest) or else the difficulty score. At most 30, highest value first; "
+        "points of equal value are spread a little apart, and a point with no room left for its "
+        "label is listed in the table only.",
     ),
     "no_value_effort": NP_(
         "doc:no_value_effort",
@@ -359,6 +367,11 @@ _LABELS: dict[str, str] = {
     "waived_by": NP_("doc:waived_by", "By"),
     "until": NP_("doc:until", "Until"),
     "page_backlog": NP_("doc:page_backlog", "Full ranked backlog"),
+    "nav_portfolio": NP_("doc:nav_portfolio", "Portfolio"),
+    "nav_backlog": NP_("doc:nav_backlog", "Ranked backlog"),
+    "nav_changelog": NP_("doc:nav_changelog", "Change log"),
+    "nav_validation": NP_("doc:nav_validation", "Validation"),
+    "fill_field": NP_("doc:fill_field", "fill {field}"),
     "page_changelog": NP_("doc:page_changelog", "Change log since the last tag"),
     "page_validation": NP_("doc:page_validation", "Validation results"),
     "page_items": NP_("doc:page_items", "All items (JSON)"),

@@ -74,13 +74,15 @@ def _quadrant(catalog: Catalog) -> list[Ctx]:
     )
     chosen = candidates[:QUADRANT_POINTS]
     largest = max((c[2] for c in chosen if c[2] is not None), default=Decimal(0))
-    points = []
-    for req, value, effort, difficulty in chosen:
+    places = []
+    for _, value, effort, difficulty in chosen:
         if effort is not None and largest:
             x = float(effort / largest)
         else:
             x = ((difficulty or 3) - 0.5) / 5
-        y = (value - 0.5) / 5
+        places.append((x, (value - 0.5) / 5))
+    points = []
+    for (req, value, effort, difficulty), place in zip(chosen, spread(places), strict=True):
         points.append(
             {
                 "id": req.id,
@@ -88,12 +90,49 @@ def _quadrant(catalog: Catalog) -> list[Ctx]:
                 "value": value,
                 "effort_days": number(effort),
                 "difficulty": difficulty,
-                "x": f"{min(max(x, 0.02), 0.98):.2f}",
-                "y": f"{min(max(y, 0.02), 0.98):.2f}",
+                "x": None if place is None else f"{place[0]:.2f}",
+                "y": None if place is None else f"{place[1]:.2f}",
                 "link": doc_path(req),
             }
         )
     return points
+
+
+# Mermaid centres each id under its point: about 0.12 of the chart's width for
+# "REQ-0001". Points keep this far from the sides so that no id is clipped, and
+# labels in one row keep this far apart so that none overprints another.
+LABEL_WIDTH = 0.13
+_MARGIN = 0.07
+# Rows within one value level (values are whole points 1-5, 0.2 apart): ties and
+# near neighbours move to the next row up or down rather than onto each other.
+_ROWS = (0.0, 0.05, -0.05, 0.09, -0.09)
+
+
+def spread(places: list[tuple[float, float]]) -> list[tuple[float, float] | None]:
+    """Chart positions for ``places`` (x, y in 0-1) whose labels do not overprint.
+
+    x is kept inside the margins; points of one value level that would be closer
+    than a label's width share it in rows a little above and below. Places come
+    highest value first, and each takes the first row with room; a point that
+    finds none (a crowded level, on a large backlog) gets None: it is left out of
+    the chart and listed only in the table under it.
+    """
+    found = [(min(max(x, _MARGIN), 1 - _MARGIN), y) for x, y in places]
+    rows: dict[tuple[float, int], list[float]] = {}
+    result: list[tuple[float, float] | None] = []
+    for x, y in found:
+        level = round(y, 2)
+        for row, offset in enumerate(_ROWS):
+            if not 0.03 <= level + offset <= 0.97:
+                continue  # off the chart: Mermaid would clip it
+            taken = rows.setdefault((level, row), [])
+            if all(abs(x - other) >= LABEL_WIDTH for other in taken):
+                taken.append(x)
+                result.append((x, level + offset))
+                break
+        else:
+            result.append(None)
+    return result
 
 
 def _plans(catalog: Catalog) -> list[Ctx]:
