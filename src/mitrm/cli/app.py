@@ -125,6 +125,24 @@ Works without git (documents only, said in the report) and warns on a
 shallow clone. Deterministic: the same commit writes the same bytes."""
 )
 
+_HELP_EXPORT = (  # the command registers its docstring, not yet marked for translation
+    """Write items to a spreadsheet (XLSX, CSV with BOM) or a ReqIF 1.2 file.
+
+XLSX: one sheet per kind, headers in the repo's language, drop-downs for
+every closed vocabulary. CSV holds one kind (--kind, default requirement).
+Every row records what it was exported from, so that 'mitrm import' can
+refuse rows whose item changed since. docs/spreadsheets.md explains it all."""
+)
+
+_HELP_IMPORT = (  # the command registers its docstring, not yet marked for translation
+    """Read rows from a spreadsheet or ReqIF file into items: a diff first, --apply writes.
+
+Rows with an id update that item (only the changed lines of its file
+change); rows without one become new items. A row whose item changed in
+the repo since the export is refused unless --force. Any bad cell is
+reported as FILE:Sheet!C7 and nothing is written (exit 1)."""
+)
+
 # Every command in --help order: name, the module under mitrm.cli whose register()
 # adds it, and its help text (the same message as the module's, so that both are
 # translated alike; tests/test_cli_lazy.py checks that the two agree).
@@ -146,6 +164,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "prioritize",
         N_("Score and rank the open requirements (docs/scoring.md explains every model)."),
     ),
+    ("export", "exchange", _HELP_EXPORT),
+    ("import", "exchange", _HELP_IMPORT),
     (
         "render",
         "render",

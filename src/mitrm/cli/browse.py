@@ -10,7 +10,7 @@ import typer
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.formats import ListFormat
-from mitrm.cli.output import emit, emit_json, stdout
+from mitrm.cli.output import csv_for_excel, emit, emit_json, stdout
 from mitrm.cli.streams import printable
 from mitrm.core.filters import Filter, matches
 from mitrm.core.vocabulary import named_value
@@ -88,9 +88,17 @@ def list_items(
             "--format", "-f", help=_("table (default on a terminal), json, csv, markdown.")
         ),
     ] = None,
+    bom: Annotated[
+        bool,
+        typer.Option(
+            "--bom",
+            help="With --format csv: start with a UTF-8 byte order mark and end lines with CRLF, "
+            "so that Excel shows Chinese text correctly.",
+        ),
+    ] = False,
 ) -> int:
     """List items, filtered by kind, status, type, tag and owner."""
-
+    csv_for_excel(bom)
     # Chinese names and synonyms select the canonical values the files hold.
     statuses = ("requirement_status", "plan_status", "change_status")
     status = [named_value(statuses, s) for s in status] if status else status

@@ -108,14 +108,36 @@ def emit_json(document: Any) -> None:
     sys.stdout.write(json_safe(text) + "\n")
 
 
+_EXCEL_CSV = [False]
+
+
+def csv_for_excel(on: bool) -> None:
+    """Make this run's CSV what Excel opens correctly: a UTF-8 BOM and CRLF line ends.
+
+    Off by default, so that scripts reading ``--format csv`` get the same bytes as before.
+    """
+    _EXCEL_CSV[0] = on
+
+
 def emit_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Print CSV with a header row on stdout."""
+    """Print CSV with a header row on stdout (RFC 4180 quoting; see ``csv_for_excel``)."""
+    excel = _EXCEL_CSV[0]
+    _EXCEL_CSV[0] = False  # for this document only, not for a later run in the same process
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer = csv.writer(buffer, lineterminator="\r\n" if excel else "\n")
+    if not excel:
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if cell is None else cell for cell in row])
+        sys.stdout.write(buffer.getvalue())
+        return
+    # CRLF line ends are part of the format here: the cells are made printable, the
+    # line ends written as they are.
+    writer.writerow([printable(str(h)) for h in header])
     for row in rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
-    sys.stdout.write(buffer.getvalue())
+        writer.writerow(["" if cell is None else printable(str(cell)) for cell in row])
+    stream = getattr(sys.stdout, "unescaped", sys.stdout)
+    stream.write("\ufeff" + buffer.getvalue())
 
 
 def md_cell(value: Any) -> str:

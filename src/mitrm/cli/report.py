@@ -117,7 +117,6 @@ def report(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(QUIET_HELP))] = False,
 ) -> int:
     """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON."""
-
     show_progress(quiet=quiet)
     language = _language(lang)
     run = state(ctx)

@@ -53,6 +53,11 @@ CODES: dict[str, Code] = {
         Code("MIT207", _E, "the id does not fit the kind's id scheme"),
         Code("MIT208", _E, "a reference to an item of the wrong kind"),
         Code("MIT301", _E, "a field the item's status requires is missing"),
+        # mitrm import (issue 15): placed at a cell, FILE:Sheet!C7
+        Code("MIT701", _E, "a cell or row that does not fit its field"),
+        Code("MIT702", _E, "the item changed in the repo since the export"),
+        Code("MIT703", _E, "a row that matches no item or kind"),
+        Code("MIT704", _E, "a header row without an id or title column, or with a field twice"),
     ]
 }
 

@@ -144,6 +144,16 @@ class Drafting(Strict):
     """Suggested answers by question: type, channel, department, reason, owner..."""
 
 
+# --- spreadsheets (issue 15) --------------------------------------------------------
+
+
+class Spreadsheets(Strict):
+    """How ``mitrm import`` reads spreadsheets that use their own headers."""
+
+    columns: dict[str, str] = Field(default_factory=dict)
+    """A sheet's own header -> field name, e.g. ``需求名称: title`` (docs/spreadsheets.md)."""
+
+
 # ----------------------------------------------------------------------------------
 
 
@@ -176,3 +186,4 @@ class Settings(Strict):
     workflows: Workflows = Workflows()
     rules: RuleSettings = RuleSettings()
     drafting: Drafting = Drafting()
+    spreadsheets: Spreadsheets = Spreadsheets()
