@@ -644,3 +644,29 @@ def test_new_rows_are_not_written_through_a_link_outside_the_repo(
     assert list(outside.iterdir()) == []
     text = (repo.root / "requirements/REQ-0001-item.yaml").read_text(encoding="utf-8")
     assert "title: Item 1" in text  # all or nothing: the update waits too
+
+
+def test_import_apply_takes_the_write_lock(
+    git_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+    import os
+
+    repo = _repo(git_repo)
+    book = _export(cli, repo)
+    _edit(book, "REQ-0002", title="Mobile checkout in one page")
+    lock = repo.root / ".git" / "mitrm" / "lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setenv("MITRM_LOCK_TIMEOUT", "0.2")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        held = cli("-C", str(repo.root), "import", str(book), "--apply")
+        shown = cli("-C", str(repo.root), "import", str(book))  # a diff only: no lock
+    finally:
+        os.close(fd)
+    assert held.exit_code == 2
+    assert "another mitrm command is changing this repo" in held.stderr
+    assert repo.run_git("status", "--porcelain") == ""
+    assert shown.exit_code == 0, shown.stderr
+    assert cli("-C", str(repo.root), "import", str(book), "--apply").exit_code == 0

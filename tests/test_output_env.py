@@ -147,7 +147,7 @@ def test_an_ascii_only_stdout_gets_what_it_can_show(
         ["validate"],
         ["list"],
         ["prioritize"],
-        ["render"],
+        # ``render`` writes, so it needs the write lock there: exit 2 (tests/test_lock.py)
         ["history", "REQ-0001"],
         ["history", "--metrics"],
     ],

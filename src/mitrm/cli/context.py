@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from mitrm.i18n import use_repo_language
+from mitrm.i18n import _, use_repo_language
 from mitrm.io.discovery import repo_root
 
 if TYPE_CHECKING:
     from mitrm.core.models import Settings
+    from mitrm.io.journal import Outcome
 
 
 @dataclass
@@ -43,3 +47,41 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(root.obj, State):
         root.obj = State()
     return root.obj
+
+
+@contextmanager
+def write_lock(root: Path) -> Iterator[Outcome | None]:
+    """Hold the repo's write lock around a write command (exit 2 if another holds it).
+
+    Completes, and reports, an edit that a killed command left half-done.
+    """
+    # Only write commands take the lock; this module is on the start-up path.
+    from mitrm.io.lock import write_lock as lock
+
+    with lock(root) as outcome:
+        if outcome is not None:
+            report_recovery(outcome)
+        yield outcome
+
+
+def report_recovery(outcome: Outcome) -> None:
+    """Tell the user what completing a killed command's edit did."""
+    err = sys.stderr
+    what = f"'{outcome.command}'" if outcome.command else _("an edit")
+    if outcome.set_aside is not None and not outcome.changed:
+        message = _(
+            "warning: found the journal of an interrupted edit that cannot be read; "
+            "set it aside as {path}; run 'mitrm validate'"
+        ).format(path=outcome.set_aside)
+    elif outcome.changed:
+        message = _(
+            "warning: {command} was interrupted, and {paths} changed since; left every "
+            "file as it is (run 'mitrm validate' and finish the edit by hand)"
+        ).format(command=what, paths=", ".join(outcome.changed))
+    elif outcome.written:
+        message = _("completed {command}, which was interrupted: updated {paths}").format(
+            command=what, paths=", ".join(outcome.written)
+        )
+    else:
+        message = _("completed {command}, which was interrupted").format(command=what)
+    err.write(message + "\n")

@@ -12,7 +12,7 @@ import typer
 import yaml
 
 from mitrm.cli import completion as complete
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 from mitrm.cli.prompt import is_tty, read_line
 from mitrm.core.diagnostics import Severity, format_loc
 from mitrm.core.editing import (
@@ -33,8 +33,8 @@ from mitrm.core.validation import validate_item
 from mitrm.core.vocabulary import shown
 from mitrm.errors import DataError, UnknownIdError, UsageError
 from mitrm.i18n import N_, _
-from mitrm.io import yamlfile
-from mitrm.io.atomic import create_exclusive, write_atomic
+from mitrm.io import journal, yamlfile
+from mitrm.io.cache import cache_dir
 from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
 from mitrm.io.gitrefs import names_on_branches, user_name
 from mitrm.io.repository import today
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic, Loc
     from mitrm.core.models import Kind, Settings
     from mitrm.io.drafts import Found
+    from mitrm.io.journal import Outcome
 
 IdArg = Annotated[
     str,
@@ -108,8 +109,9 @@ def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = No
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    found = _one(root, settings, item_id)
-    rel = _edit(root, settings, found, item_id, assignments, target=None)
+    with write_lock(root):
+        found = _one(root, settings, item_id)
+        rel = _edit(root, settings, found, item_id, assignments, target=None)
     sys.stdout.write(rel + "\n")
     return 0
 
@@ -129,8 +131,9 @@ def status(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    found = _one(root, settings, item_id)
-    rel = _edit(root, settings, found, item_id, assignments or [], target=new_status)
+    with write_lock(root):
+        found = _one(root, settings, item_id)
+        rel = _edit(root, settings, found, item_id, assignments or [], target=new_status)
     sys.stdout.write(rel + "\n")
     return 0
 
@@ -345,6 +348,28 @@ def renumber(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    with write_lock(root) as recovered:
+        if recovered is not None and _same_renumber(recovered, old, new):
+            # Run again after a kill: the journal has just completed it.
+            sys.stdout.write(f"{recovered.args.get('path', '')}\n")
+            return 0
+        return _renumber(root, settings, old, new, file)
+
+
+def _same_renumber(outcome: Outcome, old: str, new: str | None) -> bool:
+    args = outcome.args
+    return (
+        outcome.command.startswith("mitrm renumber")
+        and not outcome.changed
+        and outcome.set_aside is None
+        and args.get("old") == old
+        and new in (None, args.get("new"))
+    )
+
+
+def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: Path | None) -> int:
+    """Plan the renumbering, then make it through the journal (see io/journal.py)."""
+
     holders = find_by_id(root, settings, old)
     if not holders:
         raise UnknownIdError(
@@ -442,21 +467,30 @@ def renumber(
         check_writable(editable.path, rel)
     old_path = root / holder.path
     new_path = old_path.with_name(renamed(old_path.name, old, new))
-    text = item.result()
-    if new_path != old_path:
-        try:
-            create_exclusive(new_path, text)
-        except FileExistsError:
-            raise UsageError(
-                _("{path} already exists").format(path=new_path.relative_to(root).as_posix())
-            ) from None
-        os.chmod(new_path, old_path.stat().st_mode & 0o777)
-        old_path.unlink()
-    else:
-        write_atomic(old_path, text)
-    for editable in updates.values():
-        editable.save()
     new_rel = new_path.relative_to(root).as_posix()
+    text = item.result().encode("utf-8")
+    original = item.original().encode("utf-8")
+    if new_path != old_path:
+        if os.path.lexists(new_path):
+            raise UsageError(_("{path} already exists; nothing was changed").format(path=new_rel))
+        mode = old_path.stat().st_mode & 0o777
+        edits = [journal.Edit(new_rel, None, text, mode)]
+    else:
+        edits = [journal.Edit(holder.path, original, text)]
+    edits += [
+        journal.Edit(rel, e.original().encode("utf-8"), e.result().encode("utf-8"))
+        for rel, e in updates.items()
+        if e.result() != e.original()
+    ]
+    if new_path != old_path:
+        edits.append(journal.Edit(holder.path, original, None))  # last: its text lives on
+    journal.run(
+        root,
+        cache_dir(root),
+        command=f"mitrm renumber {old} {new}",
+        args={"old": old, "new": new, "path": new_rel},
+        edits=edits,
+    )
     sys.stdout.write(new_rel + "\n")
     err = sys.stderr
     err.write(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.browse import KindOpt, OwnerOpt, StatusOpt, TagOpt, TypeOpt
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 from mitrm.cli.streams import printable
 from mitrm.core.creating import new_item_text, split_new
 from mitrm.core.editing import field_order
@@ -144,7 +144,6 @@ def _sheets(
     *,
     to_stdout: bool,
 ) -> bytes:
-
     sheets = [
         build_sheet(
             kind,
@@ -254,6 +253,8 @@ def import_file(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    if apply:  # held from reading the items to the last file written
+        ctx.with_resource(write_lock(root))
     shown = str(file)
     if file.suffix.lower() in (".reqif", ".xml"):
         tables, escaped = read_reqif(file, shown, settings=settings), False
@@ -291,7 +292,11 @@ def import_file(
     if not apply and not asked:
         sys.stderr.write("nothing written; run again with --apply to write these changes\n")
         return 0
-    _write(root, settings, plan, today=today())
+    if apply:
+        _write(root, settings, plan, today=today())
+    else:
+        with write_lock(root):  # confirmed on a terminal: the lock for the writing only
+            _write(root, settings, plan, today=today())
     return 0
 
 

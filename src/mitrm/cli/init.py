@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from mitrm.cli.context import write_lock
 from mitrm.core.scaffold import scaffold_files
 from mitrm.errors import UsageError
 from mitrm.i18n import _, use_repo_language
 from mitrm.io.atomic import create_exclusive
+from mitrm.io.cache import git_dir
 
 
 def register(app: typer.Typer) -> None:
@@ -31,6 +34,7 @@ def init(
     project: Annotated[str | None, typer.Option("--project", help=_("Project name."))] = None,
 ) -> int:
     """Create mitrm.yaml, the item folders and a pre-commit config; never overwrites."""
+
     if language not in ("en", "zh"):
         raise UsageError(_("--language must be en or zh, not '{value}'").format(value=language))
     # The new repo's language is the user's from here on (its comments, these messages).
@@ -68,10 +72,16 @@ def init(
             hint=_("mitrm init never overwrites files; remove them first or pick another folder"),
         )
     created: list[Path] = []
+    # Inside a git repository the new repo's lock and caches live in its .git/mitrm.
+    where = directory.resolve()
+    lock: AbstractContextManager[object] = (
+        write_lock(where) if git_dir(where) is not None else nullcontext()
+    )
     try:
-        for name, text in files.items():
-            create_exclusive(directory / name, text)
-            created.append(directory / name)
+        with lock:
+            for name, text in files.items():
+                create_exclusive(directory / name, text)
+                created.append(directory / name)
     except OSError as exc:
         for path in created:  # all or nothing: a half-made repo would block the next try
             path.unlink(missing_ok=True)

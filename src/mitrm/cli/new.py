@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 from mitrm.cli.editor import edit_until_valid, editor_command
 from mitrm.cli.output import emit_json
 from mitrm.cli.prompt import is_tty, read_line
@@ -298,7 +298,10 @@ def _create(
         return render(kind, data, schema_ref=ref, currency=settings.currency)
 
     name = slugify(slug) if slug else slugify(str(values["title"]))
-    item_id, path = create_item(root, settings, kind, slug=name, render=text, today=today)
+
+    # Only the creation holds the lock: prompts and the editor may take minutes.
+    with write_lock(root):
+        item_id, path = create_item(root, settings, kind, slug=name, render=text, today=today)
     code = 0
     if edit:
         code = edit_until_valid(root, settings, kind, path, asking=asking)

@@ -172,7 +172,6 @@ def prioritize(
     ] = False,
 ) -> int:
     """Score and rank the open requirements (docs/scoring.md explains every model)."""
-
     csv_for_excel(bom)
 
     fmt = fmt or ListFormat.TABLE

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 from mitrm.cli.output import ListFormat, emit, emit_json
 from mitrm.cli.prioritize_output import num
+from mitrm.cli.progress import QUIET_HELP, show_progress
 from mitrm.core.models import Kind
 from mitrm.core.ranking import rank_backlog, why_facts
 from mitrm.core.render import (
@@ -24,6 +25,7 @@ from mitrm.core.render import (
     portfolio_document,
 )
 from mitrm.core.render.portfolio import INDEX, default_as_of
+from mitrm.core.site import html_path
 from mitrm.core.workflow import workflow_for
 from mitrm.errors import DataError, UnknownIdError, UsageError
 from mitrm.i18n import N_, _, ngettext, speaking
@@ -37,19 +39,13 @@ from mitrm.io.template_limits import Limits
 from mitrm.io.templates import SUFFIX, Templates
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-from mitrm.cli.progress import QUIET_HELP, show_progress
-from mitrm.core.site import html_path
-
-if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Callable, Sequence
 
     from mitrm.core.models import Settings
     from mitrm.core.ranking import Ranking
     from mitrm.core.repository import Repository
     from mitrm.core.site import Site
-    from mitrm.io.generated import Changes, Claim, Rendered
+    from mitrm.io.generated import Changes, Rendered
     from mitrm.io.insights import HistoryFacts
     from mitrm.io.repository import CheckResult
 
@@ -251,6 +247,8 @@ def render(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    if not check:
+        ctx.with_resource(write_lock(root))  # held until the command ends
     language = language or settings.language.value
     repo = load_repository(root, settings=settings)
     for item_id in ids or []:
@@ -545,6 +543,7 @@ def export_template(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    ctx.with_resource(write_lock(root))
 
     target = settings_folder(root, settings, ("templates",)) / name
     folder = target.parent

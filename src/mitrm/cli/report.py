@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mitrm.cli.browse import _json
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
 from mitrm.cli.prioritize_output import ranking_json
 from mitrm.cli.progress import QUIET_HELP, show_progress
 from mitrm.cli.render import (
@@ -122,6 +122,8 @@ def report(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
+    if not check:
+        ctx.with_resource(write_lock(root))  # held until the command ends
     language = language or settings.language.value
     repo = load_repository(root, settings=settings)
     when = (

@@ -9,6 +9,7 @@ models) caches parsed data and validates it into models.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import os
@@ -32,10 +33,11 @@ from mitrm.core.rules.engine import quality_checks
 from mitrm.core.validation import errors_to_diagnostics, validate_item
 from mitrm.errors import DataError, SettingsError, UsageError
 from mitrm.i18n import N_
-from mitrm.io import progress, safefile
+from mitrm.io import crashpoints, progress, safefile
 from mitrm.io.cache import Memo, ParseCache, content_key
 from mitrm.io.discovery import SETTINGS_FILE, ItemFile, discover
 from mitrm.io.keyplace import quick_place
+from mitrm.io.orphans import die_with_parent, exit_if_orphaned
 from mitrm.io.yamlfile import MAX_BYTES, locate, parse_bytes
 
 # Below this many files to process, starting a worker process costs more than it saves.
@@ -224,12 +226,19 @@ _BUSY: list[bool] = []
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     gc.disable()
     task = _TASK[0]
-    return [task(job) for job in _WORK[bounds[0] : bounds[1]]]
+    done = []
+    for job in _WORK[bounds[0] : bounds[1]]:
+        exit_if_orphaned()  # a killed command's worker must not go on writing
+        done.append(task(job))
+        if len(done) == 1:
+            crashpoints.pause(f"worker: first item done: {task.__name__}")
+    return done
 
 
 def _counted(task: Callable[[Any], T]) -> Callable[[Any], T]:
     """``task``, counting each job done for the progress shown on a terminal."""
 
+    @functools.wraps(task)
     def run(job: Any) -> T:
         result = task(job)
         progress.tick()
@@ -279,7 +288,12 @@ def _share_out(
         workers = jobs - 1 if beside is None else jobs
         share = -(-len(work) // jobs)
         first = share if beside is None else 0  # this process's own share
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             bounds = range(first, len(work), -(-(len(work) - first) // workers))
             step = bounds.step
             futures = [pool.submit(_run_slice, (start, start + step)) for start in bounds]

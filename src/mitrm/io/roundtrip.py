@@ -288,7 +288,16 @@ class Editable:
         """Write the edited text atomically (checked against ``expected``); return it."""
         text = self.result() if expected is None else self.checked(expected)
         if text != self.original():
-            write_atomic(self.path, text)
+            try:
+                write_atomic(self.path, text)
+            except OSError as exc:
+                # A full disk, a quota: the temporary file is gone and the item untouched.
+                raise UsageError(
+                    _("cannot write {path}: {reason}; the file was left as it was").format(
+                        path=self.rel, reason=exc.strerror or exc
+                    ),
+                    hint=_("free some space (or fix the permissions), then run the command again"),
+                ) from None
         return text
 
 
