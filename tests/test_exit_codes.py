@@ -51,7 +51,13 @@ def test_ctrl_c_is_exit_130_and_creates_nothing(data_repo: DataRepo) -> None:
     while b"?" not in seen and b":" not in seen and time.monotonic() < deadline:
         seen += os.read(process.stderr.fileno(), 4096)
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=30)
+    # Keep stdin open until the command has ended: closing it now would race the
+    # signal with an end of input (exit 2) on a busy machine.
+    process.wait(timeout=30)
+    stderr = process.stderr.read()
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.close()
+    process.stdout.close()
     assert process.returncode == 130, seen + stderr
     assert b"interrupted" in seen + stderr, seen + stderr
     assert b"Traceback" not in stderr

@@ -125,7 +125,7 @@ Works without git (documents only, said in the report) and warns on a
 shallow clone. Deterministic: the same commit writes the same bytes."""
 )
 
-_HELP_EXPORT = (  # the command registers its docstring, not yet marked for translation
+_HELP_EXPORT = N_(
     """Write items to a spreadsheet (XLSX, CSV with BOM) or a ReqIF 1.2 file.
 
 XLSX: one sheet per kind, headers in the repo's language, drop-downs for
@@ -134,7 +134,7 @@ Every row records what it was exported from, so that 'mitrm import' can
 refuse rows whose item changed since. docs/spreadsheets.md explains it all."""
 )
 
-_HELP_IMPORT = (  # the command registers its docstring, not yet marked for translation
+_HELP_IMPORT = N_(
     """Read rows from a spreadsheet or ReqIF file into items: a diff first, --apply writes.
 
 Rows with an id update that item (only the changed lines of its file
@@ -296,5 +296,5 @@ def _main(argv: list[str] | None) -> None:
         sys.exit(3)
     if result == 130:
         # typer turns Ctrl-C inside a command into a plain return of 130.
-        sys.stderr.write("\ninterrupted\n")
+        sys.stderr.write("\n" + _("interrupted") + "\n")
     sys.exit(result if isinstance(result, int) else 0)

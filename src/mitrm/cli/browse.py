@@ -192,8 +192,11 @@ def show(
     try:
         text = safefile.read_text(root / record.path, MAX_BYTES, errors="replace")
     except OSError as exc:
-        raise UsageError(f"{record.path}: cannot read the file: {exc.strerror}") from None
-
+        raise UsageError(
+            _("{path}: cannot read the file: {reason}").format(
+                path=record.path, reason=exc.strerror
+            )
+        ) from None
     console = stdout()
     if console.is_terminal:
         # Highlighting (28 ms of imports) only for a terminal; piped output is the file as is.

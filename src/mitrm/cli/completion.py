@@ -19,6 +19,7 @@ from mitrm.core.rules import RULES  # noqa: F401 - quality rules register their 
 from mitrm.core.scoring.registry import MODELS
 from mitrm.core.workflow import statuses as of_kind
 from mitrm.errors import MitrmError
+from mitrm.i18n import _
 from mitrm.io.discovery import repo_root, walk
 from mitrm.io.repository import load_settings
 
@@ -44,11 +45,10 @@ def item_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     if root is None:
         return []
     found = set()
-    for rel, _, _ in walk(root):
+    for rel, _kind, _entry in walk(root):
         match = _ID_IN_NAME.match(rel.rsplit("/", 1)[-1])
         if match:
             found.add(match.group(1))
-
     return _matching(sorted(found, key=id_key), incomplete)
 
 
@@ -58,11 +58,10 @@ def requirement_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     if root is None:
         return []
     found = set()
-    for rel, kind, _ in walk(root):
+    for rel, kind, _entry in walk(root):
         match = _ID_IN_NAME.match(rel.rsplit("/", 1)[-1])
         if match and kind is Kind.REQUIREMENT:
             found.add(match.group(1))
-
     return _matching(sorted(found, key=id_key), incomplete)
 
 
@@ -110,4 +109,4 @@ def scoring_models(incomplete: str) -> list[tuple[str, str]]:
 def rule_codes(incomplete: str) -> list[tuple[str, str]]:
     """Diagnostic codes (MIT101 ...), each with what it reports."""
     wanted = incomplete.upper()
-    return [(code, CODES[code].summary) for code in sorted(CODES) if code.startswith(wanted)]
+    return [(code, _(CODES[code].summary)) for code in sorted(CODES) if code.startswith(wanted)]

@@ -207,8 +207,10 @@ def _edit(
     )
     for assignment, values in present:
         sys.stderr.write(
-            f"{item_id}: {format_loc(assignment.loc)} already holds {_show(values)[1:-1]}; "
-            "not added again\n"
+            _("{id}: {field} already holds {values}; not added again").format(
+                id=item_id, field=format_loc(assignment.loc), values=_show(values)[1:-1]
+            )
+            + "\n"
         )
     if not edits and target is None:
         return found.path
@@ -275,7 +277,7 @@ def _edit(
     if target is not None and target != current:
         sys.stderr.write(f"{item_id}: status {current} -> {target}\n")
     for loc, value in recorded:
-        sys.stderr.write(f"{item_id}: {format_loc(loc)} = {_show(value)} (recorded)\n")
+        sys.stderr.write(f"{item_id}: {format_loc(loc)} = {_show(value)} " + _("(recorded)") + "\n")
     return found.path
 
 
@@ -285,15 +287,19 @@ def _approver(root: Path, item_id: str, target: str) -> str:
     if name:
         return name
     if is_tty() or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in ("1", "true", "yes", "on"):
-        sys.stderr.write(f"Who approved {item_id}? ")
+        sys.stderr.write(_("Who approved {id}? ").format(id=item_id))
         sys.stderr.flush()
         answer = (read_line() or "").strip()
         if answer:
             return answer
     raise UsageError(
-        f"{item_id}: who approved it? git has no user.name to record in 'approval.by'; "
-        "nothing was changed",
-        hint=f"pass it: mitrm status {item_id} {target} approval.by='Your Name'",
+        _(
+            "{id}: who approved it? git has no user.name to record in 'approval.by'; "
+            "nothing was changed"
+        ).format(id=item_id),
+        hint=_("pass it: mitrm status {id} {status} approval.by='Your Name'").format(
+            id=item_id, status=target
+        ),
     )
 
 
@@ -369,7 +375,6 @@ def _same_renumber(outcome: Outcome, old: str, new: str | None) -> bool:
 
 def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: Path | None) -> int:
     """Plan the renumbering, then make it through the journal (see io/journal.py)."""
-
     holders = find_by_id(root, settings, old)
     if not holders:
         raise UnknownIdError(
@@ -420,9 +425,11 @@ def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: P
     new_name = renamed(holder.path.rsplit("/", 1)[-1], old, new)
     if len(new_name.encode("utf-8")) > _NAME_MAX:
         raise UsageError(
-            f"'{new[:24]}...' would make a file name of {len(new_name.encode('utf-8'))} bytes; "
-            f"file systems allow {_NAME_MAX}. Nothing was changed",
-            hint="choose a shorter id",
+            _(
+                "'{id}...' would make a file name of {size} bytes; file systems allow "
+                "{limit}. Nothing was changed"
+            ).format(id=new[:24], size=len(new_name.encode("utf-8")), limit=_NAME_MAX),
+            hint=_("choose a shorter id"),
         )
     # One pass over the files: those that hold NEW, and those that may refer to OLD.
     mentions = list(files_mentioning(root, old, new))

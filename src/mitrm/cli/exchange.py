@@ -21,6 +21,7 @@ from mitrm.core.ids import file_name, id_number, shard_folder, slugify
 from mitrm.core.importing import Existing, plan_import
 from mitrm.core.models import Kind
 from mitrm.errors import DataError, UsageError
+from mitrm.i18n import N_, _, ngettext, pgettext
 from mitrm.io.atomic import create_exclusive, write_atomic
 from mitrm.io.drafts import create_item, kind_of_id, schema_ref
 from mitrm.io.git import run
@@ -51,8 +52,26 @@ class ExportFormat(str, Enum):
 
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("export")(export)
-    app.command("import")(import_file)
+    app.command("export", help=_(_HELP_EXPORT))(export)
+    app.command("import", help=_(_HELP_IMPORT))(import_file)
+
+
+_HELP_EXPORT = N_(
+    """Write items to a spreadsheet (XLSX, CSV with BOM) or a ReqIF 1.2 file.
+
+XLSX: one sheet per kind, headers in the repo's language, drop-downs for
+every closed vocabulary. CSV holds one kind (--kind, default requirement).
+Every row records what it was exported from, so that 'mitrm import' can
+refuse rows whose item changed since. docs/spreadsheets.md explains it all."""
+)
+_HELP_IMPORT = N_(
+    """Read rows from a spreadsheet or ReqIF file into items: a diff first, --apply writes.
+
+Rows with an id update that item (only the changed lines of its file
+change); rows without one become new items. A row whose item changed in
+the repo since the export is refused unless --force. Any bad cell is
+reported as FILE:Sheet!C7 and nothing is written (exit 1)."""
+)
 
 
 def export(
@@ -65,7 +84,9 @@ def export(
     fmt: Annotated[
         ExportFormat | None,
         typer.Option(
-            "--format", "-f", help="xlsx, csv or reqif (default: from the -o file name, else xlsx)."
+            "--format",
+            "-f",
+            help=_("xlsx, csv or reqif (default: from the -o file name, else xlsx)."),
         ),
     ] = None,
     output: Annotated[
@@ -75,7 +96,7 @@ def export(
             "-o",
             metavar="FILE",
             dir_okay=False,
-            help="The file to write (default: stdout, except for xlsx on a terminal).",
+            help=_("The file to write (default: stdout, except for xlsx on a terminal)."),
         ),
     ] = None,
 ) -> int:
@@ -94,11 +115,13 @@ def export(
     kinds = sorted(wanted.kinds, key=list(Kind).index) or list(Kind)
     if fmt is ExportFormat.CSV:
         if len(wanted.kinds) > 1:
-            raise UsageError("a CSV file holds one kind; give one --kind, or use --format xlsx")
+            raise UsageError(_("a CSV file holds one kind; give one --kind, or use --format xlsx"))
         kinds = kinds if wanted.kinds else [Kind.REQUIREMENT]
     if output is None and fmt is not ExportFormat.CSV and sys.stdout.isatty():
         raise UsageError(
-            f"a {fmt.value} file is not for the terminal; name it with -o FILE",
+            _("a {format} file is not for the terminal; name it with -o FILE").format(
+                format=fmt.value
+            ),
             hint=f"mitrm export -o items.{fmt.value}",
         )
     run = state(ctx)
@@ -126,11 +149,20 @@ def export(
     broken = sum(1 for r in repo.records if r.model is None and r.kind in kinds)
     count = len(records)
     where = output if output is not None else "stdout"
-    sys.stderr.write(f"exported {count} item{'s' * (count != 1)} to {where}\n")
+    sys.stderr.write(
+        ngettext("exported {n} item to {where}", "exported {n} items to {where}", count).format(
+            n=count, where=where
+        )
+        + "\n"
+    )
     if broken:
         sys.stderr.write(
-            f"note: {broken} file{'s' * (broken != 1)} not valid and not exported; "
-            "run 'mitrm validate'\n"
+            ngettext(
+                "note: {n} file not valid and not exported; run 'mitrm validate'",
+                "note: {n} files not valid and not exported; run 'mitrm validate'",
+                broken,
+            ).format(n=broken)
+            + "\n"
         )
     return 0
 
@@ -171,9 +203,11 @@ def _sheets(
         sheet = next(s for s in sheets if s.title == exc.sheet)
         item_id, field = sheet.rows[exc.row - 1][0], sheet.headers[exc.col]
         raise UsageError(
-            f"{item_id}: '{field}' is longer than a spreadsheet cell holds (32,767 "
-            "characters); nothing was written",
-            hint="export it as CSV or ReqIF, or leave the item out with the filters",
+            _(
+                "{id}: '{field}' is longer than a spreadsheet cell holds (32,767 "
+                "characters); nothing was written"
+            ).format(id=item_id, field=field),
+            hint=_("export it as CSV or ReqIF, or leave the item out with the filters"),
         ) from None
     return buffer.getvalue()
 
@@ -203,7 +237,7 @@ def _deliver(output: Path | None, payload: bytes) -> None:
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
         if binary is None:
-            raise UsageError("standard output is closed; the export cannot be written")
+            raise UsageError(_("standard output is closed; the export cannot be written"))
         try:
             binary.write(payload)
             binary.flush()
@@ -211,26 +245,32 @@ def _deliver(output: Path | None, payload: bytes) -> None:
             raise  # the reader went away: a normal end (mitrm export | head)
         except (OSError, ValueError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
-            raise UsageError(f"cannot write the export to stdout: {reason}") from None
+            raise UsageError(
+                _("cannot write the export to stdout: {reason}").format(reason=reason)
+            ) from None
         return
     try:
         write_output(output, payload)
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from exc
+        raise UsageError(
+            _("cannot write {path}: {reason}").format(path=output, reason=exc.strerror)
+        ) from exc
 
 
 def import_file(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(help="An .xlsx, .ods, .csv or .reqif file.", dir_okay=False),
+        typer.Argument(help=_("An .xlsx, .ods, .csv or .reqif file."), dir_okay=False),
     ],
     apply: Annotated[
-        bool, typer.Option("--apply", help="Write the changes (default: show them only).")
+        bool, typer.Option("--apply", help=_("Write the changes (default: show them only)."))
     ] = False,
     force: Annotated[
         bool,
-        typer.Option("--force", help="Apply rows whose item changed in the repo since the export."),
+        typer.Option(
+            "--force", help=_("Apply rows whose item changed in the repo since the export.")
+        ),
     ] = False,
     kind: Annotated[
         str | None,
@@ -238,7 +278,7 @@ def import_file(
             "--kind",
             "-k",
             metavar="KIND",
-            help="The kind of a sheet not named for one (default: from its headers).",
+            help=_("The kind of a sheet not named for one (default: from its headers)."),
         ),
     ] = None,
 ) -> int:
@@ -281,16 +321,20 @@ def import_file(
             sys.stderr.write(problem.text() + "\n")
         count = len(plan.problems)
         raise DataError(
-            f"{count} problem{'s' * (count != 1)} in {file.name}; nothing was written",
-            hint="fix the cells named above and import again",
+            ngettext(
+                "{n} problem in {file}; nothing was written",
+                "{n} problems in {file}; nothing was written",
+                count,
+            ).format(n=count, file=file.name),
+            hint=_("fix the cells named above and import again"),
         )
     _show_plan(plan)
     if not plan.updates and not plan.creates:
-        sys.stderr.write("nothing to change: every row matches its item\n")
+        sys.stderr.write(_("nothing to change: every row matches its item") + "\n")
         return 0
     asked = not apply and sys.stdin.isatty() and sys.stdout.isatty() and _confirm()
     if not apply and not asked:
-        sys.stderr.write("nothing written; run again with --apply to write these changes\n")
+        sys.stderr.write(_("nothing written; run again with --apply to write these changes") + "\n")
         return 0
     if apply:
         _write(root, settings, plan, today=today())
@@ -301,7 +345,7 @@ def import_file(
 
 
 def _confirm() -> bool:
-    sys.stderr.write("write these changes? [y/N] ")
+    sys.stderr.write(_("write these changes? [y/N] "))
     sys.stderr.flush()
     answer = sys.stdin.readline()
     return answer.strip().casefold() in ("y", "yes", "是")
@@ -309,7 +353,7 @@ def _confirm() -> bool:
 
 def _value(value: Any) -> str:
     if value is None:
-        return "(empty)"
+        return _("(empty)")
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
     if hasattr(value, "isoformat"):
@@ -321,12 +365,17 @@ def _value(value: Any) -> str:
 def _show_plan(plan: ImportPlan) -> None:
     out = sys.stdout
     for update in plan.updates:
-        out.write(f"{update.item_id} ({update.path}, from {update.place}):\n")
+        out.write(
+            _("{id} ({path}, from {place}):").format(
+                id=update.item_id, path=update.path, place=update.place
+            )
+            + "\n"
+        )
         for change in update.changes:
             out.write(f"  {change.name}: {_value(change.old)} -> {_value(change.new)}\n")
     for create in plan.creates:
-        name = create.item_id or f"a new {create.kind.label}"
-        out.write(f"{name} (new, from {create.place}):\n")
+        name = create.item_id or _("a new {kind}").format(kind=pgettext("kind", create.kind.label))
+        out.write(_("{name} (new, from {place}):").format(name=name, place=create.place) + "\n")
         for key, value in create.data.items():
             if key == "id":
                 continue
@@ -336,20 +385,38 @@ def _show_plan(plan: ImportPlan) -> None:
             else:
                 out.write(f"  {key}: {_value(value)}\n")
     for where, item_id in plan.twins:
-        out.write(f"already in the repo as {item_id}, not created again: the row at {where}\n")
+        out.write(
+            _("already in the repo as {id}, not created again: the row at {place}").format(
+                id=item_id, place=where
+            )
+            + "\n"
+        )
     for kept in plan.kept:
-        out.write(f"kept as the repo has it (changed there since the export): {kept}\n")
+        out.write(
+            _("kept as the repo has it (changed there since the export): {place}").format(
+                place=kept
+            )
+            + "\n"
+        )
     for table in plan.skipped if plan.read else ():
-        sys.stderr.write(f"note: sheet '{table.title}' skipped: no id or title column\n")
+        sys.stderr.write(
+            _("note: sheet '{sheet}' skipped: no id or title column").format(sheet=table.title)
+            + "\n"
+        )
     if plan.ignored_headers:
         names = ", ".join(dict.fromkeys(plan.ignored_headers))
         sys.stderr.write(
-            f"note: columns not read (no such field; map them in mitrm.yaml "
-            f"spreadsheets.columns): {names}\n"
+            _(
+                "note: columns not read (no such field; map them in mitrm.yaml "
+                "spreadsheets.columns): {names}"
+            ).format(names=names)
+            + "\n"
         )
     sys.stderr.write(
-        f"{len(plan.updates)} item(s) to change, {len(plan.creates)} to create, "
-        f"{plan.unchanged} unchanged\n"
+        _("{changed} item(s) to change, {created} to create, {unchanged} unchanged").format(
+            changed=len(plan.updates), created=len(plan.creates), unchanged=plan.unchanged
+        )
+        + "\n"
     )
 
 
@@ -367,8 +434,10 @@ def _write(root: Path, settings: Settings, plan: ImportPlan, *, today: dt.date) 
         editable = open_item(root, update.path, order=order)
         if editable.data != update.before:
             raise UsageError(
-                f"{update.path} changed while the import was being prepared; nothing was written",
-                hint="run the import again",
+                _("{path} changed while the import was being prepared; nothing was written").format(
+                    path=update.path
+                ),
+                hint=_("run the import again"),
             )
         for change in update.changes:
             _edit(editable, change)
@@ -377,10 +446,12 @@ def _write(root: Path, settings: Settings, plan: ImportPlan, *, today: dt.date) 
     for path, text in texts:
         write_atomic(path, text)
     for update in plan.updates:
-        sys.stderr.write(f"updated {update.item_id}: {update.path}\n")
+        sys.stderr.write(
+            _("updated {id}: {path}").format(id=update.item_id, path=update.path) + "\n"
+        )
     for create in plan.creates:
         rel = _create(root, settings, create, today=today)
-        sys.stderr.write(f"created {rel}\n")
+        sys.stderr.write(_("created {path}").format(path=rel) + "\n")
 
 
 def _edit(editable: Editable, change: Change) -> None:
@@ -404,8 +475,10 @@ def _check_inside(root: Path, folder: str) -> None:
         if target != top and top not in target.parents:
             rel = candidate.relative_to(root).as_posix()
             raise UsageError(
-                f"{rel} leads outside the data repo ({target}); no item was created there",
-                hint=f"replace the link {rel} with a folder",
+                _(
+                    "{path} leads outside the data repo ({target}); no item was created there"
+                ).format(path=rel, target=target),
+                hint=_("replace the link {path} with a folder").format(path=rel),
             )
 
 
@@ -431,9 +504,13 @@ def _create(root: Path, settings: Settings, create: Create, *, today: dt.date) -
         try:
             create_exclusive(path, text(item_id, folder))
         except FileExistsError:
-            raise UsageError(f"{path.relative_to(root).as_posix()} already exists") from None
+            raise UsageError(
+                _("{path} already exists").format(path=path.relative_to(root).as_posix())
+            ) from None
         except OSError as exc:
-            raise UsageError(f"cannot create {path}: {exc.strerror}") from exc
+            raise UsageError(
+                _("cannot create {path}: {reason}").format(path=path, reason=exc.strerror)
+            ) from exc
     rel = path.relative_to(root).as_posix()
     if later:
         kind = create.kind

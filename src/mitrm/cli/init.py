@@ -34,7 +34,6 @@ def init(
     project: Annotated[str | None, typer.Option("--project", help=_("Project name."))] = None,
 ) -> int:
     """Create mitrm.yaml, the item folders and a pre-commit config; never overwrites."""
-
     if language not in ("en", "zh"):
         raise UsageError(_("--language must be en or zh, not '{value}'").format(value=language))
     # The new repo's language is the user's from here on (its comments, these messages).

@@ -166,7 +166,6 @@ def emit_table(
     if not console.is_terminal:
         _plain_columns(header, rows, title)
         return
-
     cells = [["" if cell is None else printable(str(cell)) for cell in row] for row in rows]
     print_fitted(
         console,

@@ -28,7 +28,6 @@ from mitrm.io.repository import today as today_or_fixed
 if TYPE_CHECKING:
     from mitrm.core.repository import Repository
 
-
 _HELP_PRIORITIZE = N_(
     """Score and rank the open requirements (docs/scoring.md explains every model)."""
 )
@@ -173,7 +172,6 @@ def prioritize(
 ) -> int:
     """Score and rank the open requirements (docs/scoring.md explains every model)."""
     csv_for_excel(bom)
-
     fmt = fmt or ListFormat.TABLE
     day = today_or_fixed()
     if today is not None:
@@ -201,7 +199,6 @@ def prioritize(
     gc.disable()
     everything = repo.requirements()
     chosen = [req for req in everything if matches(req, wanted)]
-
     open_statuses = workflow_for(Kind.REQUIREMENT, settings).open
     prepared = prepare(
         chosen,

@@ -179,7 +179,7 @@ def ranking(ranking: Ranking, fmt: ListFormat, top: int | None) -> None:
     if fmt is ListFormat.MARKDOWN:
         emit_markdown(HEADER, rows)
         if ranking.unscored:
-            sys.stdout.write("\nUnscored (missing inputs):\n\n")
+            sys.stdout.write("\n" + _("Unscored (missing inputs):") + "\n\n")
             emit_markdown(["id", "title", "status", "missing"], _unscored_rows(ranking))
         return
     title = f"{ranking.model}: {ranking.formula}"
@@ -376,18 +376,22 @@ def sensitivity(ranking: Ranking, result: Sensitivity, fmt: ListFormat) -> None:
         sys.stdout.write("\n")
         emit_markdown(mover_header, movers)
         return
+    kept = _("top {n} kept").format(n=result.top)  # CSV and Markdown keep the English name
     _table(
-        header,
+        [*header[:2], kept, *header[3:]],
         rows,
         title=_("each weight of {model} at -20 % and +20 %").format(model=ranking.model),
     )
     sys.stdout.write(
-        f"\nstable: {len(result.stable)} of the top {result.top} stay in it under every change"
+        "\n"
+        + _("stable: {count} of the top {top} stay in it under every change").format(
+            count=len(result.stable), top=result.top
+        )
         + (f" ({', '.join(result.stable)})" if result.stable else "")
         + "\n"
     )
     if movers:
-        sys.stdout.write("\nitems that move most:\n")
+        sys.stdout.write("\n" + _("items that move most:") + "\n")
         _table(mover_header, movers)
 
 
@@ -498,7 +502,12 @@ def _summary(chosen: Selection) -> str:
         proof = _(
             "the best found, not proven the best ({method} stopped at {stopped_by}, "
             "after {nodes:,} nodes; {gap})"
-        ).format(method=chosen.method, stopped_by=chosen.stopped_by, nodes=chosen.nodes, gap=gap)
+        ).format(
+            method=chosen.method,
+            stopped_by=_(chosen.stopped_by) if chosen.stopped_by else "",
+            nodes=chosen.nodes,
+            gap=gap,
+        )
     return (
         _(
             "{n} chosen, total score {total}: {proof}; "

@@ -74,7 +74,6 @@ class Bar:
         # bar's own cursor movements must reach the terminal.
         console = stderr()
         self._progress = Progress(*columns, console=console, transient=True, auto_refresh=False)
-
         self._task = self._progress.add_task(_(self._label), total=self._total)
         self._progress.start()
 

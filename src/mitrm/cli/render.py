@@ -63,8 +63,13 @@ def register(app: typer.Typer) -> None:
         help=_("List the document templates, or export one to start a custom template."),
         no_args_is_help=True,
     )
-    templates.command("list")(list_templates)
-    templates.command("export")(export_template)
+    templates.command(
+        "list", help=_("List the templates: built-in ones, and which the data repo overrides.")
+    )(list_templates)
+    templates.command(
+        "export",
+        help=_("Copy a built-in template into the repo's templates folder, to customise it."),
+    )(export_template)
     app.add_typer(templates)
 
 
@@ -127,11 +132,14 @@ def portfolio_inputs(
     if facts is None:
         facts = history_facts(root, settings, as_of=when)
         if facts.note and facts.shallow:
-            sys.stderr.write(f"warning: {facts.note}\n")
+            sys.stderr.write(f"warning: {_(facts.note)}\n")
     quality = findings.checked.diagnostics
     return PortfolioInputs(
         backlog=backlog,
-        metrics=facts.metrics,
+        # Called in the document's language: the metrics' names are text of the document.
+        metrics=None
+        if facts.metrics is None
+        else {_(name): value for name, value in facts.metrics.items()},
         quality=quality,
         as_of=as_of,
         pages=pages,
@@ -264,7 +272,6 @@ def render(
                 ),
                 hint=_("run 'mitrm validate {path}'").format(path=record.path),
             )
-
     default = settings_folder(root, settings, ("render", "out")) if out is None else out
     out_dir = default.resolve()
     if out_dir.exists() and not out_dir.is_dir():
@@ -326,13 +333,15 @@ def rendered_documents(
     the ranking and the checks, and what it returns is added to the documents (not
     with ``ids``).
     """
-
     # Ranked first: each requirement document shows its rank (the checks that use
     # the scores still run beside the workers).
     if ranking is None:
-        ranking = (
-            findings.ranking if findings else rank(settings, repo, when=report_date(repo, as_of))
-        )
+        with speaking(language):  # the scores' notes are text of the documents
+            ranking = (
+                findings.ranking
+                if findings
+                else rank(settings, repo, when=report_date(repo, as_of))
+            )
     catalog = make_catalog(
         ranking=ranking,
         requirements=repo.requirements(),
@@ -344,7 +353,6 @@ def rendered_documents(
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
         open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
     )
-
     limits = Limits(
         seconds=settings.render.time_limit, chars=settings.render.size_limit * 1024 * 1024
     )
@@ -446,7 +454,8 @@ def publish(
     written = [rel for rel in touched if rel != generated.MANIFEST and rel not in stale]
     for rel in touched:
         if rel != generated.MANIFEST:
-            sys.stdout.write(f"{'removed' if rel in stale else 'wrote'} {shown}/{rel}\n")
+            done = _("removed {path}") if rel in stale else _("wrote {path}")
+            sys.stdout.write(done.format(path=f"{shown}/{rel}") + "\n")
     what = (
         ngettext("{n} document", "{n} documents", len(rendered))
         if noun == "document"
@@ -503,7 +512,6 @@ def list_templates(
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-
     templates = Templates(settings_folder(root, settings, ("templates",)))
     infos = templates.available()
     rows = []
@@ -544,7 +552,6 @@ def export_template(
     root = run.root()
     settings = run.settings(root)
     ctx.with_resource(write_lock(root))
-
     target = settings_folder(root, settings, ("templates",)) / name
     folder = target.parent
     if folder.exists() and not folder.is_dir():

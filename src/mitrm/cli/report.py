@@ -28,7 +28,7 @@ from mitrm.core.render.i18n import labels
 from mitrm.core.render.portfolio import default_as_of
 from mitrm.core.reportpages import backlog_page, validation_page
 from mitrm.core.site import Site
-from mitrm.i18n import N_, _, speaking
+from mitrm.i18n import N_, _, pgettext, speaking, translate
 from mitrm.io import git
 from mitrm.io.documents import compared, site_pages
 from mitrm.io.generated import Claim
@@ -133,9 +133,9 @@ def report(
     )
     out_dir = out.resolve()
     facts = history_facts(root, settings, as_of=when)
-    notes = [facts.note] if facts.note else []
+    notes = [translate(language, facts.note)] if facts.note else []
     if facts.shallow and facts.note:
-        sys.stderr.write(f"warning: {facts.note}\n")
+        sys.stderr.write(f"warning: {_(facts.note)}\n")
     # Ranked first (each requirement document shows its rank); the checks run
     # beside the workers that render the documents, in the report's language.
     with speaking(language):
@@ -233,9 +233,10 @@ def _id_key(item: Any) -> tuple[str, str]:
 
 def _changelog(root: Path, settings: Settings, *, enabled: bool, note: str | None) -> str:
     if not enabled:
-        return f"# Change log\n\nNo change log: {note or 'no git history'}.\n"
-
-    log, _ = changelog_for(root, settings, since=git.latest_tag(root, "HEAD"))
+        heading = pgettext("doc:changelog", "Change log")
+        why = _(note) if note else _("no git history")  # the notes are marked in io.insights
+        return f"# {heading}\n\n" + _("No change log: {reason}.").format(reason=why) + "\n"
+    log = changelog_for(root, settings, since=git.latest_tag(root, "HEAD"))[0]
     return render_markdown(log)
 
 

@@ -17,6 +17,7 @@ import sys
 from typing import Any, TextIO
 
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 
 # C0 except tab and newline, DEL, and C1 (0x9b is a one-byte CSI to some terminals).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -61,8 +62,9 @@ class GuardedStream:
                 return 0
             # Python leaves None for a closed descriptor (``mitrm list >&-``): a command
             # that only reports on stderr still runs, one that prints results is exit 2.
-            what = "standard output" if self._name == "stdout" else "standard error"
-            raise OutputError(f"{what} is closed; the results cannot be written")
+            if self._name == "stdout":
+                raise OutputError(_("standard output is closed; the results cannot be written"))
+            raise OutputError(_("standard error is closed; the results cannot be written"))
         try:
             return self._raw.write(text)
         except BrokenPipeError:
@@ -83,7 +85,11 @@ class GuardedStream:
 
     def _failed(self, exc: Exception) -> OutputError:
         reason = getattr(exc, "strerror", None) or str(exc)
-        return OutputError(f"cannot write the output to {self._name}: {reason}")
+        return OutputError(
+            _("cannot write the output to {stream}: {reason}").format(
+                stream=self._name, reason=reason
+            )
+        )
 
     def isatty(self) -> bool:
         """Whether the stream is a terminal (False when closed)."""

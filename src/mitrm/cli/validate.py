@@ -200,7 +200,6 @@ def _root_for(run: State, paths: list[Path] | None, *, hook: bool = False) -> Pa
             raise
         if paths:
             return find_root(paths[0].resolve().parent)
-
         try:
             roots = data_roots(Path.cwd())
         except NotAGitRepoError:

@@ -11,6 +11,7 @@ from mitrm.core.models import Item, Settings
 from mitrm.core.plans import plan_checks
 from mitrm.core.record import Record
 from mitrm.core.sets import duplicate_entries
+from mitrm.i18n import _
 
 FileCheck = Callable[[Record, Item, Settings], list[Diagnostic]]
 
@@ -36,8 +37,10 @@ def control_characters(path: str, data: Any) -> list[Diagnostic]:
                     Diagnostic(
                         path,
                         "MIT014",
-                        f"'{format_loc(loc)}' holds the control character "
-                        f"U+{ord(match.group()):04X}; remove it (terminals may act on it)",
+                        _(
+                            "'{field}' holds the control character U+{code}; remove it "
+                            "(terminals may act on it)"
+                        ).format(field=format_loc(loc), code=f"{ord(match.group()):04X}"),
                         severity=Severity.WARNING,
                         loc=loc,
                     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mitrm.core.diagnostics import Severity
+from mitrm.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Code:
     code: str
     severity: Severity
     summary: str
+    """In English, marked for translation: shown with ``_()`` in the interface language."""
 
 
 _E = Severity.ERROR
@@ -25,39 +27,41 @@ _E = Severity.ERROR
 CODES: dict[str, Code] = {
     c.code: c
     for c in [
-        Code("MIT001", _E, "invalid YAML syntax"),
-        Code("MIT002", _E, "duplicate key in a mapping"),
-        Code("MIT003", _E, "unresolved git merge conflict markers"),
-        Code("MIT004", _E, "the file is not a mapping of fields"),
-        Code("MIT005", _E, "the file is empty"),
-        Code("MIT006", _E, "the file is not UTF-8 text"),
-        Code("MIT007", _E, "the file is larger than 1 MiB"),
-        Code("MIT008", _E, "tab used for indentation"),
-        Code("MIT009", _E, "YAML tag or merge key not allowed"),
-        Code("MIT010", _E, "symbolic link leading outside the data repo"),
-        Code("MIT011", _E, "a key that YAML does not read as text (on, yes, 1)"),
-        Code("MIT012", _E, "the file cannot be read"),
-        Code("MIT013", _E, "full-width punctuation where YAML needs ASCII (：，U+3000)"),
-        Code("MIT014", Severity.WARNING, "a control character in a text value"),
-        Code("MIT101", _E, "unknown field"),
-        Code("MIT102", _E, "a value of the wrong type or form"),
-        Code("MIT103", _E, "a required field is missing"),
-        Code("MIT104", _E, "a value outside its allowed list"),
-        Code("MIT105", Severity.WARNING, "the same value twice in a list of tags or references"),
-        Code("MIT201", _E, "the same id in two files"),
-        Code("MIT202", _E, "the file name does not begin with the item's id"),
-        Code("MIT203", _E, "a reference to an id that does not exist"),
-        Code("MIT204", _E, "a dependency cycle"),
-        Code("MIT205", _E, "plan dates inconsistent (phases, milestones outside the plan)"),
-        Code("MIT206", _E, "budget lines add up to more than the total"),
-        Code("MIT207", _E, "the id does not fit the kind's id scheme"),
-        Code("MIT208", _E, "a reference to an item of the wrong kind"),
-        Code("MIT301", _E, "a field the item's status requires is missing"),
+        Code("MIT001", _E, N_("invalid YAML syntax")),
+        Code("MIT002", _E, N_("duplicate key in a mapping")),
+        Code("MIT003", _E, N_("unresolved git merge conflict markers")),
+        Code("MIT004", _E, N_("the file is not a mapping of fields")),
+        Code("MIT005", _E, N_("the file is empty")),
+        Code("MIT006", _E, N_("the file is not UTF-8 text")),
+        Code("MIT007", _E, N_("the file is larger than 1 MiB")),
+        Code("MIT008", _E, N_("tab used for indentation")),
+        Code("MIT009", _E, N_("YAML tag or merge key not allowed")),
+        Code("MIT010", _E, N_("symbolic link leading outside the data repo")),
+        Code("MIT011", _E, N_("a key that YAML does not read as text (on, yes, 1)")),
+        Code("MIT012", _E, N_("the file cannot be read")),
+        Code("MIT013", _E, N_("full-width punctuation where YAML needs ASCII (：，U+3000)")),
+        Code("MIT014", Severity.WARNING, N_("a control character in a text value")),
+        Code("MIT101", _E, N_("unknown field")),
+        Code("MIT102", _E, N_("a value of the wrong type or form")),
+        Code("MIT103", _E, N_("a required field is missing")),
+        Code("MIT104", _E, N_("a value outside its allowed list")),
+        Code(
+            "MIT105", Severity.WARNING, N_("the same value twice in a list of tags or references")
+        ),
+        Code("MIT201", _E, N_("the same id in two files")),
+        Code("MIT202", _E, N_("the file name does not begin with the item's id")),
+        Code("MIT203", _E, N_("a reference to an id that does not exist")),
+        Code("MIT204", _E, N_("a dependency cycle")),
+        Code("MIT205", _E, N_("plan dates inconsistent (phases, milestones outside the plan)")),
+        Code("MIT206", _E, N_("budget lines add up to more than the total")),
+        Code("MIT207", _E, N_("the id does not fit the kind's id scheme")),
+        Code("MIT208", _E, N_("a reference to an item of the wrong kind")),
+        Code("MIT301", _E, N_("a field the item's status requires is missing")),
         # mitrm import (issue 15): placed at a cell, FILE:Sheet!C7
-        Code("MIT701", _E, "a cell or row that does not fit its field"),
-        Code("MIT702", _E, "the item changed in the repo since the export"),
-        Code("MIT703", _E, "a row that matches no item or kind"),
-        Code("MIT704", _E, "a header row without an id or title column, or with a field twice"),
+        Code("MIT701", _E, N_("a cell or row that does not fit its field")),
+        Code("MIT702", _E, N_("the item changed in the repo since the export")),
+        Code("MIT703", _E, N_("a row that matches no item or kind")),
+        Code("MIT704", _E, N_("a header row without an id or title column, or with a field twice")),
     ]
 }
 

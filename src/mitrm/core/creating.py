@@ -25,6 +25,7 @@ from mitrm.core.importplan import (
 )
 from mitrm.core.models import Kind, Settings
 from mitrm.core.sheets import canonical, columns, get
+from mitrm.i18n import _, pgettext
 
 
 def twin(
@@ -75,8 +76,11 @@ def create(
             Problem(
                 place(source, table, index, where.get("id", first)),
                 CELL,
-                f"'{item_id}' is not a {kind.label} id (like {format_id(scheme, 1)}); leave id "
-                "empty for a new item",
+                _(
+                    "'{id}' is not a {kind} id (like {example}); leave id empty for a new item"
+                ).format(
+                    id=item_id, kind=pgettext("kind", kind.label), example=format_id(scheme, 1)
+                ),
             )
         )
         return
@@ -94,8 +98,10 @@ def create(
                 Problem(
                     place(source, table, index, sheet.rest),
                     CELL,
-                    "mitrm:rest must hold the JSON mitrm wrote there (the fields without "
-                    "a column of their own)",
+                    _(
+                        "mitrm:rest must hold the JSON mitrm wrote there (the fields without "
+                        "a column of their own)"
+                    ),
                 )
             )
             return

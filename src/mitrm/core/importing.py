@@ -49,6 +49,7 @@ from mitrm.core.sheets import (
     split_digests,
 )
 from mitrm.errors import MitrmError
+from mitrm.i18n import _, pgettext
 
 __all__ = ["REST", "Existing", "ImportPlan", "Table", "place", "plan_import"]
 
@@ -91,8 +92,10 @@ def plan_import(
             Problem(
                 place(source, plan.skipped[0], 0, 0),
                 HEADER,
-                "the first row must name the columns, among them id or title "
-                "(or map the sheet's own headers in mitrm.yaml under spreadsheets.columns)",
+                _(
+                    "the first row must name the columns, among them id or title "
+                    "(or map the sheet's own headers in mitrm.yaml under spreadsheets.columns)"
+                ),
             ),
         )
     return plan
@@ -169,8 +172,15 @@ def _sheet(
                 Problem(
                     place(source, table, 0, index),
                     HEADER,
-                    f"mitrm.yaml maps '{text}' to '{target}' (spreadsheets.columns), which is "
-                    f"not a {kind.label} column; columns: {', '.join(sorted(known_names))}",
+                    _(
+                        "mitrm.yaml maps '{header}' to '{field}' (spreadsheets.columns), which "
+                        "is not a {kind} column; columns: {names}"
+                    ).format(
+                        header=text,
+                        field=target,
+                        kind=pgettext("kind", kind.label),
+                        names=", ".join(sorted(known_names)),
+                    ),
                 )
             )
     taken: dict[str, int] = {}
@@ -180,8 +190,9 @@ def _sheet(
                 Problem(
                     place(source, table, 0, index),
                     HEADER,
-                    f"'{column.name}' is also in column {cell_name(0, taken[column.name])[:-1]}; "
-                    "keep one of them",
+                    _("'{field}' is also in column {column}; keep one of them").format(
+                        field=column.name, column=cell_name(0, taken[column.name])[:-1]
+                    ),
                 )
             )
         taken[column.name] = index
@@ -249,7 +260,13 @@ def _row(
         item_id = str(item_id).strip()
         if item_id in seen:
             plan.problems.append(
-                Problem(row_place, ROW, f"{item_id} is also in {seen[item_id]}; keep one row")
+                Problem(
+                    row_place,
+                    ROW,
+                    _("{id} is also in {place}; keep one row").format(
+                        id=item_id, place=seen[item_id]
+                    ),
+                )
             )
             return
         seen[item_id] = row_place
@@ -259,8 +276,12 @@ def _row(
             Problem(
                 row_place,
                 ROW,
-                f"{item_id} is a {current.kind.label}, not a "
-                f"{sheet.kind.label}; move the row to the {current.kind.folder} sheet",
+                _("{id} is a {kind}, not a {other}; move the row to the {folder} sheet").format(
+                    id=item_id,
+                    kind=pgettext("kind", current.kind.label),
+                    other=pgettext("kind", sheet.kind.label),
+                    folder=current.kind.folder,
+                ),
             )
         )
         return
@@ -269,7 +290,13 @@ def _row(
         if owner is not None and owner is not sheet.kind:
             plan.problems.append(
                 Problem(
-                    row_place, ROW, f"{item_id} is a {owner.label} id, not a {sheet.kind.label} id"
+                    row_place,
+                    ROW,
+                    _("{id} is a {kind} id, not a {other} id").format(
+                        id=item_id,
+                        kind=pgettext("kind", owner.label),
+                        other=pgettext("kind", sheet.kind.label),
+                    ),
                 )
             )
             return
@@ -357,14 +384,20 @@ def _update(
     row_place = place(source, table, index, where.get(changes[0].name, 0))
     if changed_in_repo and not force:
         commit = base[0] if base else ""
-        since = f" (exported at commit {commit})" if commit and commit != "-" else ""
+        since = (
+            _(" (exported at commit {commit})").format(commit=commit)
+            if commit and commit != "-"
+            else ""
+        )
         plan.problems.append(
             Problem(
                 place(source, table, index, where.get("id", 0)),
                 CONFLICT,
-                f"{item_id} changed in the repo since the export{since}: "
-                f"{', '.join(changed_in_repo)}; its row was not applied "
-                "(export again and redo the edit, or use --force to let the row win)",
+                _(
+                    "{id} changed in the repo since the export{since}: {fields}; its row was "
+                    "not applied (export again and redo the edit, or use --force to let the "
+                    "row win)"
+                ).format(id=item_id, since=since, fields=", ".join(changed_in_repo)),
             )
         )
         return

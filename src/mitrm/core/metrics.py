@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from mitrm.core.codes import Code, register
 from mitrm.core.diagnostics import Diagnostic, Severity
 from mitrm.core.history import Event, History, status_intervals, utc_datetime
-from mitrm.i18n import _
+from mitrm.i18n import N_, _
 
 DAY = 86400.0
 
@@ -17,7 +17,7 @@ UNAPPROVED_CHANGE = register(
     Code(
         "MIT601",
         Severity.WARNING,
-        "an approved item changed without an approved change request naming it",
+        N_("an approved item changed without an approved change request naming it"),
     )
 )
 

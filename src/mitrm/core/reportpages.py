@@ -8,34 +8,21 @@ from mitrm.core.diagnostics import Diagnostic, count
 from mitrm.core.ranking import Ranking
 from mitrm.core.ranking import note as why
 from mitrm.core.render.markdown import cell
+from mitrm.i18n import NP_, translate
 
-_TEXT: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "backlog": "Ranked backlog",
-        "model": "Model",
-        "unscored": "Unscored (inputs missing)",
-        "missing": "Missing",
-        "none": "None.",
-        "validation": "Validation results",
-        "summary": "{files} files checked: {errors} errors, {warnings} warnings.",
-        "clean": "No problems found.",
-        "header": "| Rank | ID | Title | Score | Status | Due | Note |",
-        "vheader": "| Place | Severity | Code | Message |",
-        "uheader": "| ID | Title | Status | Missing |",
-    },
-    "zh": {
-        "backlog": "优先级排序",
-        "model": "模型",
-        "unscored": "未评分（缺少输入）",
-        "missing": "缺少",
-        "none": "无。",
-        "validation": "校验结果",
-        "summary": "已检查 {files} 个文件：{errors} 个错误，{warnings} 个警告。",
-        "clean": "未发现问题。",
-        "header": "| 排名 | 编号 | 标题 | 得分 | 状态 | 截止日期 | 说明 |",
-        "vheader": "| 位置 | 严重程度 | 代码 | 信息 |",
-        "uheader": "| 编号 | 标题 | 状态 | 缺少 |",
-    },
+# The pages' texts, translated into the report's language (not the user's).
+_TEXT: Mapping[str, str] = {
+    "backlog": NP_("doc:report", "Ranked backlog"),
+    "model": NP_("doc:report", "Model"),
+    "unscored": NP_("doc:report", "Unscored (inputs missing)"),
+    "missing": NP_("doc:report", "Missing"),
+    "none": NP_("doc:report", "None."),
+    "validation": NP_("doc:report", "Validation results"),
+    "summary": NP_("doc:report", "{files} files checked: {errors} errors, {warnings} warnings."),
+    "clean": NP_("doc:report", "No problems found."),
+    "header": NP_("doc:report", "| Rank | ID | Title | Score | Status | Due | Note |"),
+    "vheader": NP_("doc:report", "| Place | Severity | Code | Message |"),
+    "uheader": NP_("doc:report", "| ID | Title | Status | Missing |"),
 }
 
 
@@ -48,7 +35,7 @@ def _score(value: float | None) -> str:
 
 def backlog_page(ranking: Ranking, *, lang: str, links: Mapping[str, str]) -> str:
     """The whole ranked backlog, then the unscored items with what they lack."""
-    t = _TEXT.get(lang, _TEXT["en"])
+    t = {key: translate(lang, text, "doc:report") for key, text in _TEXT.items()}
     lines = [f"# {t['backlog']}", "", f"{t['model']}: `{ranking.model}` ({cell(ranking.formula)})"]
     lines += ["", t["header"], "| --: | --- | --- | --: | --- | --- | --- |"]
     for entry in ranking.entries:
@@ -76,7 +63,7 @@ def backlog_page(ranking: Ranking, *, lang: str, links: Mapping[str, str]) -> st
 
 def validation_page(diagnostics: Sequence[Diagnostic], *, files: int, lang: str) -> str:
     """Every diagnostic of ``mitrm validate`` as a table, with the summary line."""
-    t = _TEXT.get(lang, _TEXT["en"])
+    t = {key: translate(lang, text, "doc:report") for key, text in _TEXT.items()}
     errors, warnings = count(diagnostics)
     lines = [f"# {t['validation']}", "", t["summary"].format(
         files=files, errors=errors, warnings=warnings)]  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any
 from mitrm import __version__
 from mitrm.core.codes import CODES
 from mitrm.core.diagnostics import Diagnostic
+from mitrm.i18n import _
 
 _SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _DOCS = "https://github.com/mitrm/mitrm/blob/main/docs/rules.md"
@@ -26,7 +27,7 @@ def sarif_log(diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
             {
                 "id": code,
                 "name": code,
-                "shortDescription": {"text": known.summary if known else code},
+                "shortDescription": {"text": _(known.summary) if known else code},
                 "helpUri": f"{_DOCS}#{code.lower()}",
                 "defaultConfiguration": {"level": known.severity.value if known else "error"},
             }

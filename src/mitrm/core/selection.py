@@ -211,17 +211,29 @@ def select_within(
     caps = [limit.amount for limit in limits]
     notes: list[str] = []
     if committed:
+        listed = ", ".join(committed)
         notes.append(
-            f"already under way, so chosen whatever they cost: {', '.join(committed)}"
-            + (" (with their open dependencies)" if forced - set(committed) else "")
+            _("already under way, so chosen whatever they cost: {ids}").format(ids=listed)
+            if not forced - set(committed)
+            else _(
+                "already under way, so chosen whatever they cost: {ids} "
+                "(with their open dependencies)"
+            ).format(ids=listed)
         )
     forced_cost = [sum((costs[item][k] for item in forced), Decimal(0)) for k in range(len(limits))]
     overspent = [k for k, limit in enumerate(limits) if forced_cost[k] > limit.amount]
     if overspent:
         k = overspent[0]
         notes.append(
-            f"work already under way needs {_fmt(forced_cost[k])} {limits[k].unit}, more than "
-            f"the {limits[k].name} of {_fmt(limits[k].amount)}: nothing else fits"
+            _(
+                "work already under way needs {amount} {unit}, more than the {limit} of "
+                "{total}: nothing else fits"
+            ).format(
+                amount=_fmt(forced_cost[k]),
+                unit=limits[k].unit,
+                limit=limits[k].name,
+                total=_fmt(limits[k].amount),
+            )
         )
         chosen_ids: set[str] = set(forced)
         greedy = sum(values[item] for item in forced)

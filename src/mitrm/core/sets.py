@@ -13,6 +13,7 @@ from mitrm.core.diagnostics import Diagnostic, Loc, Severity, format_loc
 from mitrm.core.models import Item, Settings
 from mitrm.core.models.common import ItemId
 from mitrm.core.record import Record
+from mitrm.i18n import _
 
 _SET_NAMES = frozenset({"tags", "compliance"})
 
@@ -87,7 +88,9 @@ def duplicate_entries(record: Record, model: Item, settings: Settings) -> list[D
                     Diagnostic(
                         record.path,
                         "MIT105",
-                        f"'{value}' is already in '{format_loc(loc)}'; remove the repeated entry",
+                        _("'{value}' is already in '{field}'; remove the repeated entry").format(
+                            value=value, field=format_loc(loc)
+                        ),
                         severity=Severity.WARNING,
                         item=model.id,
                         loc=(*loc, index),

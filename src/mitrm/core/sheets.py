@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from mitrm.core.models import MODELS, Kind
+from mitrm.i18n import _
 
 LIST_SEPARATOR = "\n"
 """Entries of a list field share one cell, one entry per line (Alt+Enter in Excel)."""
@@ -271,7 +272,11 @@ def read_cell(column: Column, raw: Any, labels: Mapping[str, str], *, escaped: b
     if shape is Shape.INTEGER:
         number = _number(column, raw)
         if number != number.to_integral_value():
-            raise CellError(f"{column.name} must be a whole number (got {_shown(raw)})")
+            raise CellError(
+                _("{field} must be a whole number (got {value})").format(
+                    field=column.name, value=_shown(raw)
+                )
+            )
         return int(number)
     if shape is Shape.BOOLEAN:
         if isinstance(raw, bool):
@@ -281,7 +286,11 @@ def read_cell(column: Column, raw: Any, labels: Mapping[str, str], *, escaped: b
             return True
         if word in _FALSE:
             return False
-        raise CellError(f"{column.name} must be true or false (got {_shown(raw)})")
+        raise CellError(
+            _("{field} must be true or false (got {value})").format(
+                field=column.name, value=_shown(raw)
+            )
+        )
     return _choice(column, raw, labels)
 
 
@@ -304,7 +313,11 @@ def _shown(raw: Any) -> str:
 def _date(column: Column, raw: Any) -> dt.date:
     if isinstance(raw, dt.datetime):
         if raw.time() != dt.time(0):
-            raise CellError(f"{column.name} must be a date without a time (got {raw.isoformat()})")
+            raise CellError(
+                _("{field} must be a date without a time (got {value})").format(
+                    field=column.name, value=raw.isoformat()
+                )
+            )
         return raw.date()
     if isinstance(raw, dt.date):
         return raw
@@ -314,12 +327,16 @@ def _date(column: Column, raw: Any) -> dt.date:
             return dt.date(*(int(part) for part in match.groups()))
         except ValueError:
             pass
-    raise CellError(f"{column.name} must be a date written YYYY-MM-DD (got {_shown(raw)})")
+    raise CellError(
+        _("{field} must be a date written YYYY-MM-DD (got {value})").format(
+            field=column.name, value=_shown(raw)
+        )
+    )
 
 
 def _number(column: Column, raw: Any) -> Decimal:
     if isinstance(raw, bool):
-        raise CellError(f"{column.name} must be a number (got {_shown(raw)})")
+        raise CellError(_not_a_number(column, raw))
     if isinstance(raw, (int, float)):
         number = Decimal(repr(raw))
     else:
@@ -327,10 +344,14 @@ def _number(column: Column, raw: Any) -> Decimal:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise CellError(f"{column.name} must be a number (got {_shown(raw)})") from None
+            raise CellError(_not_a_number(column, raw)) from None
     if not number.is_finite():
-        raise CellError(f"{column.name} must be a number (got {_shown(raw)})")
+        raise CellError(_not_a_number(column, raw))
     return number
+
+
+def _not_a_number(column: Column, raw: Any) -> str:
+    return _("{field} must be a number (got {value})").format(field=column.name, value=_shown(raw))
 
 
 def _choice(column: Column, raw: Any, labels: Mapping[str, str]) -> str:
@@ -348,7 +369,11 @@ def _choice(column: Column, raw: Any, labels: Mapping[str, str]) -> str:
         label = labels.get(value)
         if label and label.casefold() == lowered:
             return value
-    raise CellError(f"{column.name} must be one of {', '.join(column.choices)} (got {_shown(raw)})")
+    raise CellError(
+        _("{field} must be one of {values} (got {value})").format(
+            field=column.name, values=", ".join(column.choices), value=_shown(raw)
+        )
+    )
 
 
 # --- headers -----------------------------------------------------------------------

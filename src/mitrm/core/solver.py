@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from mitrm.core.ids import id_key
+from mitrm.i18n import N_
 
 if TYPE_CHECKING:
     import highspy
@@ -32,9 +33,9 @@ _PRESOLVE_RULES_OFF = (1 << 15) | (1 << 16)
 _EPS = 1e-9
 # HiGHS reports its node limit as a solution limit: say it in a user's words.
 _STOPS = {
-    "kSolutionLimit": "the node limit",
-    "kTimeLimit": "the time limit",
-    "kOptimal": "a check of its answer (rounding broke a limit or a dependency)",
+    "kSolutionLimit": N_("the node limit"),
+    "kTimeLimit": N_("the time limit"),
+    "kOptimal": N_("a check of its answer (rounding broke a limit or a dependency)"),
 }
 
 

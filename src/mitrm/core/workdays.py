@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from mitrm.i18n import _
+
 CODE = re.compile(r"^([A-Z]{2})(?:-([A-Z0-9]{1,10}))?$")
 _DAY = dt.timedelta(days=1)
 
@@ -30,8 +32,10 @@ def check_code(code: str) -> None:
     match = CODE.match(code)
     if match is None:
         raise CalendarError(
-            f"'{code}' is not a calendar: write a country code, optionally with a "
-            "subdivision, e.g. CN, DE, DE-BY"
+            _(
+                "'{code}' is not a calendar: write a country code, optionally with a "
+                "subdivision, e.g. CN, DE, DE-BY"
+            ).format(code=code)
         )
     if code == "CN":
         return
@@ -40,11 +44,14 @@ def check_code(code: str) -> None:
     country, subdivision = match.groups()
     supported = holidays.list_supported_countries()
     if country not in supported:
-        raise CalendarError(f"no holiday calendar for the country '{country}'")
+        raise CalendarError(
+            _("no holiday calendar for the country '{country}'").format(country=country)
+        )
     if subdivision is not None and subdivision not in supported[country]:
         raise CalendarError(
-            f"no holiday calendar for '{subdivision}' in {country}; known: "
-            + ", ".join(supported[country])
+            _("no holiday calendar for '{subdivision}' in {country}; known: {known}").format(
+                subdivision=subdivision, country=country, known=", ".join(supported[country])
+            )
         )
 
 
@@ -67,9 +74,9 @@ class WorkCalendar:
     def label(self) -> str:
         """How the output names this calendar."""
         if self.code is None:
-            return "weekends and rules.holidays"
+            return _("weekends and rules.holidays")
         source = "chinese-calendar" if self.code == "CN" else "holidays"
-        return f"calendar {self.code} ({source})"
+        return _("calendar {code} ({source})").format(code=self.code, source=source)
 
     def _load(self, first: int, last: int) -> None:
         missing = [year for year in range(first, last + 1) if year not in self._years]
@@ -147,7 +154,7 @@ class WorkCalendar:
             day -= _DAY
         weeks, rest = divmod(need - 1, 5)
         day -= dt.timedelta(weeks=weeks)
-        for _ in range(rest):
+        for _step in range(rest):
             day -= _DAY
             while day.weekday() >= 5:
                 day -= _DAY
@@ -168,10 +175,10 @@ class WorkCalendar:
         if not years:
             return self.label
         listed = ", ".join(str(year) for year in years)
-        return (
-            f"{self.label}; {listed} estimated: chinese-calendar has no official schedule for "
+        return _(
+            "{calendar}; {years} estimated: chinese-calendar has no official schedule for "
             "it, so its make-up working days are missing"
-        )
+        ).format(calendar=self.label, years=listed)
 
 
 @lru_cache(maxsize=8)

@@ -10,6 +10,7 @@ from typing import Any
 from mitrm.core.diagnostics import Loc
 from mitrm.core.models.common import Kind
 from mitrm.core.models.settings import Settings
+from mitrm.i18n import _, pgettext
 
 # A status requires its own fields plus those of every status before it in this order.
 _REQUIREMENT_STAGES: list[tuple[str, list[str]]] = [
@@ -215,9 +216,15 @@ def override_problems(settings: Settings) -> list[tuple[Loc, str, bool]]:
             if status in known:
                 continue
             close = difflib.get_close_matches(status, known, n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"statuses: {', '.join(known)}"
+            hint = (
+                _("did you mean '{value}'?").format(value=close[0])
+                if close
+                else _("statuses: {names}").format(names=", ".join(known))
+            )
             where = ".".join(str(part) for part in loc)
-            message = f"field '{where}': '{status}' is not a {kind.label} status ({hint})"
+            message = _("field '{field}': '{value}' is not a {kind} status ({hint})").format(
+                field=where, value=status, kind=pgettext("kind", kind.label), hint=hint
+            )
             problems.append((loc, message, key))
     return problems
 

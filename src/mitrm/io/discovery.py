@@ -99,7 +99,7 @@ def discover(root: Path) -> list[ItemFile]:
     root_real = os.path.realpath(root)
     for rel, kind, entry in walk(root):
         if not utf8_name(rel):
-            problem = "file name is not UTF-8 text; rename the file (it is not read)"
+            problem = _("file name is not UTF-8 text; rename the file (it is not read)")
             found.append(ItemFile(shown_name(rel), kind, problem=problem))
             continue
         outside = False

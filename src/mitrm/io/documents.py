@@ -22,7 +22,7 @@ from mitrm.core.render import TEMPLATES, Document, item_documents
 from mitrm.core.render.context import Catalog
 from mitrm.core.site import ASSETS, Site, html_path, page
 from mitrm.errors import DataError, UsageError
-from mitrm.i18n import N_
+from mitrm.i18n import N_, _
 from mitrm.io import generated, progress
 from mitrm.io.generated import Rendered
 from mitrm.io.repository import _map, default_jobs, map_beside
@@ -61,9 +61,11 @@ def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> R
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
             raise DataError(
-                f"{rel[:60]}...: the document's file name would be too long for the file "
-                "system (its item's id is far too long)",
-                hint="give the item a shorter id: mitrm validate shows it",
+                _(
+                    "{path}...: the document's file name would be too long for the file "
+                    "system (its item's id is far too long)"
+                ).format(path=rel[:60]),
+                hint=_("give the item a shorter id: mitrm validate shows it"),
             ) from None
         return Rendered(rel, text, exists=True)
     same = current == text.encode("utf-8")
@@ -114,8 +116,10 @@ def _render_item(item: Item) -> list[Rendered] | _Failed:
         return _FAILED[0]
     except OSError as exc:
         return _Failed(
-            f"cannot write {exc.filename or out}: {exc.strerror or exc}",
-            "check the output folder (--out) and its permissions",
+            _("cannot write {path}: {reason}").format(
+                path=exc.filename or out, reason=exc.strerror or exc
+            ),
+            _("check the output folder (--out) and its permissions"),
             usage=True,
         )
 

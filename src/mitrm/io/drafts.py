@@ -212,4 +212,4 @@ def create_item(
         finally:
             with contextlib.suppress(OSError):
                 lock.unlink()
-    raise UsageError("no free id found after 1000 attempts")  # pragma: no cover
+    raise UsageError(_("no free id found after 1000 attempts"))  # pragma: no cover

@@ -140,10 +140,14 @@ def refuse_links(out: Path, planned: Iterable[str], *, shown: str) -> None:
     for rel in [*sorted(folders, key=len), MANIFEST, JOURNAL]:
         if os.path.islink(out / rel):
             raise DataError(
-                f"{shown}/{rel}: symbolic link in the output folder; mitrm does not "
-                "write, read or remove anything through it",
-                hint="remove the link (render makes a real folder in its place), "
-                "or choose another --out",
+                _(
+                    "{path}: symbolic link in the output folder; mitrm does not "
+                    "write, read or remove anything through it"
+                ).format(path=f"{shown}/{rel}"),
+                hint=_(
+                    "remove the link (render makes a real folder in its place), "
+                    "or choose another --out"
+                ),
             )
 
 

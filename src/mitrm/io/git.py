@@ -88,9 +88,8 @@ def run(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     done = subprocess.run([_git(), *args], cwd=root, capture_output=True, env=_env(), check=False)
     if check and done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(
-            f"git {args[0]} failed: {message[-1] if message else 'exit ' + str(done.returncode)}"
-        )
+        reason = message[-1] if message else f"exit {done.returncode}"
+        raise UsageError(_("git {command} failed: {reason}").format(command=args[0], reason=reason))
     return done
 
 
@@ -143,7 +142,7 @@ def shallow_boundary(info: RepoInfo) -> frozenset[str]:
 def resolve(root: Path, rev: str) -> str:
     """The commit ``rev`` names; UsageError (exit 2) if it names none."""
     if rev.startswith("-"):
-        raise UsageError(f"'{rev}' is not a revision")
+        raise UsageError(_("'{rev}' is not a revision").format(rev=rev))
     done = run(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False)
     if done.returncode != 0:
         raise UsageError(
@@ -265,7 +264,8 @@ def log_batches(
         proc.stderr.close()
     if code != 0:
         lines = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git log failed: {lines[-1] if lines else 'exit ' + str(code)}")
+        reason = lines[-1] if lines else f"exit {code}"
+        raise UsageError(_("git log failed: {reason}").format(reason=reason))
 
 
 def _tokens(chunks: queue.Queue[bytes | None]) -> Iterator[str]:
@@ -297,13 +297,13 @@ def _entries(tokens: Iterator[str], *, prefix: str) -> Iterator[LogEntry]:
             token = next(tokens, None)
             continue
         if not SHA.match(token):
-            raise UsageError("git log gave output mitrm cannot read")
+            raise UsageError(_("git log gave output mitrm cannot read"))
         sha = token
         try:
             parents = tuple(next(tokens).split())
             author, email, stamp, body = next(tokens), next(tokens), next(tokens), next(tokens)
         except StopIteration:
-            raise UsageError("git log output ended in the middle of a commit") from None
+            raise UsageError(_("git log output ended in the middle of a commit")) from None
         changes: list[FileChange] = []
         token = next(tokens, None)
         while token is not None:

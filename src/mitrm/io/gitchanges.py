@@ -15,7 +15,7 @@ def _git(root: Path, *args: str) -> str:
     except FileNotFoundError as exc:
         raise NotAGitRepoError(_("git is not installed; --changed-since needs it")) from exc
     if done.returncode != 0:
-        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed"
+        message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else _("git failed")
         if "not a git repository" in done.stderr:
             raise NotAGitRepoError(
                 _("{folder} is not in a git repository; --changed-since needs git").format(

@@ -109,7 +109,13 @@ def working_changes(
     problem = None
     if loaded.data is None:
         first = loaded.diagnostics[0] if loaded.diagnostics else None
-        problem = f"line {first.line}: {first.code} {first.message}" if first else "unreadable"
+        problem = (
+            _("line {line}: {code} {message}").format(
+                line=first.line, code=first.code, message=first.message
+            )
+            if first
+            else _("unreadable")
+        )
     data = loaded.data or {}
     if data and data.get("id") not in (None, item):
         return None

@@ -26,7 +26,7 @@ from mitrm.core.history import (
     History,
     diff_values,
 )
-from mitrm.i18n import N_
+from mitrm.i18n import N_, _
 from mitrm.io import git, progress
 from mitrm.io.yamlblocks import UNSURE, read_block, split_blocks
 from mitrm.io.yamlfile import (
@@ -210,9 +210,11 @@ class EventBuilder:
             if loaded.data is None:
                 first = loaded.diagnostics[0] if loaded.diagnostics else None
                 version.problem = (
-                    f"line {first.line}: {first.code} {first.message}"
+                    _("line {line}: {code} {message}").format(
+                        line=first.line, code=first.code, message=first.message
+                    )
                     if first is not None
-                    else "the file could not be read"
+                    else _("the file could not be read")
                 )
         return version
 
@@ -383,7 +385,7 @@ class EventBuilder:
         self, item: str, old: _Version | None, new: _Version, change: git.FileChange
     ) -> list[FieldChange]:
         base, base_path = old, change.old_path
-        for _ in range(2):
+        for _attempt in range(2):
             if base is not None and self._problem(base, base_path) is not None:
                 # diff against the last version of the item that could be read
                 base = self._blob(self.last_valid.get(item))

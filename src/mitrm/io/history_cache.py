@@ -13,7 +13,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from mitrm import __version__
+from mitrm import __version__, i18n
 from mitrm.core.history import History, Row
 from mitrm.io import git
 from mitrm.io.atomic import write_atomic
@@ -35,6 +35,8 @@ class HistoryCache:
             str(info.toplevel),
             info.prefix,
             tuple(sorted(git.shallow_boundary(info))),
+            # The events' problems are diagnostics, in the language they were made in.
+            i18n.language(),
         )
 
     def load(self) -> tuple[History, dict[str, str]] | None:

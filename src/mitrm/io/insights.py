@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
 from mitrm.errors import NotAGitRepoError
+from mitrm.i18n import N_, _
 
 if TYPE_CHECKING:
     from mitrm.io.repository import CheckResult
 
 
-SHALLOW_NOTE = (
+# Marked here, translated where shown: a report's notes follow its language, not the user's.
+SHALLOW_NOTE = N_(
     "shallow clone: the history is cut, so the history findings (MIT419, MIT601) and "
     "metrics cover only the fetched commits; fetch the full history (fetch-depth: 0 in CI)"
 )
@@ -109,7 +111,7 @@ def check_with_history(
             result.diagnostics + govern(digest.unapproved, settings), key=Diagnostic.sort_key
         )
     if digest is not None and digest.shallow:
-        result.notes.append(SHALLOW_NOTE)
+        result.notes.append(_(SHALLOW_NOTE))
     return result
 
 
@@ -119,6 +121,7 @@ class HistoryFacts:
 
     metrics: dict[str, Any] | None
     note: str | None = None
+    """Why the history is missing or partial, in English: translate it where it is shown."""
     shallow: bool = False
 
 
@@ -131,20 +134,21 @@ def history_facts(root: Path, settings: Settings, *, as_of: dt.date) -> HistoryF
     try:
         info = git.repo_info(root)
     except NotAGitRepoError:
-        return HistoryFacts(None, "not a git repository: no history, documents only")
+        return HistoryFacts(None, N_("not a git repository: no history, documents only"))
     if info.head is None:
-        return HistoryFacts(None, "the repository has no commits yet: no history")
+        return HistoryFacts(None, N_("the repository has no commits yet: no history"))
     history = load_history(root, settings, info=info)
     moment = int(dt.datetime.combine(as_of, dt.time(), tzinfo=dt.timezone.utc).timestamp())
     flow = flow_metrics(history, today=moment)
     recent = list(flow.throughput.items())[-12:]
     metrics: dict[str, Any] = {
-        "median lead time, submitted to released (days)": (
+        # Names marked here, translated into the document's language where it is made.
+        N_("median lead time, submitted to released (days)"): (
             None if flow.median_lead_time_days is None else round(flow.median_lead_time_days, 1)
         ),
-        "released in the last 12 months with releases": sum(count for _, count in recent),
-        "approved requirements changed after approval": len(flow.churn),
-        "changes after approval (commits)": sum(flow.churn.values()),
+        N_("released in the last 12 months with releases"): sum(count for _n, count in recent),
+        N_("approved requirements changed after approval"): len(flow.churn),
+        N_("changes after approval (commits)"): sum(flow.churn.values()),
     }
     note = SHALLOW_NOTE if info.shallow else None
     return HistoryFacts(metrics, note, shallow=info.shallow)

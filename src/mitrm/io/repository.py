@@ -58,8 +58,10 @@ def load_settings(root: Path) -> Settings:
     inside = os.path.realpath(root)
     if os.path.commonpath([inside, os.path.realpath(path)]) != inside:
         raise SettingsError(
-            f"{SETTINGS_FILE} is a symbolic link that leads outside the data repo; "
-            "it is not read (copy the file in)"
+            i18n._(
+                "{path} is a symbolic link that leads outside the data repo; "
+                "it is not read (copy the file in)"
+            ).format(path=SETTINGS_FILE)
         )
     try:
         raw = safefile.read_bytes(path, MAX_BYTES)
@@ -71,7 +73,7 @@ def load_settings(root: Path) -> Settings:
     if loaded.diagnostics and loaded.diagnostics[0].code == "MIT005":
         return Settings()
     if loaded.data is None:
-        raise SettingsError(f"{SETTINGS_FILE} is not valid", list(loaded.diagnostics))
+        raise SettingsError(_invalid(), list(loaded.diagnostics))
     from pydantic import ValidationError
 
     try:
@@ -79,9 +81,7 @@ def load_settings(root: Path) -> Settings:
     except ValidationError as exc:
         found = errors_to_diagnostics(exc, Settings, SETTINGS_FILE, None)
         assert loaded.text is not None
-        raise SettingsError(
-            f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
-        ) from exc
+        raise SettingsError(_invalid(), locate(found, {SETTINGS_FILE: loaded.text})) from exc
     from mitrm.core.workflow import override_problems
 
     problems = override_problems(settings)
@@ -91,10 +91,12 @@ def load_settings(root: Path) -> Settings:
             Diagnostic(SETTINGS_FILE, "MIT102", text, loc=loc, key=key)
             for loc, text, key in problems
         ]
-        raise SettingsError(
-            f"{SETTINGS_FILE} is not valid", locate(found, {SETTINGS_FILE: loaded.text})
-        )
+        raise SettingsError(_invalid(), locate(found, {SETTINGS_FILE: loaded.text}))
     return settings
+
+
+def _invalid() -> str:
+    return i18n._("{path} is not valid").format(path=SETTINGS_FILE)
 
 
 def settings_folder(root: Path, settings: Settings, field: tuple[str, ...]) -> Path:
@@ -114,24 +116,31 @@ def settings_folder(root: Path, settings: Settings, field: tuple[str, ...]) -> P
         return folder
     if os.path.commonpath([inside, os.path.normpath(folder)]) == inside:
         raise DataError(
-            f"{_first_link(root, folder)}: symbolic link leads outside the data repo; "
-            "mitrm does not follow it",
-            hint="replace the link with a real folder",
+            i18n._(
+                "{path}: symbolic link leads outside the data repo; mitrm does not follow it"
+            ).format(path=_first_link(root, folder)),
+            hint=i18n._("replace the link with a real folder"),
         )
-    also = " (an explicit --out may go anywhere)" if field == ("render", "out") else ""
+    where = ".".join(field)
+    message = (
+        i18n._(
+            "field '{field}' leads outside the data repo ('{value}'); name a folder inside it "
+            "(an explicit --out may go anywhere)"
+        )
+        if field == ("render", "out")
+        else i18n._(
+            "field '{field}' leads outside the data repo ('{value}'); name a folder inside it"
+        )
+    )
     problem = Diagnostic(
-        SETTINGS_FILE,
-        "MIT102",
-        f"field '{'.'.join(field)}' leads outside the data repo ('{value}'); "
-        f"name a folder inside it{also}",
-        loc=field,
+        SETTINGS_FILE, "MIT102", message.format(field=where, value=value), loc=field
     )
     try:
         text = safefile.read_text(root / SETTINGS_FILE, MAX_BYTES)
         placed = locate([problem], {SETTINGS_FILE: text})
     except (OSError, UnicodeDecodeError):
         placed = [problem]
-    raise SettingsError(f"{SETTINGS_FILE} is not valid", placed)
+    raise SettingsError(_invalid(), placed)
 
 
 def _first_link(root: Path, folder: Path) -> str:
@@ -396,7 +405,9 @@ def today() -> dt.date:
             return dt.date.fromisoformat(fixed)
         except ValueError as exc:
             raise UsageError(
-                f"MITRM_TODAY must be a date written YYYY-MM-DD (got {fixed!r})"
+                i18n._("MITRM_TODAY must be a date written YYYY-MM-DD (got '{value}')").format(
+                    value=fixed
+                )
             ) from exc
     return dt.date.today()
 

@@ -23,6 +23,7 @@ from mitrm.core.models import Kind, Settings
 from mitrm.core.sheetnames import SHEET_TITLES
 from mitrm.core.sheets import Column, Shape, canonical, columns, get
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 
 NAMESPACE = "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"
 MAX_REQIF_BYTES = 64 * 1024 * 1024
@@ -72,9 +73,11 @@ def _xml_safe(text: str, item_id: str, field: str) -> None:
     found = _NOT_XML.search(text)
     if found:
         raise UsageError(
-            f"{item_id}: '{field}' holds the control character U+{ord(found.group()):04X}, "
-            "which a ReqIF (XML) file cannot carry; nothing was written",
-            hint=f"remove it: mitrm show {item_id}",
+            _(
+                "{id}: '{field}' holds the control character U+{code}, which a ReqIF (XML) "
+                "file cannot carry; nothing was written"
+            ).format(id=item_id, field=field, code=f"{ord(found.group()):04X}"),
+            hint=_("remove it: mitrm show {id}").format(id=item_id),
         )
 
 
@@ -293,16 +296,23 @@ def read_reqif(path: Path, shown: str, *, settings: Settings) -> list[Table]:
         size = path.stat().st_size
         if size > MAX_REQIF_BYTES:
             raise UsageError(
-                f"{shown}: {size // 1024 // 1024} MiB is more than mitrm reads "
-                f"({MAX_REQIF_BYTES // 1024 // 1024} MiB); nothing was read"
+                _(
+                    "{path}: {size} MiB is more than mitrm reads ({limit} MiB); nothing was read"
+                ).format(
+                    path=shown, size=size // 1024 // 1024, limit=MAX_REQIF_BYTES // 1024 // 1024
+                )
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise UsageError(f"{shown}: cannot read the file: {exc.strerror}") from exc
+        raise UsageError(
+            _("{path}: cannot read the file: {reason}").format(path=shown, reason=exc.strerror)
+        ) from exc
     if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
         raise UsageError(
-            f"{shown}: a ReqIF file with a DOCTYPE or entities is refused unread "
-            "(ReqIF needs neither; they can make a parser read other files)"
+            _(
+                "{path}: a ReqIF file with a DOCTYPE or entities is refused unread "
+                "(ReqIF needs neither; they can make a parser read other files)"
+            ).format(path=shown)
         )
     from reqif.models.error_handling import ReqIFSchemaError, ReqIFXMLParsingError
     from reqif.parser import ReqIFParser
@@ -311,7 +321,9 @@ def read_reqif(path: Path, shown: str, *, settings: Settings) -> list[Table]:
         bundle = ReqIFParser.parse_from_string(raw.decode("utf-8"))
         return _tables(bundle)
     except UnicodeDecodeError:
-        raise UsageError(f"{shown}: not UTF-8 text; ReqIF files are UTF-8") from None
+        raise UsageError(
+            _("{path}: not UTF-8 text; ReqIF files are UTF-8").format(path=shown)
+        ) from None
     except (
         ReqIFXMLParsingError,
         ReqIFSchemaError,
@@ -324,7 +336,9 @@ def read_reqif(path: Path, shown: str, *, settings: Settings) -> list[Table]:
     ) as exc:
         # The parser reports a malformed file in many ways; each is the file's fault.
         detail = str(exc).strip() or type(exc).__name__
-        raise UsageError(f"{shown}: not a readable ReqIF file ({detail})") from None
+        raise UsageError(
+            _("{path}: not a readable ReqIF file ({detail})").format(path=shown, detail=detail)
+        ) from None
 
 
 def _tables(bundle: Any) -> list[Table]:

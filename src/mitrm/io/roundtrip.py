@@ -188,7 +188,9 @@ class Editable:
             self._assign(parent, key, _nest(rest, fresh) if rest else fresh, where)
             return
         if not isinstance(current, list):
-            raise UsageError(f"'{format_loc(loc)}' is not a list; use '=' to replace it")
+            raise UsageError(
+                _("'{field}' is not a list; use '=' to replace it").format(field=format_loc(loc))
+            )
         for entry in values:
             before = len(current)
             current.append(_to_node(entry))
@@ -231,9 +233,15 @@ class Editable:
                 return node, part, loc[depth + 1 :]
             node = child
         if isinstance(node, list) and not isinstance(loc[-1], int):
-            raise UsageError(f"'{format_loc(loc[:-1])}' is a list: name an entry by its number")
+            raise UsageError(
+                _("'{field}' is a list: name an entry by its number").format(
+                    field=format_loc(loc[:-1])
+                )
+            )
         if not isinstance(node, (dict, list)):
-            raise UsageError(f"'{format_loc(loc[:-1])}' is not a mapping of fields")
+            raise UsageError(
+                _("'{field}' is not a mapping of fields").format(field=format_loc(loc[:-1]))
+            )
         return node, loc[-1], ()
 
     def _assign(self, parent: Any, key: str | int, value: Any, where: Loc) -> None:
@@ -279,8 +287,10 @@ class Editable:
         loaded = parse_bytes(text.encode("utf-8"), self.rel)
         if loaded.data != expected:
             raise MitrmError(
-                f"{self.rel}: the edited file would not read back as intended; "
-                "nothing was changed (this is a bug in mitrm, please report it)"
+                _(
+                    "{path}: the edited file would not read back as intended; "
+                    "nothing was changed (this is a bug in mitrm, please report it)"
+                ).format(path=self.rel)
             )
         return text
 
@@ -497,7 +507,9 @@ def open_item(
     try:
         doc = yaml.load(text)
     except YAMLError as exc:  # pragma: no cover - PyYAML accepted it above
-        raise DataError(f"{rel}: cannot be edited safely: {exc}") from exc
+        raise DataError(
+            _("{path}: cannot be edited safely: {reason}").format(path=rel, reason=exc)
+        ) from exc
     buffer = io.StringIO()
     yaml.dump(doc, buffer)  # the round trip without edits, before any edit is made
     editable = Editable(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import stat
 
+from mitrm.i18n import _
+
 # Opening a FIFO for reading blocks until a writer comes; O_NONBLOCK makes the open
 # return at once, and fstat then tells what it is. Plain files ignore the flag.
 _FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -21,7 +23,9 @@ class RefusedFileError(OSError):
 
 def too_large(size: int, limit: int) -> str:
     """The message for a file of ``size`` bytes over ``limit``."""
-    return f"file is {size // 1024} KiB; item files must be under {limit // (1024 * 1024)} MiB"
+    return _("file is {size} KiB; item files must be under {limit} MiB").format(
+        size=size // 1024, limit=limit // (1024 * 1024)
+    )
 
 
 def read_bytes(path: str | os.PathLike[str], limit: int, *, follow: bool = True) -> bytes:
@@ -33,7 +37,7 @@ def read_bytes(path: str | os.PathLike[str], limit: int, *, follow: bool = True)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise RefusedFileError(
-                "MIT012", "not a plain file (a FIFO, socket or device); it is not read"
+                "MIT012", _("not a plain file (a FIFO, socket or device); it is not read")
             )
         if info.st_size > limit:
             raise RefusedFileError("MIT007", too_large(info.st_size, limit))

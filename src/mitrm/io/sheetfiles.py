@@ -24,6 +24,7 @@ from mitrm.core.exporting import Sheet
 from mitrm.core.importplan import Table
 from mitrm.core.sheets import CellValue, Column, Shape, canonical, escape_text
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest spreadsheet read, as stored (an export of 10,000 requirements is about 3 MiB)."""
@@ -102,8 +103,8 @@ def read_tables(path: Path, shown: str) -> tuple[list[Table], bool]:
     if suffix in (".csv", ".txt"):
         return [Table(None, _read_csv(path, shown))], True
     raise UsageError(
-        f"{shown}: not a spreadsheet mitrm reads (.xlsx, .ods, .csv or .reqif)",
-        hint="save it from Excel as 'Excel Workbook (*.xlsx)' or 'CSV UTF-8'",
+        _("{path}: not a spreadsheet mitrm reads (.xlsx, .ods, .csv or .reqif)").format(path=shown),
+        hint=_("save it from Excel as 'Excel Workbook (*.xlsx)' or 'CSV UTF-8'"),
     )
 
 
@@ -111,14 +112,17 @@ def _size(path: Path, shown: str) -> int:
     try:
         size = os.stat(path).st_size
     except OSError as exc:
-        raise UsageError(f"{shown}: cannot read the file: {exc.strerror}") from exc
+        raise UsageError(
+            _("{path}: cannot read the file: {reason}").format(path=shown, reason=exc.strerror)
+        ) from exc
     if not path.is_file():
-        raise UsageError(f"{shown}: not a file")
+        raise UsageError(_("{path}: not a file").format(path=shown))
     if size > MAX_FILE_BYTES:
         raise UsageError(
-            f"{shown}: {size / 1024 / 1024:.0f} MiB is more than mitrm reads "
-            f"({MAX_FILE_BYTES // 1024 // 1024} MiB); nothing was read",
-            hint="split the file, or import fewer rows at a time",
+            _("{path}: {size} MiB is more than mitrm reads ({limit} MiB); nothing was read").format(
+                path=shown, size=f"{size / 1024 / 1024:.0f}", limit=MAX_FILE_BYTES // 1024 // 1024
+            ),
+            hint=_("split the file, or import fewer rows at a time"),
         )
     return size
 
@@ -129,24 +133,47 @@ def _check_zip(path: Path, shown: str, size: int) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        kind = path.suffix.lower().lstrip(".")
-        raise UsageError(f"{shown}: not a readable .{kind} workbook ({exc})") from None
+        raise _unreadable(path, shown, exc) from None
     if len(entries) > MAX_ENTRIES:
-        raise UsageError(f"{shown}: the workbook holds {len(entries)} parts; refused unread")
+        raise UsageError(
+            _("{path}: the workbook holds {count} parts; refused unread").format(
+                path=shown, count=len(entries)
+            )
+        )
     total = 0
     for entry in entries:
         total += entry.file_size
         packed = max(entry.compress_size, 1)
         if entry.file_size > 1024 * 1024 and entry.file_size / packed > MAX_RATIO:
             raise UsageError(
-                f"{shown}: '{entry.filename}' would unpack to {entry.file_size} bytes from "
-                f"{entry.compress_size} (a zip bomb?); refused unread"
+                _(
+                    "{path}: '{part}' would unpack to {size} bytes from {packed} "
+                    "(a zip bomb?); refused unread"
+                ).format(
+                    path=shown,
+                    part=entry.filename,
+                    size=entry.file_size,
+                    packed=entry.compress_size,
+                )
             )
     if total > MAX_UNPACKED_BYTES:
         raise UsageError(
-            f"{shown}: the workbook would unpack to {total // 1024 // 1024} MiB, more than "
-            f"mitrm reads ({MAX_UNPACKED_BYTES // 1024 // 1024} MiB); refused unread"
+            _(
+                "{path}: the workbook would unpack to {size} MiB, more than mitrm reads "
+                "({limit} MiB); refused unread"
+            ).format(
+                path=shown, size=total // 1024 // 1024, limit=MAX_UNPACKED_BYTES // 1024 // 1024
+            )
         )
+
+
+def _unreadable(path: Path, shown: str, exc: Exception) -> UsageError:
+    kind = path.suffix.lower().lstrip(".")
+    return UsageError(
+        _("{path}: not a readable .{kind} workbook ({reason})").format(
+            path=shown, kind=kind, reason=exc
+        )
+    )
 
 
 def _read_xlsx(path: Path, shown: str) -> list[Table]:
@@ -163,8 +190,7 @@ def _read_xlsx(path: Path, shown: str) -> list[Table]:
             rows = sheet.to_python(skip_empty_area=False)
             tables.append(Table(meta.name, [list(row) for row in rows]))
     except (CalamineError, ValueError, OSError) as exc:
-        kind = path.suffix.lower().lstrip(".")
-        raise UsageError(f"{shown}: not a readable .{kind} workbook ({exc})") from None
+        raise _unreadable(path, shown, exc) from None
     return tables
 
 
@@ -178,10 +204,12 @@ def _read_csv(path: Path, shown: str) -> list[list[Any]]:
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise UsageError(
-                f"{shown}: not UTF-8 or GB 18030 text",
-                hint="save it from Excel as 'CSV UTF-8 (comma delimited)'",
+                _("{path}: not UTF-8 or GB 18030 text").format(path=shown),
+                hint=_("save it from Excel as 'CSV UTF-8 (comma delimited)'"),
             ) from None
     try:
         return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
     except csv.Error as exc:
-        raise UsageError(f"{shown}: not readable as CSV ({exc})") from None
+        raise UsageError(
+            _("{path}: not readable as CSV ({reason})").format(path=shown, reason=exc)
+        ) from None

@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator, Sized
 from itertools import islice
 from typing import Any
 
+from mitrm.i18n import N_, _
+
 
 class TemplateLimitError(Exception):
     """A template went past a bound (time, output size, one operation's result)."""
@@ -47,8 +49,10 @@ class Limits:
         """TemplateLimitError when ``size`` characters exceed the bound."""
         if size > self.chars:
             raise TemplateLimitError(
-                f"{what} would be {size:,} characters, more than the limit of "
-                f"{self.chars:,} (render.size_limit in mitrm.yaml)"
+                _(
+                    "{what} would be {size:,} characters, more than the limit of "
+                    "{limit:,} (render.size_limit in mitrm.yaml)"
+                ).format(what=_(what), size=size, limit=self.chars)
             )
 
     def check_width(self, value: Any, what: str) -> None:
@@ -65,31 +69,31 @@ class Limits:
         )
         for spec in specs:
             if spec.isdigit():
-                self.check_width(int(spec), "a formatted value")
+                self.check_width(int(spec), N_("a formatted value"))
         starred = "*" in specs if percent else "{" in "".join(_FORMAT_SPEC.findall(fmt))
         if starred:
             values = args.values() if isinstance(args, dict) else args
             for value in (
                 values if isinstance(values, (tuple, list, type({}.values()))) else [values]
             ):
-                self.check_width(value, "a formatted value")
+                self.check_width(value, N_("a formatted value"))
 
     def binop(self, operator: str, left: Any, right: Any) -> None:
         """Refuse ``*``, ``**``, ``%`` and ``+`` whose result would exceed the bound."""
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
-                    self.check_size(len(seq) * max(times, 0), "a repeated value")
+                    self.check_size(len(seq) * max(times, 0), N_("a repeated value"))
         elif operator == "**":
             if isinstance(left, int) and isinstance(right, int) and right > 0 and abs(left) > 1:
                 digits = right * math.log10(abs(left))
-                self.check_size(int(digits), "a number's digits")
+                self.check_size(int(digits), N_("a number's digits"))
         elif operator == "%":
             if isinstance(left, str):
                 self.check_format(left, right, percent=True)
         elif operator == "+" and isinstance(left, (str, list, tuple)):
             with contextlib.suppress(TypeError):
-                self.check_size(len(left) + len(right), "a joined value")
+                self.check_size(len(left) + len(right), N_("a joined value"))
 
     def filters(self, filters: dict[str, Callable[..., Any]]) -> None:
         """Wrap the built-in filters that take a size: center, indent, format, join,
@@ -110,7 +114,7 @@ class Limits:
             size += sum(map(len, batch))
             if size > limit:
                 try:
-                    self.check_size(size, "the document")
+                    self.check_size(size, N_("the document"))
                 except TemplateLimitError as exc:
                     throw = getattr(chunks, "throw", None)
                     if throw is not None:
@@ -134,10 +138,10 @@ class Limits:
 
     def timed_out(self) -> str:
         """The message for a document that ran out of time."""
-        return (
-            f"the template ran longer than {self.seconds:g} s for one document "
+        return _(
+            "the template ran longer than {seconds} s for one document "
             "(render.time_limit in mitrm.yaml)"
-        )
+        ).format(seconds=f"{self.seconds:g}")
 
 
 _ARMED: list[int] = []
@@ -187,13 +191,13 @@ def _text(value: Any) -> str:
 
 
 def _center(limits: Limits, value: Any, width: Any = 80, *_: Any, **__: Any) -> None:
-    limits.check_width(width, "a centred value")
+    limits.check_width(width, N_("a centred value"))
 
 
 def _indent(limits: Limits, value: Any, width: Any = 4, *_: Any, **__: Any) -> None:
     lines = _text(value).count("\n") + 1
     size = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
-    limits.check_size(len(_text(value)) + lines * max(size, 0), "an indented value")
+    limits.check_size(len(_text(value)) + lines * max(size, 0), N_("an indented value"))
 
 
 def _format(limits: Limits, value: Any, *args: Any, **kwargs: Any) -> None:
@@ -206,7 +210,7 @@ def _join(limits: Limits, *args: Any, **kwargs: Any) -> None:
     value = rest[0] if rest else kwargs.get("value")
     sep = rest[1] if len(rest) > 1 else kwargs.get("d", "")
     if isinstance(sep, str) and sep and isinstance(value, Sized):
-        limits.check_size(len(sep) * len(value), "a joined value")
+        limits.check_size(len(sep) * len(value), N_("a joined value"))
 
 
 def _replace(limits: Limits, *args: Any, **kwargs: Any) -> None:
@@ -218,11 +222,11 @@ def _replace(limits: Limits, *args: Any, **kwargs: Any) -> None:
     grows = len(new) - len(old)
     if grows > 0:
         times = text.count(old) if old else len(text) + 1
-        limits.check_size(len(text) + times * grows, "a replaced value")
+        limits.check_size(len(text) + times * grows, N_("a replaced value"))
 
 
 def _count_arg(limits: Limits, value: Any, count: Any = 1, *_: Any, **__: Any) -> None:
-    limits.check_width(count, "a batch or slice count")
+    limits.check_width(count, N_("a batch or slice count"))
 
 
 def _truncate(limits: Limits, *args: Any, **kwargs: Any) -> None:
@@ -230,7 +234,9 @@ def _truncate(limits: Limits, *args: Any, **kwargs: Any) -> None:
     rest = list(args[1:])
     length = rest[1] if len(rest) > 1 else kwargs.get("length", 255)
     if isinstance(length, int) and length < 0:
-        raise ValueError(f"truncate needs a length of 0 or more, got {length}")
+        raise ValueError(
+            _("truncate needs a length of 0 or more, got {length}").format(length=length)
+        )
 
 
 _FILTER_CHECKS: dict[str, Callable[..., None]] = {

@@ -253,13 +253,14 @@ class Templates:
         subject = _(" (rendering {id})").format(id=item) if item else ""
         message = getattr(exc, "message", None) or str(exc)
         if is_timeout(exc):
-            what, message = "template limit", self.limits.timed_out()
+            what, message = _("template limit"), self.limits.timed_out()
         elif isinstance(exc, TemplateLimitError):
-            what = "template limit"
+            what = _("template limit")
         elif isinstance(exc, MemoryError):
-            message = "the template needs more memory than there is"
+            message = _("the template needs more memory than there is")
         return DataError(
-            f"{place}: {what}{subject}: {message}",
+            f"{place}: "
+            + _("{what}{subject}: {message}").format(what=what, subject=subject, message=message),
             hint=_("templates see only the documented context: see docs/templates.md"),
         )
 
@@ -293,18 +294,30 @@ class _RepoLoader(jinja2.BaseLoader):
         real = os.path.realpath(path)
         if os.path.commonpath([self.real, real]) != self.real:
             raise DataError(
-                f"{shown}: symbolic link leads outside the templates folder; "
-                "it is not read (MIT010)",
-                hint="copy the template into the folder instead of linking to it",
+                _(
+                    "{path}: symbolic link leads outside the templates folder; "
+                    "it is not read (MIT010)"
+                ).format(path=shown),
+                hint=_("copy the template into the folder instead of linking to it"),
             )
         if os.path.isdir(path):
             raise jinja2.TemplateNotFound(template)
         try:
             text = safefile.read_bytes(path, MAX_TEMPLATE_BYTES).decode("utf-8")
         except safefile.RefusedFileError as exc:
-            raise DataError(f"{shown}: {exc.strerror}".replace("item files", "templates")) from None
+            if exc.code == "MIT007":
+                raise DataError(
+                    _("{path}: templates must be under {limit} MiB").format(
+                        path=shown, limit=MAX_TEMPLATE_BYTES // (1024 * 1024)
+                    )
+                ) from None
+            raise DataError(f"{shown}: {exc.strerror}") from None
         except UnicodeDecodeError:
-            raise DataError(f"{shown}: template is not UTF-8 text; save it as UTF-8") from None
+            raise DataError(
+                _("{path}: template is not UTF-8 text; save it as UTF-8").format(path=shown)
+            ) from None
         except OSError as exc:
-            raise DataError(f"{shown}: cannot read template: {exc.strerror}") from None
+            raise DataError(
+                _("{path}: cannot read template: {reason}").format(path=shown, reason=exc.strerror)
+            ) from None
         return text, str(path), lambda: True

@@ -404,11 +404,15 @@ def parse_text(text: str, path: str) -> Loaded:
             exc.column,
         )
     except BadTagValueError as exc:
-        what = f"'{exc.value}' is not a valid {exc.tag}" if exc.value else f"{exc.tag} has no value"
+        what = (
+            _("'{value}' is not a valid {tag}").format(value=exc.value, tag=exc.tag)
+            if exc.value
+            else _("{tag} has no value").format(tag=exc.tag)
+        )
         return _problem(
             path,
             "MIT009",
-            f"{what}; remove the tag and write a plain value",
+            _("{problem}; remove the tag and write a plain value").format(problem=what),
             exc.line,
             exc.column,
         )
@@ -465,8 +469,10 @@ def parse_text(text: str, path: str) -> Loaded:
         return _problem(
             path,
             "MIT001",
-            f"invalid YAML: {exc.reason} (U+{ord(char):04X}); "
-            'delete it, or write it as an escape in double quotes ("\\x07")',
+            _(
+                "invalid YAML: {reason} (U+{code}); "
+                'delete it, or write it as an escape in double quotes ("\\x07")'
+            ).format(reason=exc.reason, code=f"{ord(char):04X}"),
             line,
             column,
         )

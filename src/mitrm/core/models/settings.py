@@ -10,6 +10,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from mitrm.core.models.common import Currency, Day, Kind, Strict
+from mitrm.i18n import _
 
 Prefix = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*$")]
 
@@ -48,8 +49,10 @@ class Ids(Strict):
         prefixes = [self.requirement.prefix, self.plan.prefix, self.change.prefix]
         if len(set(prefixes)) != len(prefixes):
             raise ValueError(
-                "each kind needs its own id prefix, or ids of two kinds would collide "
-                f"(got {', '.join(prefixes)})"
+                _(
+                    "each kind needs its own id prefix, or ids of two kinds would collide "
+                    "(got {prefixes})"
+                ).format(prefixes=", ".join(prefixes))
             )
         return self
 

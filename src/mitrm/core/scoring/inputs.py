@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from mitrm.core.models import Requirement
 from mitrm.core.scoring.types import Context, Input
+from mitrm.i18n import _, ngettext
 
 # Days until the due date -> urgency on 1-5 (overdue counts as most urgent).
 URGENCY_BY_DAYS: tuple[tuple[int, int], ...] = ((30, 5), (90, 4), (180, 3), (365, 2))
@@ -65,16 +66,17 @@ def from_due(
         return given
     if req.due is None or not ctx.settings.urgency_from_due:
         # Either field would do: name them as one alternative, not as two needs.
+        # Field names, in JSON too: they stay English in every language.
         fields = (f"scoring.{name} or due",) if ctx.settings.urgency_from_due else given.fields
         return Input(name, None, fields=fields)
     days = (req.due - ctx.today).days
     points = _by_days(days, steps, floor)
-    when = "overdue" if days < 0 else f"in {days} days"
+    when = _("overdue") if days < 0 else ngettext("in {n} day", "in {n} days", days).format(n=days)
     return Input(
         name,
         float(points),
         raw=req.due.isoformat(),
-        source=f"derived from due {req.due.isoformat()} ({when})",
+        source=_("derived from due {date} ({when})").format(date=req.due.isoformat(), when=when),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mitrm.core.models import Requirement
 from mitrm.core.scoring.types import Context, Input, Score
 from mitrm.core.scoring.weighted import DEFAULT_WEIGHTS, gather_weighted, weighted_terms
+from mitrm.i18n import _
 
 CATEGORIES = ("must", "should", "could", "wont")
 
@@ -31,6 +32,6 @@ class Moscow:
         category = inputs[0]
         value, terms = weighted_terms(inputs[1:], ctx.weights)
         name = CATEGORIES[int(category.points or 0)]
-        rules = (f"category '{name}' ranks before the categories after it",)
+        rules = (_("category '{name}' ranks before the categories after it").format(name=name),)
         tier = CATEGORIES.index(name)
         return Score(req.id, self.name, value, tuple(terms), rules, tier=tier, tier_label=name)

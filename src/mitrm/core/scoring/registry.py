@@ -148,7 +148,11 @@ def combine(
                 if item.points is None and item.name in medians:
                     value = medians[item.name]
                     item = item._replace(points=value, raw=None, source="imputed: median")
-                    rules += (f"{item.name} imputed as the median, {value:g} (--impute median)",)
+                    rules += (
+                        _("{name} imputed as the median, {value} (--impute median)").format(
+                            name=item.name, value=f"{value:g}"
+                        ),
+                    )
                 filled.append(item)
             found = filled
             missing = [item for item in found if item.points is None]

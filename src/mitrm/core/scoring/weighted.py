@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from mitrm.core.models import Requirement
 from mitrm.core.scoring import inputs
 from mitrm.core.scoring.types import Context, Input, Score, Term
+from mitrm.i18n import _
 
 CRITERIA = ("value", "urgency", "roi", "difficulty", "risk_reduction")
 DEFAULT_WEIGHTS: Mapping[str, float] = {
@@ -61,7 +62,9 @@ def boost(req: Requirement, ctx: Context) -> tuple[int, tuple[str, ...]]:
     to the tier the model gives (a MoSCoW category, or none).
     """
     if req.type.value in ctx.boost_types:
-        rule = f"type '{req.type.value}' ranks above other work (scoring.boost_types)"
+        rule = _("type '{type}' ranks above other work (scoring.boost_types)").format(
+            type=req.type.value
+        )
         return 0, (rule,)
     return 1, ()
 
