@@ -5,8 +5,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from conftest import CliRun, DataRepo
+from mitrm.io import repository
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "acme"
 COUPON = "requirements/REQ-0012-coupon-engine.yaml"
@@ -150,3 +154,32 @@ def test_a_shallow_clone_says_so_once_and_always_the_same(
     assert as_json.stderr.count("note: shallow clone") == 1
     report = cli("-C", str(clone), "report", "--out", str(tmp_path / "public"))
     assert report.stderr.count("shallow clone") == 1
+
+
+def test_a_restored_ci_cache_spares_a_fresh_clone_the_checks_and_changes_nothing(
+    git_repo: DataRepo, cli: CliRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A CI job: a fresh clone (new inodes and times) with the last job's cache restored.
+    _history(git_repo)
+    monkeypatch.setenv("MITRM_CACHE_DIR", str(tmp_path / "last-job"))
+    last = _clone(git_repo.root, tmp_path / "last")
+    expected = cli("-C", str(last), "validate", "--format", "json")
+    shutil.copytree(tmp_path / "last-job", tmp_path / "restored")
+    monkeypatch.setenv("MITRM_CACHE_DIR", str(tmp_path / "restored"))
+    checked: list[str] = []
+    check = repository._check
+
+    def spy(root: Path, settings: Any, items: list[Any], jobs: int | None) -> Any:
+        checked.extend(item.path for item in items)
+        return check(root, settings, items, jobs)
+
+    monkeypatch.setattr(repository, "_check", spy)
+    clone = _clone(git_repo.root, tmp_path / "clone")
+    assert cli("-C", str(clone), "validate", "--format", "json").stdout == expected.stdout
+    assert checked == []  # every verdict found by the files' content
+    path = clone / COUPON
+    path.write_text(path.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    again = cli("-C", str(clone), "validate", "--format", "json")
+    assert checked == [COUPON]
+    monkeypatch.setenv("MITRM_CACHE_DIR", str(tmp_path / "empty"))
+    assert cli("-C", str(clone), "validate", "--format", "json").stdout == again.stdout

@@ -22,7 +22,7 @@ def _context(repo: Path | None, command: str = "list", **params: object) -> type
     root_command = get_command(app)
     root = typer.Context(root_command, info_name="mitrm")  # type: ignore[arg-type]
     root.params = {"repo": repo}
-    sub = root_command.commands[command]  # type: ignore[attr-defined]
+    sub = root_command.get_command(root, command)  # type: ignore[attr-defined]
     ctx = typer.Context(sub, parent=root, info_name=command)
     ctx.params = dict(params)
     return ctx

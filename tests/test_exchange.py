@@ -503,13 +503,13 @@ def test_csv_export_to_stdout_and_an_empty_repo(data_repo: DataRepo, cli: CliRun
 def test_a_file_changed_during_the_import_stops_it(
     git_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mitrm.core.exchange import importing
+    from mitrm.cli import exchange
 
     repo = _repo(git_repo, 2)
     book = _export(cli, repo)
     _edit(book, "REQ-0001", title="One")
     _edit(book, "REQ-0002", title="Two")
-    real = importing.plan_import
+    real = exchange.plan_import
     target = repo.root / "requirements/REQ-0002-item.yaml"
 
     def racing(*args: object, **kwargs: object) -> object:
@@ -521,7 +521,7 @@ def test_a_file_changed_during_the_import_stops_it(
         )
         return plan
 
-    monkeypatch.setattr(importing, "plan_import", racing)
+    monkeypatch.setattr(exchange, "plan_import", racing)  # where the command looks it up
     result = cli("-C", str(repo.root), "import", str(book), "--apply")
     assert result.exit_code == 2
     assert "requirements/REQ-0002-item.yaml changed while the import was being prepared" in (

@@ -18,13 +18,13 @@ MITRM = [sys.executable, "-m", "mitrm"]
 def test_a_bug_is_exit_3_with_a_short_message(
     data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mitrm.core.filters
+    import mitrm.cli.browse
 
     def broken(*args: object, **kwargs: object) -> bool:
         raise ZeroDivisionError("division by zero")
 
     data_repo.requirement("REQ-0001")
-    monkeypatch.setattr(mitrm.core.filters, "matches", broken)
+    monkeypatch.setattr(mitrm.cli.browse, "matches", broken)
     result = cli("-C", str(data_repo.root), "list")
     assert result.exit_code == 3
     assert result.stderr == (

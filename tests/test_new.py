@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -477,3 +478,17 @@ def test_enter_at_the_reopen_question_takes_the_default_shown(
     assert (tmp_path / "editor.count").read_text() == "2"
     assert "type: data" in _only(data_repo.root / "requirements").read_text(encoding="utf-8")
     assert "kept " not in result.stderr
+
+
+def test_a_folder_link_out_of_the_repo_is_never_written_through(
+    data_repo: DataRepo, cli: CliRun, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    folder = data_repo.root / "requirements"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    result = cli("-C", str(data_repo.root), *REQ)
+    assert result.exit_code == 2, result.stderr
+    assert "requirements leads outside the data repo" in result.stderr
+    assert list(elsewhere.iterdir()) == []

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
-if TYPE_CHECKING:
-    from mitrm.core.models import Kind
+from mitrm.core.checking import CODES
+from mitrm.core.checking import statuses as of_kind
+from mitrm.core.ids import id_key
+from mitrm.core.models import Kind
+from mitrm.core.models.requirement import RequirementType
+from mitrm.core.prioritization import MODELS
+from mitrm.errors import MitrmError
+from mitrm.i18n import _
+from mitrm.io.discovery import repo_root, walk
+from mitrm.io.repository import load_settings
 
 _ID_IN_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9]*-[0-9]+)")
 
 
 def _root(ctx: typer.Context) -> Path | None:
-    from mitrm.errors import MitrmError
-    from mitrm.io.discovery import repo_root
-
     repo = ctx.find_root().params.get("repo")
     try:
         return repo_root(Path(repo) if repo else None)
@@ -36,44 +40,32 @@ def _matching(values: list[str], incomplete: str) -> list[str]:
 
 def item_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """The ids of the repo's items, from their file names."""
-    from mitrm.io.discovery import walk
-
     root = _root(ctx)
     if root is None:
         return []
     found = set()
-    for rel, _, _ in walk(root):
+    for rel, _kind, _entry in walk(root):
         match = _ID_IN_NAME.match(rel.rsplit("/", 1)[-1])
         if match:
             found.add(match.group(1))
-    from mitrm.core.ids import id_key
-
     return _matching(sorted(found, key=id_key), incomplete)
 
 
 def requirement_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """The ids of the repo's requirements (for ``prioritize --explain``)."""
-    from mitrm.core.models import Kind
-    from mitrm.io.discovery import walk
-
     root = _root(ctx)
     if root is None:
         return []
     found = set()
-    for rel, kind, _ in walk(root):
+    for rel, kind, _entry in walk(root):
         match = _ID_IN_NAME.match(rel.rsplit("/", 1)[-1])
         if match and kind is Kind.REQUIREMENT:
             found.add(match.group(1))
-    from mitrm.core.ids import id_key
-
     return _matching(sorted(found, key=id_key), incomplete)
 
 
 def statuses(ctx: typer.Context, incomplete: str) -> list[str]:
     """Statuses: of the item named on the line (``mitrm status ID``), else of every kind."""
-    from mitrm.core.checking import statuses as of_kind
-    from mitrm.core.models import Kind
-
     kinds = list(Kind)
     item_id = ctx.params.get("item_id")
     if isinstance(item_id, str) and "-" in item_id:
@@ -87,10 +79,6 @@ def statuses(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _kind_of(ctx: typer.Context, item_id: str) -> Kind | None:
-    from mitrm.core.models import Kind
-    from mitrm.errors import MitrmError
-    from mitrm.io.repository import load_settings
-
     root = _root(ctx)
     prefix = item_id.rsplit("-", 1)[0].upper()
     if root is None:
@@ -104,8 +92,6 @@ def _kind_of(ctx: typer.Context, item_id: str) -> Kind | None:
 
 def requirement_types(incomplete: str) -> list[str]:
     """The requirement types."""
-    from mitrm.core.models.requirement import RequirementType
-
     return _matching([t.value for t in RequirementType], incomplete)
 
 
@@ -116,17 +102,10 @@ def kinds(incomplete: str) -> list[str]:
 
 def scoring_models(incomplete: str) -> list[tuple[str, str]]:
     """The scoring models, each with its formula."""
-    from mitrm.core.prioritization import MODELS
-
     return [(name, model.formula) for name, model in MODELS.items() if name.startswith(incomplete)]
 
 
 def rule_codes(incomplete: str) -> list[tuple[str, str]]:
     """Diagnostic codes (MIT101 ...), each with what it reports."""
-    from mitrm.core.checking import every_code
-
-    codes = every_code()
     wanted = incomplete.upper()
-    from mitrm.i18n import _
-
-    return [(code, _(codes[code].summary)) for code in sorted(codes) if code.startswith(wanted)]
+    return [(code, _(CODES[code].summary)) for code in sorted(CODES) if code.startswith(wanted)]

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from mitrm.i18n import _, use_repo_language
+from mitrm.io.discovery import repo_root
+
 if TYPE_CHECKING:
     from mitrm.core.models import Settings
     from mitrm.io.journal import Outcome
@@ -25,13 +28,12 @@ class State:
 
     def root(self) -> Path:
         """The data repo's root (raises RepoNotFoundError, exit 2)."""
-        from mitrm.io.discovery import repo_root
-
         return repo_root(self.repo)
 
     def settings(self, root: Path) -> Settings:
         """The repo's settings (raises SettingsError, exit 2)."""
-        from mitrm.i18n import use_repo_language
+        # cli/app.py imports this module at start-up; the settings' models (pydantic,
+        # about 0.2 s) are imported only by a command that reads a repo.
         from mitrm.io.repository import load_settings
 
         settings = load_settings(root)
@@ -53,6 +55,7 @@ def write_lock(root: Path) -> Iterator[Outcome | None]:
 
     Completes, and reports, an edit that a killed command left half-done.
     """
+    # Only write commands take the lock; this module is on the start-up path.
     from mitrm.io.lock import write_lock as lock
 
     with lock(root) as outcome:
@@ -63,8 +66,6 @@ def write_lock(root: Path) -> Iterator[Outcome | None]:
 
 def report_recovery(outcome: Outcome) -> None:
     """Tell the user what completing a killed command's edit did."""
-    from mitrm.i18n import _
-
     err = sys.stderr
     what = f"'{outcome.command}'" if outcome.command else _("an edit")
     if outcome.set_aside is not None and not outcome.changed:

@@ -9,10 +9,36 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import yaml
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state, write_lock
+from mitrm.cli.prompt import is_tty, read_line
+from mitrm.core.checking import validate_item
+from mitrm.core.diagnostics import Severity, format_loc
+from mitrm.core.editing import (
+    added_references,
+    apply,
+    approval_gaps,
+    check_transition,
+    field_order,
+    parse_assignment,
+    reference_locs,
+    status_named,
+    value_for,
+    without_repeats,
+)
+from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, renamed
+from mitrm.core.record import Record
+from mitrm.core.vocabulary import shown
+from mitrm.errors import DataError, UnknownIdError, UsageError
 from mitrm.i18n import N_, _
+from mitrm.io import journal, yamlfile
+from mitrm.io.cache import cache_dir
+from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
+from mitrm.io.git import names_on_branches, user_name
+from mitrm.io.repository import today
+from mitrm.io.roundtrip import NumberText, check_writable, open_item
 
 if TYPE_CHECKING:
     from mitrm.core.diagnostics import Diagnostic, Loc
@@ -76,8 +102,6 @@ def register(app: typer.Typer) -> None:
 
 def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = None) -> int:
     """Set fields of an item in place, keeping its comments, key order and layout."""
-    from mitrm.errors import UsageError
-
     if not assignments:
         raise UsageError(
             _("nothing to set"), hint=_("e.g. mitrm set {id} due=2026-03-31").format(id=item_id)
@@ -115,9 +139,6 @@ def status(
 
 
 def _one(root: Path, settings: Settings, item_id: str) -> Found:
-    from mitrm.errors import UnknownIdError, UsageError
-    from mitrm.io.drafts import find_by_id
-
     found = find_by_id(root, settings, item_id)
     if not found:
         raise UnknownIdError(
@@ -141,16 +162,9 @@ _NAME_MAX = 255  # bytes in one file name on the common file systems
 
 def _parse_value(raw: str) -> Any:
     """A value from the command line, read as YAML."""
-    import yaml
-
-    from mitrm.errors import UsageError
-    from mitrm.io import yamlfile
-
     try:
         value = yamlfile.load_yaml(raw)
         if type(value) is float and math.isfinite(value):
-            from mitrm.io.roundtrip import NumberText
-
             return NumberText(value, raw.strip())
         return value
     except (
@@ -169,10 +183,6 @@ def _parse_value(raw: str) -> Any:
 
 
 def _errors(kind: Kind, rel: str, data: dict[str, Any], settings: Settings) -> list[Diagnostic]:
-    from mitrm.core.checking import validate_item
-    from mitrm.core.diagnostics import Severity
-    from mitrm.core.record import Record
-
     record = Record(path=rel, kind=kind, data=data)
     validate_item(record, settings=settings)
     return [d for d in record.diagnostics if d.severity is Severity.ERROR]
@@ -188,21 +198,6 @@ def _edit(
     target: str | None,
 ) -> str:
     """Apply assignments (and a status change) to one file, or refuse and write nothing."""
-    from mitrm.core.diagnostics import format_loc
-    from mitrm.core.editing import (
-        apply,
-        approval_gaps,
-        check_transition,
-        field_order,
-        parse_assignment,
-        status_named,
-        value_for,
-        without_repeats,
-    )
-    from mitrm.errors import DataError, UsageError
-    from mitrm.io.repository import today
-    from mitrm.io.roundtrip import check_writable, open_item
-
     assignments = [parse_assignment(text) for text in texts]
     editable = open_item(root, found.path, order=lambda loc: field_order(found.kind, loc))
     edits, present = without_repeats(
@@ -288,14 +283,10 @@ def _edit(
 
 def _approver(root: Path, item_id: str, target: str) -> str:
     """Who approves: the git user, else the answer on a terminal; a usage error otherwise."""
-    from mitrm.cli.new import _tty, read_line
-    from mitrm.errors import UsageError
-    from mitrm.io.git import user_name
-
     name = user_name(root)
     if name:
         return name
-    if _tty() or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in ("1", "true", "yes", "on"):
+    if is_tty() or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in ("1", "true", "yes", "on"):
         sys.stderr.write(_("Who approved {id}? ").format(id=item_id))
         sys.stderr.flush()
         answer = (read_line() or "").strip()
@@ -316,9 +307,6 @@ def _warn_unknown_references(
     root: Path, settings: Settings, kind: Kind, before: dict[str, Any], after: dict[str, Any]
 ) -> None:
     """A reference to an id that does not exist (yet) is written, with a warning."""
-    from mitrm.core.editing import added_references
-    from mitrm.io.drafts import find_by_id
-
     for ref in added_references(kind, before, after):
         if not find_by_id(root, settings, ref):
             sys.stderr.write(
@@ -387,18 +375,6 @@ def _same_renumber(outcome: Outcome, old: str, new: str | None) -> bool:
 
 def _renumber(root: Path, settings: Settings, old: str, new: str | None, file: Path | None) -> int:
     """Plan the renumbering, then make it through the journal (see io/journal.py)."""
-    import os
-
-    from mitrm.core.editing import reference_locs
-    from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, renamed
-    from mitrm.core.vocabulary import shown
-    from mitrm.errors import UnknownIdError, UsageError
-    from mitrm.io import journal
-    from mitrm.io.cache import cache_dir
-    from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
-    from mitrm.io.git import names_on_branches
-    from mitrm.io.roundtrip import check_writable, open_item
-
     holders = find_by_id(root, settings, old)
     if not holders:
         raise UnknownIdError(

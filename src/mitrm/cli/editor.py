@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mitrm.cli.new import read_line
+from mitrm.cli.prompt import read_line
+from mitrm.core.checking import validate_item
+from mitrm.core.diagnostics import Severity
+from mitrm.core.record import Record
+from mitrm.errors import UsageError
 from mitrm.i18n import _
+from mitrm.io import safefile
+from mitrm.io.yamlfile import MAX_BYTES, locate, parse_bytes
 
 if TYPE_CHECKING:
     from mitrm.core.models import Kind, Settings
@@ -16,11 +25,6 @@ if TYPE_CHECKING:
 
 def editor_command() -> list[str]:
     """The editor command from $VISUAL or $EDITOR; UsageError if there is none."""
-    import shlex
-    import shutil
-
-    from mitrm.errors import UsageError
-
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not command:
         raise UsageError(
@@ -48,13 +52,6 @@ def editor_command() -> list[str]:
 
 def _problems(root: Path, settings: Settings, kind: Kind, path: Path) -> list[str]:
     """The errors in the edited file, one diagnostic line each."""
-    from mitrm.core.checking import validate_item
-    from mitrm.core.diagnostics import Severity
-    from mitrm.core.record import Record
-    from mitrm.errors import UsageError
-    from mitrm.io import safefile
-    from mitrm.io.yamlfile import MAX_BYTES, locate, parse_bytes
-
     rel = path.relative_to(root).as_posix()
     try:
         raw = safefile.read_bytes(path, MAX_BYTES)
@@ -79,10 +76,6 @@ def edit_until_valid(
     root: Path, settings: Settings, kind: Kind, path: Path, *, asking: bool
 ) -> int:
     """Open the editor until the file validates, the user keeps it as a draft, or discards it."""
-    import subprocess
-
-    from mitrm.errors import UsageError
-
     argv = editor_command()
     rel = path.relative_to(root).as_posix()
     while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from enum import Enum
 from pathlib import Path
@@ -11,14 +12,32 @@ import typer
 
 from mitrm.cli.browse import KindOpt, OwnerOpt, StatusOpt, TagOpt, TypeOpt
 from mitrm.cli.context import state, write_lock
+from mitrm.cli.streams import printable
+from mitrm.core.editing import field_order
+from mitrm.core.exchange.creating import new_item_text, split_new
+from mitrm.core.exchange.exporting import build_sheet
+from mitrm.core.exchange.importing import Existing, plan_import
+from mitrm.core.filters import Filter, matches
+from mitrm.core.ids import file_name, id_number, shard_folder, slugify
+from mitrm.core.models import Kind
+from mitrm.errors import DataError, UsageError
 from mitrm.i18n import N_, _, ngettext, pgettext
+from mitrm.io.atomic import create_exclusive, write_atomic
+from mitrm.io.drafts import create_item, kind_of_id, schema_ref
+from mitrm.io.exchange.reqiffile import read_reqif, write_reqif
+from mitrm.io.exchange.sheetfiles import read_tables, write_csv, write_output
+from mitrm.io.exchange.xlsxfile import CellTooLong, write_xlsx
+from mitrm.io.git.adapter import run
+from mitrm.io.repository import _today as today
+from mitrm.io.repository import load_repository
+from mitrm.io.roundtrip import check_writable, open_item
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from mitrm.core.diagnostics import Loc
     from mitrm.core.exchange.importplan import Change, Create, ImportPlan
-    from mitrm.core.models import Kind, Settings
+    from mitrm.core.models import Settings
     from mitrm.core.record import Record
     from mitrm.io.roundtrip import Editable
 
@@ -88,11 +107,6 @@ def export(
     Every row records what it was exported from, so that 'mitrm import' can
     refuse rows whose item changed since. docs/spreadsheets.md explains it all.
     """
-    from mitrm.core.filters import Filter, matches
-    from mitrm.core.models import Kind
-    from mitrm.errors import UsageError
-    from mitrm.io.repository import load_repository
-
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
         fmt = ExportFormat(suffix) if suffix in {f.value for f in ExportFormat} else None
@@ -124,8 +138,6 @@ def export(
     ]
     commit = _head(root)
     if fmt is ExportFormat.REQIF:
-        from mitrm.io.exchange.reqiffile import write_reqif
-
         payload = write_reqif(
             [(r.kind, r.data) for r in records if r.data],
             settings=settings,
@@ -164,13 +176,6 @@ def _sheets(
     *,
     to_stdout: bool,
 ) -> bytes:
-    import io
-
-    from mitrm.core.exchange.exporting import build_sheet
-    from mitrm.errors import UsageError
-    from mitrm.io.exchange.sheetfiles import write_csv
-    from mitrm.io.exchange.xlsxfile import CellTooLong, write_xlsx
-
     sheets = [
         build_sheet(
             kind,
@@ -183,8 +188,6 @@ def _sheets(
     buffer = io.BytesIO()
     if fmt is ExportFormat.CSV:
         if to_stdout:
-            from mitrm.cli.streams import printable
-
             # Text that reaches stdout shows control characters as \xNN (a terminal
             # must not take item text for commands); a file written with -o is exact.
             sheet = sheets[0]
@@ -211,8 +214,6 @@ def _sheets(
 
 def _head(root: Path) -> str | None:
     """The commit the working tree sits on (None outside git)."""
-    from mitrm.io.git.adapter import run
-
     try:
         done = run(root, "rev-parse", "--verify", "-q", "HEAD", check=False)
     except OSError:
@@ -224,8 +225,6 @@ def _head(root: Path) -> str | None:
 
 def _stamp(root: Path, commit: str | None) -> str:
     """The time of the commit exported from: the same file for the same commit."""
-    from mitrm.io.git.adapter import run
-
     if commit is not None:
         done = run(root, "show", "-s", "--format=%cI", commit, check=False)
         if done.returncode == 0 and done.stdout.strip():
@@ -234,9 +233,6 @@ def _stamp(root: Path, commit: str | None) -> str:
 
 
 def _deliver(output: Path | None, payload: bytes) -> None:
-    from mitrm.errors import UsageError
-    from mitrm.io.exchange.sheetfiles import write_output
-
     if output is None:
         sys.stdout.flush()
         binary = getattr(sys.stdout, "buffer", None)
@@ -293,13 +289,6 @@ def import_file(
     the repo since the export is refused unless --force. Any bad cell is
     reported as FILE:Sheet!C7 and nothing is written (exit 1).
     """
-    from mitrm.core.exchange.importing import Existing, plan_import
-    from mitrm.core.filters import Filter
-    from mitrm.errors import DataError
-    from mitrm.io.drafts import kind_of_id
-    from mitrm.io.repository import _today as today
-    from mitrm.io.repository import load_repository
-
     default_kind = next(iter(Filter.build(kinds=[kind]).kinds)) if kind else None
     run = state(ctx)
     root = run.root()
@@ -308,12 +297,8 @@ def import_file(
         ctx.with_resource(write_lock(root))
     shown = str(file)
     if file.suffix.lower() in (".reqif", ".xml"):
-        from mitrm.io.exchange.reqiffile import read_reqif
-
         tables, escaped = read_reqif(file, shown, settings=settings), False
     else:
-        from mitrm.io.exchange.sheetfiles import read_tables
-
         tables, escaped = read_tables(file, shown)
     repo = load_repository(root, settings=settings, checks=False)
     existing = {}
@@ -437,11 +422,6 @@ def _show_plan(plan: ImportPlan) -> None:
 
 def _write(root: Path, settings: Settings, plan: ImportPlan, *, today: dt.date) -> None:
     """Write every update (checked in memory first), then create the new items."""
-    from mitrm.core.editing import field_order
-    from mitrm.errors import UsageError
-    from mitrm.io.atomic import write_atomic
-    from mitrm.io.roundtrip import check_writable, open_item
-
     for folder in sorted({create.kind.folder for create in plan.creates}):
         _check_inside(root, folder)
     texts: list[tuple[Path, str]] = []
@@ -485,8 +465,6 @@ def _check_inside(root: Path, folder: str) -> None:
     """Refuse to create items when the kind's folder, or a subfolder new items may go
     into, is a link that leads outside the repo: the repo's content must not make
     mitrm write elsewhere."""
-    from mitrm.errors import UsageError
-
     top = root.resolve()
     base = root / folder
     candidates = [base]
@@ -505,14 +483,6 @@ def _check_inside(root: Path, folder: str) -> None:
 
 
 def _create(root: Path, settings: Settings, create: Create, *, today: dt.date) -> str:
-    from mitrm.core.editing import field_order
-    from mitrm.core.exchange.creating import new_item_text, split_new
-    from mitrm.core.ids import file_name, id_number, shard_folder, slugify
-    from mitrm.errors import UsageError
-    from mitrm.io.atomic import create_exclusive
-    from mitrm.io.drafts import create_item, schema_ref
-    from mitrm.io.roundtrip import open_item
-
     slug = slugify(str(create.data.get("title") or create.kind.value))
     simple, later = split_new(create.data)
 

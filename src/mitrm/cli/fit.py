@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+# rich is imported inside the functions: cli/output.py imports this module on the
+# start-up path, and only a table for a terminal needs rich.
+
 # Columns that may be cut, in the order they give way, with the width they keep.
 SHRINK = {
     "terms": 10,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
+import time
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,8 +13,23 @@ import typer
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
-from mitrm.cli.progress import QUIET_HELP
+from mitrm.cli.output import emit_json
+from mitrm.cli.progress import QUIET_HELP, show_progress
+from mitrm.core.history import (
+    change_json,
+    describe,
+    flow_metrics,
+    render_markdown,
+    render_text,
+    text_diff,
+    to_json,
+    unapproved_changes,
+)
+from mitrm.core.history import item_metrics as compute
+from mitrm.errors import UsageError
 from mitrm.i18n import N_, _
+from mitrm.io.history import changelog_for, item_history, load_history, parse_range
+from mitrm.io.repository import today
 
 if TYPE_CHECKING:
     from mitrm.core.history import Event, History, ItemMetrics
@@ -88,11 +106,6 @@ def history(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(QUIET_HELP))] = False,
 ) -> int:
     """Show an item's change log from git: commits and field-level changes."""
-    from mitrm.cli.progress import show_progress
-    from mitrm.core.history import unapproved_changes
-    from mitrm.errors import UsageError
-    from mitrm.io.history import item_history, load_history
-
     show_progress(quiet=quiet)
     run = state(ctx)
     root = run.root()
@@ -114,8 +127,6 @@ def history(
     warnings = unapproved_changes(hist, item=item_id)
     item_metrics = None
     if metrics:
-        from mitrm.core.history import item_metrics as compute
-
         item_metrics = compute(hist, item_id, today=_now())
     if fmt is HistoryFormat.JSON:
         _item_json(hist, item_id, timeline, pending, item_metrics, warnings)
@@ -127,12 +138,6 @@ def history(
 
 
 def _now() -> int:
-    import datetime as dt
-    import os
-    import time
-
-    from mitrm.io.repository import today
-
     if os.environ.get("MITRM_TODAY"):
         return int(dt.datetime.combine(today(), dt.time(), tzinfo=dt.timezone.utc).timestamp())
     return int(time.time())
@@ -147,8 +152,6 @@ def _item_text(
     *,
     diff: bool,
 ) -> None:
-    from mitrm.core.history import describe, text_diff
-
     last = pending or (timeline[-1] if timeline else None)
     out: list[str] = []
     if last is not None:
@@ -248,8 +251,6 @@ def _metrics_json(metrics: ItemMetrics) -> dict[str, Any]:
 
 def event_json(hist: History, event: Event) -> dict[str, Any]:
     """One event as JSON (docs/history.md)."""
-    from mitrm.core.history import change_json
-
     commit = hist.commit(event.sha)
     return {
         "sha": event.sha,
@@ -275,8 +276,6 @@ def _item_json(
     metrics: ItemMetrics | None,
     warnings: list[Any],
 ) -> None:
-    from mitrm.cli.output import emit_json
-
     last = pending or (timeline[-1] if timeline else None)
     document: dict[str, Any] = {
         "id": item_id,
@@ -294,14 +293,10 @@ def _item_json(
 
 
 def _repo_metrics(hist: History, fmt: HistoryFormat) -> None:
-    from mitrm.core.history import flow_metrics, unapproved_changes
-
     flow = flow_metrics(hist, today=_now())
     warnings = unapproved_changes(hist)
     leads = [m.lead_time_days for m in flow.items.values() if m.lead_time_days is not None]
     if fmt is HistoryFormat.JSON:
-        from mitrm.cli.output import emit_json
-
         emit_json(
             {
                 "head": hist.head,
@@ -357,9 +352,6 @@ def changelog(
     ] = ChangelogFormat.MARKDOWN,
 ) -> int:
     """What changed in the items between two revisions, grouped by kind and change type."""
-    from mitrm.core.history import render_markdown, render_text, to_json
-    from mitrm.io.history import changelog_for, parse_range
-
     run = state(ctx)
     root = run.root()
     settings = None
@@ -369,8 +361,6 @@ def changelog(
     if log.whole_history:
         sys.stderr.write(_("note: no tag found; the changelog covers the whole history") + "\n")
     if fmt is ChangelogFormat.JSON:
-        from mitrm.cli.output import emit_json
-
         emit_json(to_json(log))
     elif fmt is ChangelogFormat.TEXT:
         sys.stdout.write(render_text(log))

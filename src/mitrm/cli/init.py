@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mitrm.i18n import _
+from mitrm.cli.context import write_lock
+from mitrm.core.scaffold import scaffold_files
+from mitrm.errors import UsageError
+from mitrm.i18n import _, use_repo_language
+from mitrm.io.atomic import create_exclusive
+from mitrm.io.cache import git_dir
 
 
 def register(app: typer.Typer) -> None:
@@ -27,16 +34,6 @@ def init(
     project: Annotated[str | None, typer.Option("--project", help=_("Project name."))] = None,
 ) -> int:
     """Create mitrm.yaml, the item folders and a pre-commit config; never overwrites."""
-    import sys
-    from contextlib import AbstractContextManager, nullcontext
-
-    from mitrm.cli.context import write_lock
-    from mitrm.core.scaffold import scaffold_files
-    from mitrm.errors import UsageError
-    from mitrm.i18n import use_repo_language
-    from mitrm.io.atomic import create_exclusive
-    from mitrm.io.cache import git_dir
-
     if language not in ("en", "zh"):
         raise UsageError(_("--language must be en or zh, not '{value}'").format(value=language))
     # The new repo's language is the user's from here on (its comments, these messages).

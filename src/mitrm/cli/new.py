@@ -10,14 +10,34 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mitrm.cli.context import state
+from mitrm.cli.context import state, write_lock
+from mitrm.cli.editor import edit_until_valid, editor_command
+from mitrm.cli.output import emit_json
+from mitrm.cli.prompt import is_tty, read_line
+from mitrm.core.editing import (
+    PERSON_FIELDS,
+    QUESTIONS,
+    item_data,
+    menu,
+    missing,
+    parse_answer,
+    render,
+)
+from mitrm.core.ids import slugify
+from mitrm.core.models import Kind
+from mitrm.core.vocabulary import shown
+from mitrm.errors import SettingsError, UsageError
 from mitrm.i18n import N_, _
+from mitrm.io.drafts import create_item, schema_ref
+from mitrm.io.git import user_name
+from mitrm.io.repository import load_repository
+from mitrm.io.repository import today as current_day
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from mitrm.core.editing import Question
-    from mitrm.core.models import Kind, Settings
+    from mitrm.core.models import Settings
 
 
 class KindArg(str, Enum):
@@ -42,11 +62,8 @@ on every local and remote branch) and is created exclusively."""
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``new`` and the editing commands (``set``, ``status``, ``renumber``) to ``app``."""
-    from mitrm.cli import edit
-
+    """Add the command to ``app``."""
     app.command("new", help=_(_HELP_NEW))(new)
-    edit.register(app)
 
 
 def _opt(help_text: str, metavar: str = "TEXT") -> Any:
@@ -116,12 +133,6 @@ def new(
     ] = "text",
 ) -> int:
     """Draft a new item: asks on a terminal, takes every field as an option, prints the path."""
-    from mitrm.core.editing import QUESTIONS
-    from mitrm.core.models import Kind
-    from mitrm.core.vocabulary import shown
-    from mitrm.errors import UsageError
-    from mitrm.io.repository import today as current_day
-
     kind = Kind(kind_arg.value)
     if fmt not in ("text", "json"):
         raise UsageError(_("--format must be text or json, not '{fmt}'").format(fmt=fmt))
@@ -157,11 +168,9 @@ def new(
         )
     today = current_day()
     asking = not no_input and (
-        interactive or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in _TRUE or _tty()
+        interactive or os.environ.get("MITRM_FORCE_PROMPT", "").lower() in _TRUE or is_tty()
     )
     if edit:
-        from mitrm.cli.editor import editor_command
-
         editor_command()  # a missing editor is reported before anything is created
     values = _answers(root, settings, kind, given, asking=asking, today=today)
     if tag:
@@ -175,13 +184,6 @@ def _flag(name: str) -> str:
     return _FLAGS.get(name, "--" + name.replace("_", "-"))
 
 
-def _tty() -> bool:
-    try:
-        return sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _answers(
     root: Path,
     settings: Settings,
@@ -192,9 +194,6 @@ def _answers(
     today: dt.date,
 ) -> dict[str, Any]:
     """Every answer: options first, then prompts (or defaults), each checked."""
-    from mitrm.core.editing import PERSON_FIELDS, QUESTIONS, missing, parse_answer
-    from mitrm.errors import SettingsError, UsageError
-
     known: dict[str, set[str]] = {}
     values: dict[str, Any] = {}
     defaults = _defaults(root, settings, kind)
@@ -229,9 +228,6 @@ def _answers(
 
 
 def _defaults(root: Path, settings: Settings, kind: Kind) -> dict[str, str]:
-    from mitrm.core.editing import PERSON_FIELDS, QUESTIONS
-    from mitrm.io.git import user_name
-
     names = {q.name for q in QUESTIONS[kind]}
     found = {k: v for k, v in settings.drafting.defaults.items() if k in names}
     person = next((name for name in PERSON_FIELDS if name in names), None)
@@ -243,26 +239,11 @@ def _defaults(root: Path, settings: Settings, kind: Kind) -> dict[str, str]:
 
 
 def _known_ids(root: Path, settings: Settings, kind: Kind, cache: dict[str, set[str]]) -> set[str]:
-    from mitrm.core.models import Kind
-
     if "ids" not in cache:
-        from mitrm.io.repository import load_repository
-
         repo = load_repository(root, settings=settings)
         wanted = {Kind.REQUIREMENT} if kind is Kind.PLAN else {Kind.REQUIREMENT, Kind.PLAN}
         cache["ids"] = {r.id for r in repo.records if r.id and r.kind in wanted}
     return cache["ids"]
-
-
-def read_line() -> str | None:
-    """One line of input, or None at the end of input."""
-    if _tty():
-        try:
-            return input()
-        except EOFError:
-            return None
-    line = sys.stdin.readline()
-    return line if line else None
 
 
 def _ask(
@@ -274,9 +255,6 @@ def _ask(
     values: dict[str, Any],
 ) -> Any:
     """Ask until the answer is acceptable."""
-    from mitrm.core.editing import menu, parse_answer
-    from mitrm.errors import UsageError
-
     err = sys.stderr
     if q.choices:
         err.write(_("{question}: {choices}").format(question=_(q.label), choices=menu(q)) + "\n")
@@ -314,18 +292,12 @@ def _create(
     asking: bool,
     fmt: str,
 ) -> int:
-    from mitrm.cli.editor import edit_until_valid
-    from mitrm.core.editing import item_data, render
-    from mitrm.core.ids import slugify
-    from mitrm.io.drafts import create_item, schema_ref
-
     def text(item_id: str, folder: Path) -> str:
         data = item_data(kind, item_id, values, created=today)
         ref = schema_ref(root, settings, kind, folder)
         return render(kind, data, schema_ref=ref, currency=settings.currency)
 
     name = slugify(slug) if slug else slugify(str(values["title"]))
-    from mitrm.cli.context import write_lock
 
     # Only the creation holds the lock: prompts and the editor may take minutes.
     with write_lock(root):
@@ -339,14 +311,10 @@ def _create(
             return code
     rel = path.relative_to(root).as_posix()
     if fmt == "json":
-        from mitrm.cli.output import emit_json
-
         emit_json({"id": item_id, "path": rel, "kind": kind.value})
     else:
         sys.stdout.write(_shown(path) + "\n")
         if code == 0:
-            from mitrm.core.vocabulary import shown
-
             sys.stderr.write(
                 _("created {kind} {id}").format(kind=shown("kind", kind.value), id=item_id) + "\n"
             )

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from mitrm.cli.fit import print_fitted
 from mitrm.cli.formats import ListFormat
 from mitrm.cli.streams import json_safe, printable
 from mitrm.errors import MitrmError, SettingsError
@@ -61,6 +62,8 @@ def column(name: str) -> str:
 
 def stdout() -> Console:
     """A console on stdout: colour and styles only on a terminal, NO_COLOR respected."""
+    # rich is imported where a console is made, not with this module: the error
+    # funnel in cli/app.py imports this module, and `mitrm --help` needs no rich.
     from rich.console import Console
 
     # Rich writes its own escape sequences (colour); the text it gets is made
@@ -163,8 +166,6 @@ def emit_table(
     if not console.is_terminal:
         _plain_columns(header, rows, title)
         return
-    from mitrm.cli.fit import print_fitted
-
     cells = [["" if cell is None else printable(str(cell)) for cell in row] for row in rows]
     print_fitted(
         console,
@@ -177,7 +178,7 @@ def emit_table(
 
 def _plain_columns(header: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None) -> None:
     """Aligned columns without borders or truncation, for pipes and files."""
-    from rich.cells import cell_len
+    from rich.cells import cell_len  # display widths of CJK text; rich stays out of start-up
 
     cells = [[column(str(h)) for h in header]] + [
         ["" if cell is None else str(cell).replace("\n", " ") for cell in row] for row in rows

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import sys
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mitrm.cli import completion as complete
+from mitrm.cli import prioritize_output as out
 from mitrm.cli.context import state
-from mitrm.cli.output import ListFormat
+from mitrm.cli.output import ListFormat, csv_for_excel
+from mitrm.core.checking import workflow_for
+from mitrm.core.filters import Filter, matches
+from mitrm.core.models import Kind
+from mitrm.core.prioritization import Limit, is_open, prepare, rank_prepared, select_within
+from mitrm.core.prioritization.sensitivity import sensitivity as analyse
+from mitrm.errors import UsageError
 from mitrm.i18n import N_, _, ngettext
+from mitrm.io.repository import load_repository
+from mitrm.io.repository import today as today_or_fixed
 
 if TYPE_CHECKING:
-    from mitrm.core.prioritization import Limit
     from mitrm.core.repository import Repository
-
 
 _HELP_PRIORITIZE = N_(
     """Score and rank the open requirements (docs/scoring.md explains every model)."""
@@ -29,8 +38,6 @@ def register(app: typer.Typer) -> None:
 
 
 def _amount(text: str, option: str) -> Decimal:
-    from mitrm.errors import UsageError
-
     cleaned = text.replace(",", "").replace("_", "").strip()
     try:
         value = Decimal(cleaned)
@@ -46,8 +53,6 @@ def _amount(text: str, option: str) -> Decimal:
 
 
 def _weights(pairs: list[str] | None) -> dict[str, float]:
-    from mitrm.errors import UsageError
-
     found: dict[str, float] = {}
     for pair in pairs or ():
         name, sep, value = pair.partition("=")
@@ -165,18 +170,7 @@ def prioritize(
     ] = False,
 ) -> int:
     """Score and rank the open requirements (docs/scoring.md explains every model)."""
-    import gc
-
-    from mitrm.cli.output import csv_for_excel
-
     csv_for_excel(bom)
-    from mitrm.cli import prioritize_output as out
-    from mitrm.core.filters import Filter, matches
-    from mitrm.core.prioritization import prepare, rank_prepared
-    from mitrm.errors import UsageError
-    from mitrm.io.repository import load_repository
-    from mitrm.io.repository import today as today_or_fixed
-
     fmt = fmt or ListFormat.TABLE
     day = today_or_fixed()
     if today is not None:
@@ -204,10 +198,6 @@ def prioritize(
     gc.disable()
     everything = repo.requirements()
     chosen = [req for req in everything if matches(req, wanted)]
-    from mitrm.core.checking import workflow_for
-    from mitrm.core.models import Kind
-    from mitrm.core.prioritization import is_open
-
     open_statuses = workflow_for(Kind.REQUIREMENT, settings).open
     prepared = prepare(
         chosen,
@@ -223,14 +213,10 @@ def prioritize(
         return out.explain(ranking, explain, everything, prepared, fmt)
     _note_invalid(repo)
     if sensitivity:
-        from mitrm.core.prioritization.sensitivity import sensitivity as analyse
-
         result = analyse(prepared, ranking, top=top or 10)
         out.sensitivity(ranking, result, fmt)
         return 0
     if limits:
-        from mitrm.core.prioritization import select_within
-
         built = [_limit(name, amount, settings.currency) for name, amount in limits]
         selection = select_within(
             ranking,
@@ -254,14 +240,10 @@ def _limits(budget: str | None, capacity: str | None) -> list[tuple[str, Decimal
 
 
 def _limit(name: str, amount: Decimal, currency: str) -> Limit:
-    from mitrm.core.prioritization import Limit
-
     return Limit(name, amount, currency if name == "budget" else "days")
 
 
 def _note_invalid(repo: Repository) -> None:
-    import sys
-
     broken = sum(
         1 for record in repo.records if record.model is None and record.kind.value == "requirement"
     )

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from mitrm.cli.fit import print_fitted
 from mitrm.cli.output import ListFormat, column, emit_csv, emit_json, emit_markdown, stdout
+from mitrm.cli.streams import printable
 from mitrm.core.models import Requirement
 from mitrm.core.prioritization import (
     Prepared,
@@ -20,6 +22,7 @@ from mitrm.core.prioritization import (
     Term,
     UnscoredEntry,
     is_open,
+    score_item,
 )
 from mitrm.core.prioritization import note as why
 from mitrm.errors import UnknownIdError
@@ -52,9 +55,6 @@ def _table(
     console = stdout()
     cells = [["" if cell is None else str(cell) for cell in row] for row in rows]
     if console.is_terminal:
-        from mitrm.cli.fit import print_fitted
-        from mitrm.cli.streams import printable
-
         print_fitted(
             console,
             header,
@@ -215,8 +215,6 @@ def explain(
     fmt: ListFormat,
 ) -> int:
     """Print every term of one item's score, its rules and its dependency moves."""
-    from mitrm.core.prioritization import score_item
-
     found = ranking.find(item_id)
     req = next((r for r in everything if r.id == item_id), None)
     if req is None:

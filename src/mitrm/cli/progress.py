@@ -12,7 +12,9 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any
 
-from mitrm.i18n import N_
+from mitrm.cli.output import stderr
+from mitrm.i18n import N_, _
+from mitrm.io import progress
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -53,6 +55,7 @@ class Bar:
         self._progress = self._task = None
 
     def _start(self) -> None:
+        # rich's progress bars only once a stage runs long on a terminal.
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -60,8 +63,6 @@ class Bar:
             TextColumn,
             TimeElapsedColumn,
         )
-
-        from mitrm.cli.output import stderr
 
         columns: list[Any] = [TextColumn("{task.description}"), BarColumn()]
         if self._total is not None:
@@ -73,16 +74,12 @@ class Bar:
         # bar's own cursor movements must reach the terminal.
         console = stderr()
         self._progress = Progress(*columns, console=console, transient=True, auto_refresh=False)
-        from mitrm.i18n import _
-
         self._task = self._progress.add_task(_(self._label), total=self._total)
         self._progress.start()
 
 
 def show_progress(*, quiet: bool) -> None:
     """Show progress bars for this run when stderr is a terminal and not ``quiet``."""
-    from mitrm.io import progress
-
     if quiet or not sys.stderr.isatty():
         progress.listen(None)
         return

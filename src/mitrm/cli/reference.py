@@ -8,25 +8,21 @@ from __future__ import annotations
 import os
 import sys
 
+from typer.testing import CliRunner
+
+from mitrm.cli.app import COMMANDS, app, load_commands
+
 
 def _help(args: list[str]) -> str:
-    from typer.testing import CliRunner
-
-    from mitrm.cli.app import app
-
     result = CliRunner().invoke(app, [*args, "--help"], prog_name="mitrm", terminal_width=88)
     return result.stdout.rstrip() + "\n"
 
 
 def _commands() -> list[list[str]]:
-    from typer.main import get_command
-
-    from mitrm.cli.app import app
-
-    group = get_command(app)
     found: list[list[str]] = []
-    for name, command in sorted(getattr(group, "commands", {}).items()):
-        if getattr(command, "hidden", False):
+    for name, module, _text in sorted(COMMANDS):
+        command = load_commands(module)[name]
+        if command.hidden:
             continue
         found.append([name])
         for sub in sorted(getattr(command, "commands", {}) or {}):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
@@ -11,20 +12,40 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mitrm.cli.context import state, write_lock
-from mitrm.cli.output import ListFormat
-from mitrm.cli.progress import QUIET_HELP
-from mitrm.i18n import N_, _, ngettext
+from mitrm.cli.output import ListFormat, emit, emit_json
+from mitrm.cli.prioritize_output import num
+from mitrm.cli.progress import QUIET_HELP, show_progress
+from mitrm.core.checking import workflow_for
+from mitrm.core.models import Kind
+from mitrm.core.prioritization import rank_backlog, why_facts
+from mitrm.core.render import (
+    PortfolioInputs,
+    document_paths,
+    items,
+    make_catalog,
+    portfolio_document,
+)
+from mitrm.core.render.portfolio import INDEX, default_as_of
+from mitrm.core.site import html_path
+from mitrm.errors import DataError, UnknownIdError, UsageError
+from mitrm.i18n import N_, _, ngettext, speaking
+from mitrm.io import generated
+from mitrm.io.atomic import create_exclusive, write_atomic
+from mitrm.io.documents import render_items, render_one
+from mitrm.io.generated import Claim, refuse_links
+from mitrm.io.history import check_with_history, history_facts
+from mitrm.io.repository import load_repository, settings_folder, today
+from mitrm.io.template_limits import Limits
+from mitrm.io.templates import SUFFIX, Templates
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Callable, Sequence
 
     from mitrm.core.models import Settings
     from mitrm.core.prioritization import Ranking
-    from mitrm.core.render import PortfolioInputs
     from mitrm.core.repository import Repository
     from mitrm.core.site import Site
-    from mitrm.io.generated import Changes, Claim, Rendered
+    from mitrm.io.generated import Changes, Rendered
     from mitrm.io.history import HistoryFacts
     from mitrm.io.repository import CheckResult
 
@@ -54,8 +75,6 @@ def register(app: typer.Typer) -> None:
 
 def _language(lang: str | None) -> str | None:
     """The --lang value checked (None: the language of mitrm.yaml)."""
-    from mitrm.errors import UsageError
-
     language = lang.lower() if lang else None
     if language is not None and language not in ("en", "zh"):
         raise UsageError(_("--lang must be en or zh, not '{value}'").format(value=lang))
@@ -63,11 +82,6 @@ def _language(lang: str | None) -> str | None:
 
 
 def _as_of(value: str | None) -> dt.date | None:
-    import datetime as dt
-
-    from mitrm.errors import UsageError
-    from mitrm.io.repository import today
-
     if value is None:
         return None
     if value == "today":
@@ -99,14 +113,6 @@ def portfolio_inputs(
     report; flow metrics come from the git history when there is one; quality
     from the same checks as ``mitrm validate``.
     """
-
-    from mitrm.cli.prioritize_output import num
-    from mitrm.core.prioritization import why_facts
-    from mitrm.core.render import PortfolioInputs
-    from mitrm.core.render.portfolio import default_as_of
-    from mitrm.io.history import history_facts
-    from mitrm.io.repository import today
-
     if as_of is None:
         as_of = default_as_of(repo.requirements(), repo.plans(), repo.changes())
     # Without any date in the items nothing depends on "today"; the real date is fine.
@@ -159,8 +165,6 @@ def find(
 ) -> Findings:
     """Rank the backlog (unless ``ranking`` is given) and check every file (history
     findings included) as of ``when``."""
-    from mitrm.io.history import check_with_history
-
     ranking = ranking or rank(settings, repo, when=when)
     scores = {e.id: e.score.value for e in ranking.entries if e.score.value is not None}
     checked = check_with_history(root, settings=settings, today=when, scores=scores)
@@ -169,10 +173,6 @@ def find(
 
 def rank(settings: Settings, repo: Repository, *, when: dt.date) -> Ranking:
     """The ranked backlog as of ``when``, as ``mitrm prioritize`` ranks it."""
-    from mitrm.core.checking import workflow_for
-    from mitrm.core.models import Kind
-    from mitrm.core.prioritization import rank_backlog
-
     return rank_backlog(
         repo.requirements(),
         settings=settings.scoring,
@@ -183,9 +183,6 @@ def rank(settings: Settings, repo: Repository, *, when: dt.date) -> Ranking:
 
 def report_date(repo: Repository, as_of: dt.date | None) -> dt.date:
     """The date the documents count from: ``as_of``, else the latest date in the items."""
-    from mitrm.core.render.portfolio import default_as_of
-    from mitrm.io.repository import today
-
     if as_of is not None:
         return as_of
     # Without any date in the items nothing depends on "today"; the real date is fine.
@@ -251,11 +248,6 @@ def render(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(QUIET_HELP))] = False,
 ) -> int:
     """Write Markdown documents, checklists and the portfolio report from the templates."""
-    from mitrm.cli.progress import show_progress
-    from mitrm.errors import DataError, UnknownIdError, UsageError
-    from mitrm.io.generated import Claim
-    from mitrm.io.repository import load_repository
-
     show_progress(quiet=quiet)
 
     language = _language(lang)
@@ -280,8 +272,6 @@ def render(
                 ),
                 hint=_("run 'mitrm validate {path}'").format(path=record.path),
             )
-    from mitrm.io.repository import settings_folder
-
     default = settings_folder(root, settings, ("render", "out")) if out is None else out
     out_dir = default.resolve()
     if out_dir.exists() and not out_dir.is_dir():
@@ -343,15 +333,6 @@ def rendered_documents(
     the ranking and the checks, and what it returns is added to the documents (not
     with ``ids``).
     """
-    from mitrm.core.checking import workflow_for
-    from mitrm.core.models import Kind
-    from mitrm.core.render import document_paths, items, make_catalog, portfolio_document
-    from mitrm.core.render.portfolio import INDEX
-    from mitrm.core.site import html_path
-    from mitrm.i18n import speaking
-    from mitrm.io.documents import render_items, render_one
-    from mitrm.io.templates import Templates
-
     # Ranked first: each requirement document shows its rank (the checks that use
     # the scores still run beside the workers).
     if ranking is None:
@@ -372,10 +353,6 @@ def rendered_documents(
         source_prefix=Path(os.path.relpath(root, out_dir)).as_posix(),
         open_statuses=workflow_for(Kind.REQUIREMENT, settings).open,
     )
-    from mitrm.io.generated import refuse_links
-    from mitrm.io.repository import settings_folder
-    from mitrm.io.template_limits import Limits
-
     limits = Limits(
         seconds=settings.render.time_limit, chars=settings.render.size_limit * 1024 * 1024
     )
@@ -455,9 +432,6 @@ def publish(
     before: set[str] | None = None,
 ) -> int:
     """Write what changed into ``out_dir`` (or, with ``check``, only list it); return the code."""
-    from mitrm.errors import UsageError
-    from mitrm.io import generated
-
     changes, files = generated.compare(out_dir, rendered, full=full, before=before)
     shown = _shown(out_dir, root)
     if check:
@@ -535,14 +509,9 @@ def list_templates(
     ] = None,
 ) -> int:
     """List the templates: built-in ones, and which the data repo overrides."""
-    from mitrm.cli.output import emit, emit_json
-    from mitrm.io.templates import Templates
-
     run = state(ctx)
     root = run.root()
     settings = run.settings(root)
-    from mitrm.io.repository import settings_folder
-
     templates = Templates(settings_folder(root, settings, ("templates",)))
     infos = templates.available()
     rows = []
@@ -573,10 +542,6 @@ def export_template(
     ] = False,
 ) -> int:
     """Copy a built-in template into the repo's templates folder, to customise it."""
-    from mitrm.errors import UsageError
-    from mitrm.io.atomic import create_exclusive, write_atomic
-    from mitrm.io.templates import SUFFIX, Templates
-
     if not name.endswith(SUFFIX) and "." not in name:
         name += SUFFIX
     text = Templates(None).builtin_source(name)
@@ -587,8 +552,6 @@ def export_template(
     root = run.root()
     settings = run.settings(root)
     ctx.with_resource(write_lock(root))
-    from mitrm.io.repository import settings_folder
-
     target = settings_folder(root, settings, ("templates",)) / name
     folder = target.parent
     if folder.exists() and not folder.is_dir():

@@ -9,15 +9,36 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mitrm.cli.browse import _json
 from mitrm.cli.context import state, write_lock
-from mitrm.cli.progress import QUIET_HELP
-from mitrm.i18n import N_, _
+from mitrm.cli.prioritize_output import ranking_json
+from mitrm.cli.progress import QUIET_HELP, show_progress
+from mitrm.cli.render import (
+    _as_of,
+    _language,
+    _note_invalid,
+    publish,
+    rank,
+    rendered_documents,
+)
+from mitrm.core.diagnostics import count
+from mitrm.core.history import render_markdown
+from mitrm.core.render.context import doc_path
+from mitrm.core.render.i18n import labels
+from mitrm.core.render.portfolio import default_as_of
+from mitrm.core.reportpages import backlog_page, validation_page
+from mitrm.core.site import Site
+from mitrm.i18n import N_, _, pgettext, speaking, translate
+from mitrm.io.documents import compared, site_pages
+from mitrm.io.generated import Claim
+from mitrm.io.git import adapter as git
+from mitrm.io.history import changelog_for, history_facts
+from mitrm.io.repository import load_repository, today
 
 if TYPE_CHECKING:
     from mitrm.cli.render import Findings
     from mitrm.core.models import Settings
     from mitrm.core.repository import Repository
-    from mitrm.core.site import Site
     from mitrm.io.generated import Rendered
     from mitrm.io.history import HistoryFacts
 
@@ -95,22 +116,6 @@ def report(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_(QUIET_HELP))] = False,
 ) -> int:
     """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON."""
-
-    from mitrm.cli.progress import show_progress
-    from mitrm.cli.render import (
-        _as_of,
-        _language,
-        _note_invalid,
-        publish,
-        rank,
-        rendered_documents,
-    )
-    from mitrm.core.render.portfolio import default_as_of
-    from mitrm.i18n import speaking, translate
-    from mitrm.io.generated import Claim
-    from mitrm.io.history import history_facts
-    from mitrm.io.repository import load_repository, today
-
     show_progress(quiet=quiet)
     language = _language(lang)
     run = state(ctx)
@@ -190,13 +195,6 @@ def _extra_pages(
 ) -> list[Rendered]:
     """backlog.md, changelog.md, validation.md/json, items.json and priorities.json, the
     HTML pages of the Markdown ones and the site's assets."""
-    from mitrm.cli.browse import _json
-    from mitrm.cli.prioritize_output import ranking_json
-    from mitrm.core.diagnostics import count
-    from mitrm.core.render.context import doc_path
-    from mitrm.core.reportpages import backlog_page, validation_page
-    from mitrm.io.documents import compared, site_pages
-
     links = {item.id: doc_path(item) for item in repo.items()}
     ranking, checked = findings.ranking, findings.checked
     diagnostics = checked.diagnostics
@@ -223,9 +221,6 @@ def _extra_pages(
 
 def _site(settings: Settings, language: str) -> Site:
     """The parts every page of the HTML site shares."""
-    from mitrm.core.render.i18n import labels
-    from mitrm.core.site import Site
-
     names = labels(language)
     nav = (("index.md", names["nav_portfolio"]), *((rel, names[key]) for rel, key in NAV))
     return Site(lang=language, project=settings.project, nav=nav)
@@ -237,17 +232,9 @@ def _id_key(item: Any) -> tuple[str, str]:
 
 def _changelog(root: Path, settings: Settings, *, enabled: bool, note: str | None) -> str:
     if not enabled:
-        from mitrm.i18n import pgettext
-
         heading = pgettext("doc:changelog", "Change log")
-        why = (
-            _(note) if note else _("no git history")
-        )  # the notes are marked in io/history/insights.py
+        why = _(note) if note else _("no git history")  # the notes are marked in io.insights
         return f"# {heading}\n\n" + _("No change log: {reason}.").format(reason=why) + "\n"
-    from mitrm.core.history import render_markdown
-    from mitrm.io.git import adapter as git
-    from mitrm.io.history import changelog_for
-
     log = changelog_for(root, settings, since=git.latest_tag(root, "HEAD"))[0]
     return render_markdown(log)
 

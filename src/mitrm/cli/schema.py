@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from mitrm.core.schemas import all_schemas
+from mitrm.errors import UsageError
 from mitrm.i18n import N_, _
+from mitrm.io.atomic import write_atomic
 
 _HELP_SCHEMA = N_("""Write the JSON Schemas (Draft 2020-12) of the three kinds and the settings.""")
 
@@ -27,11 +31,6 @@ def schema(
     ] = False,
 ) -> int:
     """Write the JSON Schemas (Draft 2020-12) of the three kinds and the settings."""
-    import sys
-
-    from mitrm.core.schemas import all_schemas
-    from mitrm.io.atomic import write_atomic
-
     stale: list[str] = []
     for name, text in all_schemas().items():
         target = out / name
@@ -47,8 +46,6 @@ def schema(
         try:
             write_atomic(target, text)
         except OSError as exc:
-            from mitrm.errors import UsageError
-
             raise UsageError(
                 _("cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc),
                 hint=_("check --out"),

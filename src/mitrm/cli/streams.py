@@ -17,6 +17,7 @@ import sys
 from typing import Any, TextIO
 
 from mitrm.errors import UsageError
+from mitrm.i18n import _
 
 # C0 except tab and newline, DEL, and C1 (0x9b is a one-byte CSI to some terminals).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -61,8 +62,6 @@ class GuardedStream:
                 return 0
             # Python leaves None for a closed descriptor (``mitrm list >&-``): a command
             # that only reports on stderr still runs, one that prints results is exit 2.
-            from mitrm.i18n import _
-
             if self._name == "stdout":
                 raise OutputError(_("standard output is closed; the results cannot be written"))
             raise OutputError(_("standard error is closed; the results cannot be written"))
@@ -86,8 +85,6 @@ class GuardedStream:
 
     def _failed(self, exc: Exception) -> OutputError:
         reason = getattr(exc, "strerror", None) or str(exc)
-        from mitrm.i18n import _
-
         return OutputError(
             _("cannot write the output to {stream}: {reason}").format(
                 stream=self._name, reason=reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -11,10 +12,19 @@ import typer
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import State, state
+from mitrm.cli.output import emit_json
+from mitrm.core.checking import sarif_log, settings_problems, unknown_codes, with_selection
+from mitrm.core.diagnostics import Diagnostic, Severity, count
+from mitrm.core.models import Kind
+from mitrm.errors import NotAGitRepoError, RepoNotFoundError, SettingsError, UsageError
 from mitrm.i18n import N_, _, ngettext
+from mitrm.io.discovery import discover, find_root
+from mitrm.io.git import changed_since as changed
+from mitrm.io.git import data_roots, staged, unstaged
+from mitrm.io.history import check_with_history
+from mitrm.io.yamlfile import locate
 
 if TYPE_CHECKING:
-    from mitrm.core.diagnostics import Diagnostic
     from mitrm.core.models import Settings
 
 
@@ -121,16 +131,11 @@ def validate(
     Never writes a file. Exit 0 when clean, 1 when there are errors (or
     warnings with --strict), 2 on a usage error.
     """
-    from mitrm.core.diagnostics import Severity, count
-    from mitrm.io.history import check_with_history
-
     run = state(ctx)
     root = _root_for(run, paths, hook=hook)
     settings = _rule_settings(root, run.settings(root), select or [], ignore or [])
     only = _selected(root, paths) if paths else None
     if changed_since is not None:
-        from mitrm.io.git import changed_since as changed
-
         since = changed(root, changed_since)
         only = since if only is None else only & since
     within = _staged(root) if hook else None
@@ -159,11 +164,6 @@ def _rule_settings(
     root: Path, settings: Settings, select: list[str], ignore: list[str]
 ) -> Settings:
     """The settings with --select/--ignore applied; bad codes are usage or settings errors."""
-    from mitrm.core.checking import settings_problems, unknown_codes, with_selection
-    from mitrm.core.diagnostics import Diagnostic
-    from mitrm.errors import SettingsError, UsageError
-    from mitrm.io.yamlfile import locate
-
     bad = unknown_codes([code.upper() for code in (*select, *ignore)])
     if bad:
         raise UsageError(
@@ -192,9 +192,6 @@ def _rule_settings(
 def _root_for(run: State, paths: list[Path] | None, *, hook: bool = False) -> Path:
     """The repo root; a hook run from the git root finds a data repo in a subfolder by its
     paths, or (with ``--hook`` and no paths) as the one staged ``mitrm.yaml``."""
-    from mitrm.errors import NotAGitRepoError, RepoNotFoundError, UsageError
-    from mitrm.io.discovery import find_root
-
     try:
         return run.root()
     except RepoNotFoundError as missing:
@@ -202,8 +199,6 @@ def _root_for(run: State, paths: list[Path] | None, *, hook: bool = False) -> Pa
             raise
         if paths:
             return find_root(paths[0].resolve().parent)
-        from mitrm.io.git import data_roots
-
         try:
             roots = data_roots(Path.cwd())
         except NotAGitRepoError:
@@ -220,10 +215,6 @@ def _root_for(run: State, paths: list[Path] | None, *, hook: bool = False) -> Pa
 
 def _staged(root: Path) -> set[str]:
     """The item paths the commit will hold; a note when the working tree differs from them."""
-    from mitrm.core.models import Kind
-    from mitrm.errors import NotAGitRepoError
-    from mitrm.io.git import staged, unstaged
-
     try:
         kept = staged(root)
     except NotAGitRepoError as exc:
@@ -252,11 +243,6 @@ def _staged(root: Path) -> set[str]:
 
 def _selected(root: Path, paths: list[Path]) -> set[str]:
     """The repo-relative item paths named by ``paths`` (files or folders)."""
-    import os
-
-    from mitrm.errors import UsageError
-    from mitrm.io.discovery import discover
-
     known = {item.path for item in discover(root)}
     chosen: set[str] = set()
     for path in paths:
@@ -288,8 +274,6 @@ def _print(
     warnings: int,
 ) -> None:
     if fmt is DiagnosticFormat.JSON:
-        from mitrm.cli.output import emit_json
-
         emit_json(
             {
                 "diagnostics": [d.as_json() for d in diagnostics],
@@ -298,9 +282,6 @@ def _print(
         )
         return
     if fmt is DiagnosticFormat.SARIF:
-        from mitrm.cli.output import emit_json
-        from mitrm.core.checking import sarif_log
-
         emit_json(sarif_log(diagnostics))
         sys.stderr.write(summary_line(files, errors, warnings) + "\n")
         return

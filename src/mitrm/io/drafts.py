@@ -169,6 +169,22 @@ def _exists(folder: Path, item_id: str, prefix: str) -> bool:
     return any(id_of_name(name, prefix) == item_id for name in names)
 
 
+def refuse_outside(root: Path, folder: Path) -> None:
+    """UsageError when ``folder`` (a new item's folder) leads outside the repo through a
+    link: what a data repo holds must never make mitrm write elsewhere."""
+    top = root.resolve()
+    target = folder.resolve()
+    if target == top or top in target.parents:
+        return
+    shown = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+    raise UsageError(
+        _("{path} leads outside the data repo ({target}); no item was created there").format(
+            path=shown, target=target
+        ),
+        hint=_("replace the link {path} with a folder").format(path=shown),
+    )
+
+
 def create_item(
     root: Path,
     settings: Settings,
@@ -198,6 +214,7 @@ def create_item(
             if _exists(folder, item_id, scheme.prefix):
                 number += 1
                 continue
+            refuse_outside(root, folder)
             path = folder / file_name(item_id, slug)
             try:
                 create_exclusive(path, render(item_id, folder))

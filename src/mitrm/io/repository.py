@@ -460,6 +460,38 @@ def _cached_key(cache: ParseCache, item: ItemFile) -> bytes | None:
     return None
 
 
+def _known_by_content(
+    root: Path,
+    cache: ParseCache,
+    keys: set[bytes],
+    verdicts: dict[str, Verdict],
+    items: list[ItemFile],
+) -> list[ItemFile]:
+    """Take the cached verdicts of files whose stat changed but whose content did not;
+    return the files still to check.
+
+    A fresh clone (a CI job with its cache restored) gives every file a new inode
+    and mtime: reading and hashing it costs far less than parsing and checking it.
+    """
+    left: list[ItemFile] = []
+    for item in items:
+        raw = _read(root, item)
+        if isinstance(raw, Diagnostic):  # checked again, to report it as usual
+            left.append(item)
+            continue
+        key = content_key(item.path, raw)
+        hit = cache.entries.get(key)
+        if hit is None:
+            left.append(item)
+            continue
+        keys.add(key)
+        verdicts[item.path] = hit
+        if item.stat is not None:
+            cache.stats[item.path] = (*item.stat, key)
+            cache.dirty = True
+    return left
+
+
 def check_files(
     root: Path,
     *,
@@ -503,6 +535,8 @@ def check_files(
             else:
                 keys.add(key)  # type: ignore[arg-type]
                 verdicts[item.path] = hit
+        if pending and cache.entries:
+            pending = _known_by_content(root, cache, keys, verdicts, pending)
         fresh = _check(root, settings, pending, jobs)
         for item in pending:
             _record(cache, keys, verdicts, item, fresh[item.path])
