@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from mitrm.core.checking import CODES
+from mitrm.core.checking import every_code
 from mitrm.core.checking import statuses as of_kind
 from mitrm.core.ids import id_key
 from mitrm.core.models import Kind
@@ -107,5 +107,6 @@ def scoring_models(incomplete: str) -> list[tuple[str, str]]:
 
 def rule_codes(incomplete: str) -> list[tuple[str, str]]:
     """Diagnostic codes (MIT101 ...), each with what it reports."""
+    codes = every_code()
     wanted = incomplete.upper()
-    return [(code, _(CODES[code].summary)) for code in sorted(CODES) if code.startswith(wanted)]
+    return [(code, _(codes[code].summary)) for code in sorted(codes) if code.startswith(wanted)]
