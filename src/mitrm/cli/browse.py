@@ -9,7 +9,7 @@ import typer
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
-from mitrm.cli.formats import ListFormat
+from mitrm.cli.formats import BomOpt, ListFormat
 from mitrm.cli.output import csv_for_excel, emit, emit_json, stdout
 from mitrm.cli.streams import printable
 from mitrm.core.filters import Filter, matches
@@ -88,14 +88,7 @@ def list_items(
             "--format", "-f", help=_("table (default on a terminal), json, csv, markdown.")
         ),
     ] = None,
-    bom: Annotated[
-        bool,
-        typer.Option(
-            "--bom",
-            help="With --format csv: start with a UTF-8 byte order mark and end lines with CRLF, "
-            "so that Excel shows Chinese text correctly.",
-        ),
-    ] = False,
+    bom: BomOpt = False,
 ) -> int:
     """List items, filtered by kind, status, type, tag and owner."""
     csv_for_excel(bom)

@@ -13,6 +13,7 @@ import typer
 from mitrm.cli import completion as complete
 from mitrm.cli import prioritize_output as out
 from mitrm.cli.context import state
+from mitrm.cli.formats import BomOpt
 from mitrm.cli.output import ListFormat, csv_for_excel
 from mitrm.core.checking import workflow_for
 from mitrm.core.filters import Filter, matches
@@ -160,14 +161,7 @@ def prioritize(
         ListFormat | None,
         typer.Option("--format", "-f", help=_("table (default), json, csv, markdown.")),
     ] = None,
-    bom: Annotated[
-        bool,
-        typer.Option(
-            "--bom",
-            help="With --format csv: start with a UTF-8 byte order mark and end lines with CRLF, "
-            "so that Excel shows Chinese text correctly.",
-        ),
-    ] = False,
+    bom: BomOpt = False,
 ) -> int:
     """Score and rank the open requirements (docs/scoring.md explains every model)."""
     csv_for_excel(bom)
