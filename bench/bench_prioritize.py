@@ -5,8 +5,8 @@ Usage: python bench/bench_prioritize.py [REPO] [--items 10000] [--runs 5] [--bud
 
 Without REPO, a repo is generated with bench/generate.py in a temporary folder.
 The first run of each command warms the parse cache and is reported apart
-("cold"); the median is over the next ``--runs`` runs (warm cache). Targets
-(issue 4): prioritize under 2 s, --budget under 3 s on the 10,000-item repo.
+("cold"); the median is over the next ``--runs`` runs (warm cache). Targets:
+prioritize under 2 s, --budget under 3 s on the 10,000-item repo.
 Each budget run also prints the solver's word on its answer (HiGHS's status,
 proven optimal or the gap), read from one ``--format json`` run; a large budget
 (thousands of items chosen) is timed too. The last line is the reference loop:

@@ -4,7 +4,7 @@ Usage: python bench/bench_render.py [--items 10000] [--repeat 3] [--repo DIR]
 
 Generates the repo with bench/generate.py unless --repo names an existing one,
 then runs the real CLI in a subprocess and prints the median wall time of each
-scenario. Target (issue 5): all documents of 10,000 items in under 10 s, and
+scenario. Target: all documents of 10,000 items in under 10 s, and
 ``--check`` on an unchanged tree no slower.
 """
 

@@ -6,7 +6,7 @@ Generates the repo with bench/generate.py (committed to a fresh git repository,
 as CI checks it out) unless --repo names an existing one, then runs the real CLI
 in a subprocess and prints the median wall time of a report into an empty
 folder, and the size of the site (HTML pages and assets) for that repo and for
-the example repo. Target (issue 16): the site of 10,000 items in under 15 s.
+the example repo. Target: the site of 10,000 items in under 15 s.
 """
 
 from __future__ import annotations

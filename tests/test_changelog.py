@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from conftest import CliRun, DataRepo
-from mitrm.core.changelog import build_changelog, render_markdown, to_json
-from mitrm.core.history import ABSENT, Commit, Event, FieldChange, History
+from mitrm.core.history.changelog import build_changelog, render_markdown, to_json
+from mitrm.core.history.timeline import ABSENT, Commit, Event, FieldChange, History
 
 PATH = "requirements/REQ-0001-checkout.yaml"
 

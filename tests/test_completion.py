@@ -86,3 +86,27 @@ def test_a_real_completion_through_the_shell_protocol(repo: DataRepo) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["REQ-0001", "REQ-0012"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [("MIT40", "MIT401"), ("MIT42", "MIT420"), ("MIT6", "MIT601"), ("MIT30", "MIT301")],
+)
+def test_rule_codes_complete_in_a_fresh_process(typed: str, offered: str, tmp_path: Path) -> None:
+    # A fresh process imports nothing but the completion: every code must still be known.
+    env = {
+        **os.environ,
+        "_MITRM_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"mitrm validate --select {typed}",
+        "COMP_CWORD": "3",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mitrm"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert offered in done.stdout.split()

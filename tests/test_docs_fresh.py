@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mitrm.cli.reference import cli_reference
-from mitrm.core.workflow import describe
+from mitrm.core.checking.workflow import describe
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -23,7 +23,7 @@ def test_workflow_doc_is_fresh() -> None:
 
 
 def test_every_code_is_documented() -> None:
-    from mitrm.core.codes import CODES
+    from mitrm.core.checking.codes import CODES
 
     text = (DOCS / "rules.md").read_text(encoding="utf-8")
     missing = [code for code in CODES if f"### {code} " not in text]

@@ -6,8 +6,15 @@ import datetime as dt
 
 import pytest
 
-from mitrm.core.drafting import QUESTIONS, item_data, missing, parse_answer, question, render
-from mitrm.core.editing import field_order, parse_assignment, reference_locs
+from mitrm.core.editing.drafting import (
+    QUESTIONS,
+    item_data,
+    missing,
+    parse_answer,
+    question,
+    render,
+)
+from mitrm.core.editing.edits import field_order, parse_assignment, reference_locs
 from mitrm.core.ids import (
     fits_scheme,
     highest_number,

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CliRun, DataRepo
-from mitrm.core.splice import splice
+from mitrm.core.editing.splice import splice
 from mitrm.io.roundtrip import open_item
 from mitrm.io.yamlfile import load_yaml
 
@@ -327,7 +327,7 @@ def test_any_text_set_reads_back_and_changes_nothing_else(
 def test_negative_list_numbers_are_refused() -> None:
     import pytest
 
-    from mitrm.core.editing import parse_assignment
+    from mitrm.core.editing.edits import parse_assignment
     from mitrm.errors import UsageError
 
     with pytest.raises(UsageError, match="numbered from 0"):

@@ -286,7 +286,7 @@ def test_zip_bomb_is_refused_before_unpacking(data_repo: DataRepo, cli: CliRun) 
 def test_huge_file_is_refused_by_size(
     data_repo: DataRepo, cli: CliRun, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mitrm.io import sheetfiles
+    from mitrm.io.exchange import sheetfiles
 
     monkeypatch.setattr(sheetfiles, "MAX_FILE_BYTES", 100)
     big = data_repo.root.parent / "big.csv"

@@ -6,8 +6,8 @@ import itertools
 import random
 from graphlib import CycleError
 
-from mitrm.core.graphs import closures, find_cycle, order_by_dependencies
 from mitrm.core.ids import id_key
+from mitrm.core.prioritization.graphs import closures, find_cycle, order_by_dependencies
 
 
 def random_graph(seed: int) -> dict[str, list[str]]:

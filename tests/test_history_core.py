@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mitrm.core.history import (
+from mitrm.core.history.metrics import (
+    approved_churn,
+    flow_metrics,
+    item_metrics,
+    unapproved_changes,
+)
+from mitrm.core.history.timeline import (
     ABSENT,
     Commit,
     Event,
@@ -16,7 +22,6 @@ from mitrm.core.history import (
     status_intervals,
     text_diff,
 )
-from mitrm.core.metrics import approved_churn, flow_metrics, item_metrics, unapproved_changes
 
 DAY = 86400
 
@@ -223,7 +228,8 @@ def test_history_core_stays_pure() -> None:
     import sys
 
     code = (
-        "import sys; import mitrm.core.history, mitrm.core.metrics, mitrm.core.changelog; "
+        "import sys; import mitrm.core.history.timeline, mitrm.core.history.metrics; "
+        "import mitrm.core.history.changelog; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('git', 'typer', 'rich', 'subprocess') or m.startswith('mitrm.io')))"
     )

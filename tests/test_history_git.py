@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CliRun, DataRepo
-from mitrm.io.history import load_history
+from mitrm.io.history.loading import load_history
 from mitrm.io.yamlblocks import split_blocks
 
 PATH = "requirements/REQ-0001-checkout.yaml"
@@ -305,7 +305,7 @@ def test_blocks_are_cut_only_when_safe(text: str, safe: bool) -> None:
 
 
 def test_blob_reader_falls_back_for_git_without_batch_command(git_repo: DataRepo) -> None:
-    from mitrm.io import git
+    from mitrm.io.git import adapter as git
 
     sha = git_repo.commit({PATH: req()}, "Add")
     blob = git_repo.run_git("rev-parse", f"{sha}:{PATH}").strip()
@@ -364,9 +364,9 @@ def test_not_an_id(git_repo: DataRepo, cli: CliRun) -> None:
 
 
 def test_incremental_digest_equals_a_full_one(git_repo: DataRepo, cli: CliRun) -> None:
-    from mitrm.core.metrics import approved_churn, unapproved_changes
-    from mitrm.io import git
-    from mitrm.io.history_cache import HistoryCache
+    from mitrm.core.history.metrics import approved_churn, unapproved_changes
+    from mitrm.io.git import adapter as git
+    from mitrm.io.history.cache import HistoryCache
 
     other = "requirements/REQ-0002-crm.yaml"
     crm = {"item": "REQ-0002", "title": "CRM sync"}

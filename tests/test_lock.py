@@ -74,7 +74,11 @@ def _set_in_child(root: str, tag: str) -> None:
 def test_ten_parallel_sets_keep_all_ten_tags(git_repo: DataRepo) -> None:
     path = git_repo.requirement("REQ-0004", "Search")
     # Forked processes with the edit code already imported: ten real processes at once.
-    for module in ("mitrm.io.roundtrip", "mitrm.core.editing", "mitrm.core.validation"):
+    for module in (
+        "mitrm.io.roundtrip",
+        "mitrm.core.editing.edits",
+        "mitrm.core.checking.validation",
+    ):
         importlib.import_module(module)
     fork = multiprocessing.get_context("fork")
     runs = [

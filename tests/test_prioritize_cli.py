@@ -402,7 +402,7 @@ def test_a_selection_not_proven_says_what_stopped_it_and_the_gap() -> None:
     from decimal import Decimal
 
     from mitrm.cli.prioritize_output import _summary
-    from mitrm.core.selection import Limit, Selection
+    from mitrm.core.prioritization.selection import Limit, Selection
 
     cut = Selection(
         limits=(Limit("budget", Decimal(1000), "CNY"),),

@@ -7,9 +7,9 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mitrm.core.checking.validation import validate_item
 from mitrm.core.models import Kind, Settings
 from mitrm.core.record import Record
-from mitrm.core.validation import validate_item
 from mitrm.io.yamlfile import locate, parse_bytes
 
 SETTINGS = Settings()
@@ -69,7 +69,7 @@ def test_arbitrary_item_shapes_never_raise(data: dict[str, object]) -> None:
 
 def _vague_by_tokens(text: str) -> list[str]:
     """MIT401's English matching done the plain way: split into tokens, then compare."""
-    from mitrm.core.rules.vague import _MEASURABLE, _WORD, lexicon
+    from mitrm.core.checking.rules.vague import _MEASURABLE, _WORD, lexicon
 
     lex = lexicon(("go live", "so-so"))
     tokens = _WORD.findall(text.lower())
@@ -107,6 +107,6 @@ _PIECES = st.sampled_from(
 
 @given(st.lists(_PIECES, max_size=8).map(" ".join))
 def test_vague_screening_finds_what_splitting_finds(text: str) -> None:
-    from mitrm.core.rules.vague import lexicon, vague_terms
+    from mitrm.core.checking.rules.vague import lexicon, vague_terms
 
     assert vague_terms(text, lexicon(("go live", "so-so"))) == _vague_by_tokens(text)

@@ -12,7 +12,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from mitrm.core.models import Requirement
-from mitrm.core.ranking import Ranking, find_cycle, rank_backlog
+from mitrm.core.prioritization.ranking import Ranking, find_cycle, rank_backlog
 from mitrm.errors import DataError
 from scoring_helpers import TODAY, full, req, settings
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CliRun, DataRepo
+from mitrm.core.checking.rules.waivers import WaiverEntry, list_waivers
 from mitrm.core.models import Requirement
-from mitrm.core.rules.waivers import WaiverEntry, list_waivers
 from mitrm.io.cache import cache_dir
 from mitrm.io.repository import check_files, load_settings
 

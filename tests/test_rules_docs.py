@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mitrm.core.codes import CODES
+from mitrm.core.checking.codes import CODES
+from mitrm.core.checking.rules import RULES
 from mitrm.core.diagnostics import Severity
-from mitrm.core.rules import RULES
 from mitrm.io.repository import check_files, load_settings
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules.md"

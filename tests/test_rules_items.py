@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from mitrm.core.checking.rules.engine import findings_for, quality_checks
+from mitrm.core.checking.rules.rush import latest_start, working_days
+from mitrm.core.checking.rules.vague import lexicon, vague_terms
 from mitrm.core.models import Plan, Requirement, Settings
 from mitrm.core.models.common import Kind
 from mitrm.core.record import Record
-from mitrm.core.rules.engine import findings_for, quality_checks
-from mitrm.core.rules.rush import latest_start, working_days
-from mitrm.core.rules.vague import lexicon, vague_terms
 
 DRAFT: dict[str, Any] = {
     "id": "REQ-0001",

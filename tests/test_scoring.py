@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from mitrm.core.scoring import get_model, make_context, score_requirements
-from mitrm.core.scoring.types import Score
+from mitrm.core.prioritization.scoring import get_model, make_context, score_requirements
+from mitrm.core.prioritization.scoring.types import Score
 from mitrm.errors import UsageError
 from scoring_helpers import TODAY, full, req, settings
 
@@ -206,7 +206,7 @@ def test_settings_name_exactly_the_scoring_models() -> None:
     import typing
 
     from mitrm.core.models.settings import ModelName
-    from mitrm.core.scoring import MODELS
+    from mitrm.core.prioritization.scoring import MODELS
 
     assert set(typing.get_args(ModelName)) == set(MODELS)
 

@@ -12,8 +12,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from mitrm.core.models import Requirement
-from mitrm.core.ranking import rank_backlog
-from mitrm.core.selection import Limit, Selection, select_within
+from mitrm.core.prioritization.ranking import rank_backlog
+from mitrm.core.prioritization.selection import Limit, Selection, select_within
 from scoring_helpers import TODAY, full, req, settings
 
 
@@ -244,7 +244,7 @@ def test_a_search_cut_short_says_so_keeps_the_best_found_and_gives_the_gap() -> 
     # A strongly correlated knapsack (score close to cost) that HiGHS cannot close at
     # the root: stopped after one node, the answer is the best found so far (at least
     # the start), and the gap to the proven bound is given.
-    from mitrm.core import solver
+    from mitrm.core.prioritization import solver
 
     rng = random.Random(5)
     items = [f"REQ-{n:04d}" for n in range(1, 61)]
@@ -277,7 +277,7 @@ def test_a_time_limit_before_any_answer_keeps_greedy() -> None:
 def test_an_answer_that_rounding_made_wrong_is_not_taken(check: str) -> None:
     from unittest import mock
 
-    from mitrm.core import solver
+    from mitrm.core.prioritization import solver
 
     items = [full("REQ-0001", cost=60, value=5), full("REQ-0002", cost=50, value=2)]
     with mock.patch.object(solver, check, return_value=False):

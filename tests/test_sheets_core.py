@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mitrm.core.importing import Existing, Table, plan_import
-from mitrm.core.models import Kind, Settings
-from mitrm.core.sheetnames import choice_labels, header_names
-from mitrm.core.sheets import (
+from mitrm.core.exchange.importing import Existing, Table, plan_import
+from mitrm.core.exchange.sheetnames import choice_labels, header_names
+from mitrm.core.exchange.sheets import (
     CellError,
     Shape,
     canonical,
@@ -23,6 +22,7 @@ from mitrm.core.sheets import (
     read_cell,
     unescape_text,
 )
+from mitrm.core.models import Kind, Settings
 
 
 def _column(name: str, kind: Kind = Kind.REQUIREMENT):  # type: ignore[no-untyped-def]

@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 from conftest import CliRun, DataRepo
+from mitrm.core.checking.rules.engine import findings_for
+from mitrm.core.checking.rules.rush import latest_start, working_days
 from mitrm.core.models import Requirement, Settings
-from mitrm.core.rules.engine import findings_for
-from mitrm.core.rules.rush import latest_start, working_days
 from mitrm.core.workdays import WorkCalendar
 
 D = dt.date

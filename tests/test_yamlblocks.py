@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mitrm.core.history import same
+from mitrm.core.history.timeline import same
 from mitrm.io.yamlblocks import UNSURE, read_block, split_blocks
 from mitrm.io.yamlfile import load_yaml
 
@@ -152,14 +152,14 @@ EDITS = [
 def _builder() -> Any:
     from pathlib import Path
 
-    from mitrm.io.history_build import EventBuilder
+    from mitrm.io.history.build import EventBuilder
 
     return EventBuilder(Path("."))
 
 
 @pytest.mark.parametrize(("find", "replace"), EDITS)
 def test_region_diff_equals_whole_diff(find: str, replace: str) -> None:
-    from mitrm.core.history import diff_values
+    from mitrm.core.history.timeline import diff_values
 
     new_text = BASE.replace(find, replace, 1)
     assert new_text != BASE
@@ -176,7 +176,7 @@ def test_region_diff_equals_whole_diff(find: str, replace: str) -> None:
 
 @given(st.lists(st.sampled_from(EDITS), min_size=1, max_size=3, unique=True))
 def test_combined_edits_agree(edits: list[tuple[str, str]]) -> None:
-    from mitrm.core.history import diff_values
+    from mitrm.core.history.timeline import diff_values
 
     new_text = BASE
     for find, replace in edits:
@@ -211,7 +211,7 @@ _VARIANTS = {
 def test_random_documents_agree(
     first: dict[str, str], second: dict[str, str], order: list[str]
 ) -> None:
-    from mitrm.core.history import diff_values
+    from mitrm.core.history.timeline import diff_values
 
     old_text = "".join(first[k] for k in _VARIANTS)
     new_text = "".join(second[k] for k in order)

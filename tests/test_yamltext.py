@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mitrm.core.yamltext import list_lines, plain_ok, scalar_lines
+from mitrm.core.editing.yamltext import list_lines, plain_ok, scalar_lines
 from mitrm.io.yamlfile import load_yaml
 
 

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import typer
 
-from mitrm.core.codes import CODES
+from mitrm.core.checking import every_code
+from mitrm.core.checking import statuses as of_kind
 from mitrm.core.ids import id_key
 from mitrm.core.models import Kind
 from mitrm.core.models.requirement import RequirementType
-from mitrm.core.rules import RULES  # noqa: F401 - quality rules register their codes
-from mitrm.core.scoring.registry import MODELS
-from mitrm.core.workflow import statuses as of_kind
+from mitrm.core.prioritization import MODELS
 from mitrm.errors import MitrmError
 from mitrm.i18n import _
 from mitrm.io.discovery import repo_root, walk
@@ -108,5 +107,6 @@ def scoring_models(incomplete: str) -> list[tuple[str, str]]:
 
 def rule_codes(incomplete: str) -> list[tuple[str, str]]:
     """Diagnostic codes (MIT101 ...), each with what it reports."""
+    codes = every_code()
     wanted = incomplete.upper()
-    return [(code, _(CODES[code].summary)) for code in sorted(CODES) if code.startswith(wanted)]
+    return [(code, _(codes[code].summary)) for code in sorted(codes) if code.startswith(wanted)]

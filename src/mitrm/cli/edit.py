@@ -14,6 +14,7 @@ import yaml
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state, write_lock
 from mitrm.cli.prompt import is_tty, read_line
+from mitrm.core.checking import validate_item
 from mitrm.core.diagnostics import Severity, format_loc
 from mitrm.core.editing import (
     added_references,
@@ -29,14 +30,13 @@ from mitrm.core.editing import (
 )
 from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, renamed
 from mitrm.core.record import Record
-from mitrm.core.validation import validate_item
 from mitrm.core.vocabulary import shown
 from mitrm.errors import DataError, UnknownIdError, UsageError
 from mitrm.i18n import N_, _
 from mitrm.io import journal, yamlfile
 from mitrm.io.cache import cache_dir
 from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
-from mitrm.io.gitrefs import names_on_branches, user_name
+from mitrm.io.git import names_on_branches, user_name
 from mitrm.io.repository import today
 from mitrm.io.roundtrip import NumberText, check_writable, open_item
 

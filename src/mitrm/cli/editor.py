@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mitrm.cli.prompt import read_line
+from mitrm.core.checking import validate_item
 from mitrm.core.diagnostics import Severity
 from mitrm.core.record import Record
-from mitrm.core.validation import validate_item
 from mitrm.errors import UsageError
 from mitrm.i18n import _
 from mitrm.io import safefile

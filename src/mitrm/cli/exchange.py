@@ -13,30 +13,30 @@ import typer
 from mitrm.cli.browse import KindOpt, OwnerOpt, StatusOpt, TagOpt, TypeOpt
 from mitrm.cli.context import state, write_lock
 from mitrm.cli.streams import printable
-from mitrm.core.creating import new_item_text, split_new
 from mitrm.core.editing import field_order
-from mitrm.core.exporting import build_sheet
+from mitrm.core.exchange.creating import new_item_text, split_new
+from mitrm.core.exchange.exporting import build_sheet
+from mitrm.core.exchange.importing import Existing, plan_import
 from mitrm.core.filters import Filter, matches
 from mitrm.core.ids import file_name, id_number, shard_folder, slugify
-from mitrm.core.importing import Existing, plan_import
 from mitrm.core.models import Kind
 from mitrm.errors import DataError, UsageError
 from mitrm.i18n import N_, _, ngettext, pgettext
 from mitrm.io.atomic import create_exclusive, write_atomic
 from mitrm.io.drafts import create_item, kind_of_id, schema_ref
-from mitrm.io.git import run
+from mitrm.io.exchange.reqiffile import read_reqif, write_reqif
+from mitrm.io.exchange.sheetfiles import read_tables, write_csv, write_output
+from mitrm.io.exchange.xlsxfile import CellTooLong, write_xlsx
+from mitrm.io.git.adapter import run
 from mitrm.io.repository import _today as today
 from mitrm.io.repository import load_repository
-from mitrm.io.reqiffile import read_reqif, write_reqif
 from mitrm.io.roundtrip import check_writable, open_item
-from mitrm.io.sheetfiles import read_tables, write_csv, write_output
-from mitrm.io.xlsxfile import CellTooLong, write_xlsx
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from mitrm.core.diagnostics import Loc
-    from mitrm.core.importplan import Change, Create, ImportPlan
+    from mitrm.core.exchange.importplan import Change, Create, ImportPlan
     from mitrm.core.models import Settings
     from mitrm.core.record import Record
     from mitrm.io.roundtrip import Editable

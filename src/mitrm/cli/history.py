@@ -15,18 +15,24 @@ from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.output import emit_json
 from mitrm.cli.progress import QUIET_HELP, show_progress
-from mitrm.core.changelog import change_json, render_markdown, render_text, to_json
-from mitrm.core.history import describe, text_diff
-from mitrm.core.metrics import flow_metrics, unapproved_changes
-from mitrm.core.metrics import item_metrics as compute
+from mitrm.core.history import (
+    change_json,
+    describe,
+    flow_metrics,
+    render_markdown,
+    render_text,
+    text_diff,
+    to_json,
+    unapproved_changes,
+)
+from mitrm.core.history import item_metrics as compute
 from mitrm.errors import UsageError
 from mitrm.i18n import N_, _
 from mitrm.io.history import changelog_for, item_history, load_history, parse_range
 from mitrm.io.repository import today
 
 if TYPE_CHECKING:
-    from mitrm.core.history import Event, History
-    from mitrm.core.metrics import ItemMetrics
+    from mitrm.core.history import Event, History, ItemMetrics
 
 
 class HistoryFormat(str, Enum):

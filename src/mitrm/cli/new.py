@@ -14,7 +14,7 @@ from mitrm.cli.context import state, write_lock
 from mitrm.cli.editor import edit_until_valid, editor_command
 from mitrm.cli.output import emit_json
 from mitrm.cli.prompt import is_tty, read_line
-from mitrm.core.drafting import (
+from mitrm.core.editing import (
     PERSON_FIELDS,
     QUESTIONS,
     item_data,
@@ -29,14 +29,14 @@ from mitrm.core.vocabulary import shown
 from mitrm.errors import SettingsError, UsageError
 from mitrm.i18n import N_, _
 from mitrm.io.drafts import create_item, schema_ref
-from mitrm.io.gitrefs import user_name
+from mitrm.io.git import user_name
 from mitrm.io.repository import load_repository
 from mitrm.io.repository import today as current_day
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from mitrm.core.drafting import Question
+    from mitrm.core.editing import Question
     from mitrm.core.models import Settings
 
 

@@ -15,12 +15,11 @@ from mitrm.cli import prioritize_output as out
 from mitrm.cli.context import state
 from mitrm.cli.formats import BomOpt
 from mitrm.cli.output import ListFormat, csv_for_excel
+from mitrm.core.checking import workflow_for
 from mitrm.core.filters import Filter, matches
 from mitrm.core.models import Kind
-from mitrm.core.ranking import is_open, prepare, rank_prepared
-from mitrm.core.selection import Limit, select_within
-from mitrm.core.sensitivity import sensitivity as analyse
-from mitrm.core.workflow import workflow_for
+from mitrm.core.prioritization import Limit, is_open, prepare, rank_prepared, select_within
+from mitrm.core.prioritization.sensitivity import sensitivity as analyse
 from mitrm.errors import UsageError
 from mitrm.i18n import N_, _, ngettext
 from mitrm.io.repository import load_repository

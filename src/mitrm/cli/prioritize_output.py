@@ -12,11 +12,19 @@ from mitrm.cli.fit import print_fitted
 from mitrm.cli.output import ListFormat, column, emit_csv, emit_json, emit_markdown, stdout
 from mitrm.cli.streams import printable
 from mitrm.core.models import Requirement
-from mitrm.core.ranking import Prepared, RankedEntry, Ranking, UnscoredEntry, is_open, score_item
-from mitrm.core.ranking import note as why
-from mitrm.core.scoring import Score, Term
-from mitrm.core.selection import Selection
-from mitrm.core.sensitivity import Sensitivity
+from mitrm.core.prioritization import (
+    Prepared,
+    RankedEntry,
+    Ranking,
+    Score,
+    Selection,
+    Sensitivity,
+    Term,
+    UnscoredEntry,
+    is_open,
+    score_item,
+)
+from mitrm.core.prioritization import note as why
 from mitrm.errors import UnknownIdError
 from mitrm.i18n import _
 

@@ -15,8 +15,9 @@ from mitrm.cli.context import state, write_lock
 from mitrm.cli.output import ListFormat, emit, emit_json
 from mitrm.cli.prioritize_output import num
 from mitrm.cli.progress import QUIET_HELP, show_progress
+from mitrm.core.checking import workflow_for
 from mitrm.core.models import Kind
-from mitrm.core.ranking import rank_backlog, why_facts
+from mitrm.core.prioritization import rank_backlog, why_facts
 from mitrm.core.render import (
     PortfolioInputs,
     document_paths,
@@ -26,14 +27,13 @@ from mitrm.core.render import (
 )
 from mitrm.core.render.portfolio import INDEX, default_as_of
 from mitrm.core.site import html_path
-from mitrm.core.workflow import workflow_for
 from mitrm.errors import DataError, UnknownIdError, UsageError
 from mitrm.i18n import N_, _, ngettext, speaking
 from mitrm.io import generated
 from mitrm.io.atomic import create_exclusive, write_atomic
 from mitrm.io.documents import render_items, render_one
 from mitrm.io.generated import Claim, refuse_links
-from mitrm.io.insights import check_with_history, history_facts
+from mitrm.io.history import check_with_history, history_facts
 from mitrm.io.repository import load_repository, settings_folder, today
 from mitrm.io.template_limits import Limits
 from mitrm.io.templates import SUFFIX, Templates
@@ -42,11 +42,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from mitrm.core.models import Settings
-    from mitrm.core.ranking import Ranking
+    from mitrm.core.prioritization import Ranking
     from mitrm.core.repository import Repository
     from mitrm.core.site import Site
     from mitrm.io.generated import Changes, Rendered
-    from mitrm.io.insights import HistoryFacts
+    from mitrm.io.history import HistoryFacts
     from mitrm.io.repository import CheckResult
 
 

@@ -21,19 +21,18 @@ from mitrm.cli.render import (
     rank,
     rendered_documents,
 )
-from mitrm.core.changelog import render_markdown
 from mitrm.core.diagnostics import count
+from mitrm.core.history import render_markdown
 from mitrm.core.render.context import doc_path
 from mitrm.core.render.i18n import labels
 from mitrm.core.render.portfolio import default_as_of
 from mitrm.core.reportpages import backlog_page, validation_page
 from mitrm.core.site import Site
 from mitrm.i18n import N_, _, pgettext, speaking, translate
-from mitrm.io import git
 from mitrm.io.documents import compared, site_pages
 from mitrm.io.generated import Claim
-from mitrm.io.history import changelog_for
-from mitrm.io.insights import history_facts
+from mitrm.io.git import adapter as git
+from mitrm.io.history import changelog_for, history_facts
 from mitrm.io.repository import load_repository, today
 
 if TYPE_CHECKING:
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
     from mitrm.core.models import Settings
     from mitrm.core.repository import Repository
     from mitrm.io.generated import Rendered
-    from mitrm.io.insights import HistoryFacts
+    from mitrm.io.history import HistoryFacts
 
 PAGES = [
     ("page_backlog", "backlog.md"),

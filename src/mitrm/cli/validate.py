@@ -13,16 +13,15 @@ import typer
 from mitrm.cli import completion as complete
 from mitrm.cli.context import State, state
 from mitrm.cli.output import emit_json
+from mitrm.core.checking import sarif_log, settings_problems, unknown_codes, with_selection
 from mitrm.core.diagnostics import Diagnostic, Severity, count
 from mitrm.core.models import Kind
-from mitrm.core.rules.policy import settings_problems, unknown_codes, with_selection
-from mitrm.core.sarif import sarif_log
 from mitrm.errors import NotAGitRepoError, RepoNotFoundError, SettingsError, UsageError
 from mitrm.i18n import N_, _, ngettext
 from mitrm.io.discovery import discover, find_root
-from mitrm.io.gitchanges import changed_since as changed
-from mitrm.io.gitchanges import data_roots, staged, unstaged
-from mitrm.io.insights import check_with_history
+from mitrm.io.git import changed_since as changed
+from mitrm.io.git import data_roots, staged, unstaged
+from mitrm.io.history import check_with_history
 from mitrm.io.yamlfile import locate
 
 if TYPE_CHECKING:

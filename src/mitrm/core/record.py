@@ -78,7 +78,7 @@ class Summary:
     id: str | None
     status: str | None
     refs: tuple[tuple[Loc, str], ...] = ()
-    # --- for the repo-level quality rules (issue 7) ---
+    # --- what the repo-level quality rules read, so they never need the full model ---
     moscow: str | None = None
     waivers: tuple[tuple[str, dt.date | None], ...] = ()
     pending: tuple[Dated, ...] = ()

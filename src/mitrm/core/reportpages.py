@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from mitrm.core.diagnostics import Diagnostic, count
-from mitrm.core.ranking import Ranking
-from mitrm.core.ranking import note as why
+from mitrm.core.prioritization import Ranking
+from mitrm.core.prioritization import note as why
 from mitrm.core.render.markdown import cell
 from mitrm.i18n import NP_, translate
 

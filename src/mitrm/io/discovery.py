@@ -116,19 +116,3 @@ def discover(root: Path) -> list[ItemFile]:
         found.append(ItemFile(rel, kind, outside, stat))
     found.sort()  # by path, which is first and unique
     return found
-
-
-def kind_of_path(root: Path, path: Path) -> Kind | None:
-    """The kind whose folder holds ``path``, or None if it is not an item file."""
-    from mitrm.core.models import Kind
-
-    try:
-        rel = path.resolve().relative_to(root)
-    except ValueError:
-        return None
-    if not rel.parts or not str(rel).endswith(_SUFFIXES):
-        return None
-    for kind in Kind:
-        if rel.parts[0] == kind.folder:
-            return kind
-    return None

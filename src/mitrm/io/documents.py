@@ -40,10 +40,6 @@ class _Failed:
 
 R = TypeVar("R")
 
-# The job of forked workers, inherited rather than pickled.
-_JOB: list[tuple[Catalog, Templates, str | None, Path, int | None, Site | None]] = []
-_FAILED: list[_Failed] = []
-
 
 def compared(out: Path, rel: str, text: str, *, journal: int | None = None) -> Rendered:
     """``text`` for ``out/rel``, or None in its place when the file already holds it.
@@ -99,29 +95,42 @@ def _render_doc(
     return found
 
 
-def _render_item(item: Item) -> list[Rendered] | _Failed:
-    if _FAILED:
-        # One failure ends the render: the rest of this share is not worth the time
-        # (a template that runs into its time limit would do so for every item).
-        return _FAILED[0]
-    catalog, templates, project, out, journal, site = _JOB[0]
-    try:
-        return [
-            rendered
-            for doc in item_documents(catalog, item, project=project)
-            for rendered in _render_doc(templates, out, doc, journal=journal, site=site)
-        ]
-    except DataError as exc:
-        _FAILED.append(_Failed(exc.message, exc.hint))
-        return _FAILED[0]
-    except OSError as exc:
-        return _Failed(
-            _("cannot write {path}: {reason}").format(
-                path=exc.filename or out, reason=exc.strerror or exc
-            ),
-            _("check the output folder (--out) and its permissions"),
-            usage=True,
-        )
+def _item_renderer(
+    catalog: Catalog,
+    templates: Templates,
+    *,
+    project: str | None,
+    out: Path,
+    journal: int | None,
+    site: Site | None,
+) -> Callable[[Item], list[Rendered] | _Failed]:
+    """The rendering of one item's documents, for ``_map``'s workers (each its own copy)."""
+    failed: list[_Failed] = []
+
+    def _render_item(item: Item) -> list[Rendered] | _Failed:
+        if failed:
+            # One failure ends the render: the rest of this share is not worth the time
+            # (a template that runs into its time limit would do so for every item).
+            return failed[0]
+        try:
+            return [
+                rendered
+                for doc in item_documents(catalog, item, project=project)
+                for rendered in _render_doc(templates, out, doc, journal=journal, site=site)
+            ]
+        except DataError as exc:
+            failed.append(_Failed(exc.message, exc.hint))
+            return failed[0]
+        except OSError as exc:
+            return _Failed(
+                _("cannot write {path}: {reason}").format(
+                    path=exc.filename or out, reason=exc.strerror or exc
+                ),
+                _("check the output folder (--out) and its permissions"),
+                usage=True,
+            )
+
+    return _render_item
 
 
 def render_items(
@@ -146,17 +155,15 @@ def render_items(
     """
     for name in TEMPLATES:
         templates.get(name)  # syntax errors surface here, before any worker starts
-    _JOB[:] = [(catalog, templates, project, out, journal, site)]
-    _FAILED.clear()
+    render = _item_renderer(
+        catalog, templates, project=project, out=out, journal=journal, site=site
+    )
     side: R | None = None
-    try:
-        with progress.stage(N_("rendering documents"), len(items)):
-            if beside is None:
-                shares = _map(_render_item, list(items), jobs or default_jobs())
-            else:
-                shares, side = map_beside(_render_item, list(items), jobs or default_jobs(), beside)
-    finally:
-        _JOB.clear()
+    with progress.stage(N_("rendering documents"), len(items)):
+        if beside is None:
+            shares = _map(render, list(items), jobs or default_jobs())
+        else:
+            shares, side = map_beside(render, list(items), jobs or default_jobs(), beside)
     found: list[Rendered] = []
     for share in shares:
         if isinstance(share, _Failed):

@@ -19,7 +19,7 @@ from mitrm.io import safefile
 from mitrm.io.atomic import create_exclusive
 from mitrm.io.cache import cache_dir
 from mitrm.io.discovery import utf8_name, walk
-from mitrm.io.gitrefs import names_on_branches
+from mitrm.io.git import names_on_branches
 from mitrm.io.yamlfile import MAX_BYTES, parse_bytes
 
 # A reservation older than this is from a run that died; its id may be taken again.

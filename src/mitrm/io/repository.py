@@ -22,15 +22,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mitrm import __version__, i18n
-from mitrm.core import crossref
-from mitrm.core.checks import control_characters
+from mitrm.core.checking import (
+    control_characters,
+    crossref,
+    errors_to_diagnostics,
+    governed,
+    quality_checks,
+    validate_item,
+)
+from mitrm.core.checking.rules import repo as quality
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import Settings
 from mitrm.core.record import Record, Summary
 from mitrm.core.repository import Repository
-from mitrm.core.rules import repo as quality
-from mitrm.core.rules.engine import quality_checks
-from mitrm.core.validation import errors_to_diagnostics, validate_item
 from mitrm.errors import DataError, SettingsError, UsageError
 from mitrm.i18n import N_
 from mitrm.io import crashpoints, progress, safefile
@@ -82,7 +86,7 @@ def load_settings(root: Path) -> Settings:
         found = errors_to_diagnostics(exc, Settings, SETTINGS_FILE, None)
         assert loaded.text is not None
         raise SettingsError(_invalid(), locate(found, {SETTINGS_FILE: loaded.text})) from exc
-    from mitrm.core.workflow import override_problems
+    from mitrm.core.checking import override_problems
 
     problems = override_problems(settings)
     if problems:
@@ -156,11 +160,16 @@ def _code_stamp() -> str:
     """Names this exact mitrm code, so that an upgrade (even unversioned) drops old verdicts."""
     package = Path(__file__).resolve().parent.parent
     parts = [__version__]
-    for folder in (package, package / "core", package / "io"):
+    folders = [package]
+    # core/ and io/ are packages of packages: every module in them can change a verdict.
+    for layer in ("core", "io"):
+        folders += sorted(Path(d) for d, _, _ in os.walk(package / layer) if "__pycache__" not in d)
+    for folder in folders:
         with os.scandir(folder) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
                 if entry.name.endswith(".py") or entry.is_dir():
-                    parts.append(f"{entry.name}:{entry.stat().st_mtime_ns}")
+                    name = Path(entry.path).relative_to(package).as_posix()
+                    parts.append(f"{name}:{entry.stat().st_mtime_ns}")
     return "|".join(parts)
 
 
@@ -226,17 +235,28 @@ def _read(root: Path, item: ItemFile) -> bytes | Diagnostic:
         )
 
 
-# Work for forked workers, inherited rather than pickled.
-_WORK: list[Any] = []
-_TASK: list[Callable[[Any], Any]] = []
-_BUSY: list[bool] = []
+@dataclass
+class _ShareOut:
+    """The share-out in progress. Forked workers inherit it rather than have it pickled:
+    each runs ``task`` on its slice of ``work`` and returns the results through the pool.
+    Everything else a task needs is bound into the task itself (see ``_file_checker``)."""
+
+    work: list[Any] = field(default_factory=list)
+    task: Callable[[Any], Any] | None = None
+    # Set while ``beside`` runs: work shared out from inside it stays in this process
+    # rather than fork while the pool's threads run; the workers use the other cores.
+    busy: bool = False
+
+
+_SHARE_OUT = _ShareOut()
 
 
 def _run_slice(bounds: tuple[int, int]) -> list[Any]:
     gc.disable()
-    task = _TASK[0]
+    task = _SHARE_OUT.task
+    assert task is not None  # set before the pool starts, cleared after it ends
     done = []
-    for job in _WORK[bounds[0] : bounds[1]]:
+    for job in _SHARE_OUT.work[bounds[0] : bounds[1]]:
         exit_if_orphaned()  # a killed command's worker must not go on writing
         done.append(task(job))
         if len(done) == 1:
@@ -279,9 +299,7 @@ def _share_out(
 ) -> tuple[list[T], R | None]:
     if progress.active():
         task = _counted(task)
-    if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD or _BUSY:
-        # _BUSY: work shared out from inside ``beside`` stays here rather than fork
-        # while the pool's threads run; the workers already use the other cores.
+    if jobs <= 1 or len(work) < _PARALLEL_THRESHOLD or _SHARE_OUT.busy:
         return [task(job) for job in work], beside() if beside is not None else None
     # Imported here: a warm run has nothing to share out, and these cost 10 ms to import.
     from concurrent.futures import ProcessPoolExecutor
@@ -291,8 +309,8 @@ def _share_out(
         context = get_context("fork")
     except ValueError:  # pragma: no cover - platforms without fork
         return [task(job) for job in work], beside() if beside is not None else None
-    _WORK[:] = work
-    _TASK[:] = [task]
+    _SHARE_OUT.work = work
+    _SHARE_OUT.task = task
     try:
         workers = jobs - 1 if beside is None else jobs
         share = -(-len(work) // jobs)
@@ -308,11 +326,11 @@ def _share_out(
             futures = [pool.submit(_run_slice, (start, start + step)) for start in bounds]
             side = None
             if beside is not None:
-                _BUSY.append(True)
+                _SHARE_OUT.busy = True
                 try:
                     side = beside()
                 finally:
-                    _BUSY.pop()
+                    _SHARE_OUT.busy = False
             with _bulk():  # the workers run without it too (see _run_slice)
                 results = [task(job) for job in work[:first]]
             if progress.active():
@@ -321,8 +339,8 @@ def _share_out(
                 results.extend(future.result())
         return results, side
     finally:
-        _WORK.clear()
-        _TASK.clear()
+        _SHARE_OUT.work = []
+        _SHARE_OUT.task = None
 
 
 def _wait_showing_progress(futures: list[Any]) -> None:
@@ -352,9 +370,6 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
 
 
-_SETTINGS: list[Settings] = []
-
-
 def _packed(summary: Summary) -> tuple[bytes, bytes]:
     """A summary pickled, and a digest that identifies it by its content (equal
     summaries almost always give equal digests; a rare miss only means that the
@@ -363,35 +378,37 @@ def _packed(summary: Summary) -> tuple[bytes, bytes]:
     return hashlib.blake2b(blob, digest_size=16).digest(), blob
 
 
-def _check_one(item: ItemFile) -> Checked:
-    raw = _read(_ROOT[0], item)
-    if isinstance(raw, Diagnostic):
-        digest, blob = _packed(Summary(item.path, item.kind, None, None))
-        return None, (digest, [raw]), blob
-    loaded = parse_bytes(raw, item.path)
-    record = Record(path=item.path, kind=item.kind, data=loaded.data)
-    record.diagnostics = list(loaded.diagnostics)
-    validate_item(record, settings=_SETTINGS[0])
-    if loaded.text is not None and "\\" in loaded.text:
-        # YAML refuses raw control characters; only a double-quoted escape makes one.
-        record.diagnostics += control_characters(item.path, loaded.data)
-    if record.model is not None:
-        # Quality rules run here, not in FILE_CHECKS: only validate's cached verdicts
-        # need them, and commands that merely load the models should not pay for them.
-        record.diagnostics += quality_checks(record, record.model, _SETTINGS[0])
-    diagnostics = record.diagnostics
-    pending = record.pending
-    if loaded.text is not None and (pending or any(not d.line for d in diagnostics)):
-        # Dated quality findings are located now too, so that they are cached placed.
-        placed = _place(diagnostics + [p[2] for p in pending], item.path, loaded.text)
-        diagnostics = placed[: len(diagnostics)]
-        dated = placed[len(diagnostics) :]
-        record.pending = [(p[0], p[1], d) for p, d in zip(pending, dated, strict=True)]
-    digest, blob = _packed(record.summary())
-    return content_key(item.path, raw), (digest, diagnostics), blob
+def _file_checker(root: Path, settings: Settings) -> Callable[[ItemFile], Checked]:
+    """The check of one item file in ``root`` under ``settings``, for ``_map``'s workers."""
 
+    def _check_one(item: ItemFile) -> Checked:
+        raw = _read(root, item)
+        if isinstance(raw, Diagnostic):
+            digest, blob = _packed(Summary(item.path, item.kind, None, None))
+            return None, (digest, [raw]), blob
+        loaded = parse_bytes(raw, item.path)
+        record = Record(path=item.path, kind=item.kind, data=loaded.data)
+        record.diagnostics = list(loaded.diagnostics)
+        validate_item(record, settings=settings)
+        if loaded.text is not None and "\\" in loaded.text:
+            # YAML refuses raw control characters; only a double-quoted escape makes one.
+            record.diagnostics += control_characters(item.path, loaded.data)
+        if record.model is not None:
+            # Quality rules run here, not in FILE_CHECKS: only validate's cached verdicts
+            # need them, and commands that merely load the models should not pay for them.
+            record.diagnostics += quality_checks(record, record.model, settings)
+        diagnostics = record.diagnostics
+        pending = record.pending
+        if loaded.text is not None and (pending or any(not d.line for d in diagnostics)):
+            # Dated quality findings are located now too, so that they are cached placed.
+            placed = _place(diagnostics + [p[2] for p in pending], item.path, loaded.text)
+            diagnostics = placed[: len(diagnostics)]
+            dated = placed[len(diagnostics) :]
+            record.pending = [(p[0], p[1], d) for p, d in zip(pending, dated, strict=True)]
+        digest, blob = _packed(record.summary())
+        return content_key(item.path, raw), (digest, diagnostics), blob
 
-_ROOT: list[Path] = []
+    return _check_one
 
 
 def today() -> dt.date:
@@ -421,7 +438,7 @@ def _place(diagnostics: list[Diagnostic], path: str, text: str) -> list[Diagnost
     placed: list[Diagnostic | None] = []
     rest: list[Diagnostic] = []
     for diagnostic in diagnostics:
-        if not diagnostic.line and diagnostic.code >= "MIT4":
+        if not diagnostic.line and governed(diagnostic.code):
             where = quick_place(text, diagnostic.loc)
             if where is not None:
                 d = diagnostic  # the constructor is much cheaper than dataclasses.replace
@@ -557,14 +574,8 @@ def _check(
     """Read and check ``items`` (on every core when there are many), by path."""
     if not items:
         return {}
-    _SETTINGS[:] = [settings]
-    _ROOT[:] = [root]
-    try:
-        with progress.stage(N_("checking files"), len(items)):
-            checked = _map(_check_one, items, jobs or default_jobs())
-    finally:
-        _SETTINGS.clear()
-        _ROOT.clear()
+    with progress.stage(N_("checking files"), len(items)):
+        checked = _map(_file_checker(root, settings), items, jobs or default_jobs())
     return {item.path: result for item, result in zip(items, checked, strict=True)}
 
 
@@ -678,7 +689,8 @@ def load_repository(
         for item in files:
             record = Record(path=item.path, kind=item.kind)
             records.append(record)
-            # A file whose stat matches the cache's record is not read again (issue 4).
+            # A file whose stat matches the cache's record is not read again: on a warm
+            # cache, reading 10,000 files would cost more than checking them.
             known = _cached_key(cache, item)
             if known is not None and (hit := cache.entries.get(known)) is not None:
                 keys.add(known)

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from mitrm.core.diagnostics import Loc, format_loc
-from mitrm.core.splice import splice
-from mitrm.core.yamltext import block_ok, misread, needs_escape
+from mitrm.core.editing import block_ok, misread, needs_escape
+from mitrm.core.editing.splice import splice
 from mitrm.errors import DataError, MitrmError, UsageError
 from mitrm.i18n import _, ngettext
 from mitrm.io import safefile

@@ -744,7 +744,7 @@ def locate(diagnostics: list[Diagnostic], texts: dict[str, str]) -> list[Diagnos
 
     ``texts`` maps a path to its text; each file is composed at most once.
     """
-    from mitrm.core.validation import DATE_PROBLEMS
+    from mitrm.core.checking import DATE_PROBLEMS
 
     indexes: dict[str, PositionIndex] = {}
     placed: list[Diagnostic] = []

@@ -132,7 +132,7 @@ Scale10 = Annotated[int, Field(ge=1, le=10)]
 Scale5 = Annotated[int, Field(ge=1, le=5)]
 
 
-# --- scoring scales (issue 4): off-scale values are MIT102 errors naming the scale ---
+# --- scoring scales: off-scale values are MIT102 errors naming the scale ---
 
 RICE_IMPACTS = (Decimal("3"), Decimal("2"), Decimal("1"), Decimal("0.5"), Decimal("0.25"))
 RICE_CONFIDENCES = (Decimal("100"), Decimal("80"), Decimal("50"))

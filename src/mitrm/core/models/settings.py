@@ -84,7 +84,7 @@ class Workflows(Strict):
 
 
 ModelName = Literal["weighted", "rice", "wsjf", "ice", "moscow"]
-"""The scoring models of ``mitrm.core.scoring`` (a test keeps the two lists equal)."""
+"""The models of ``mitrm.core.prioritization.scoring`` (a test keeps the two lists equal)."""
 
 
 class ScoringSettings(Strict):
@@ -92,7 +92,7 @@ class ScoringSettings(Strict):
 
     model: ModelName = "weighted"
     weights: dict[str, Annotated[float, Field(ge=0, le=1000)]] = Field(default_factory=dict)
-    # --- issue 4: scoring rules ---
+    # --- how the ranking treats types and due dates ---
     boost_types: list[str] = Field(default_factory=lambda: ["security", "compliance"])
     """Open requirements of these types rank above all others (weighted and moscow models)."""
     urgency_from_due: bool = True
@@ -105,7 +105,7 @@ class RuleSettings(Strict):
     select: list[str] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list)
     severity: dict[str, str] = Field(default_factory=dict)
-    # --- quality rule thresholds (issue 7; see docs/rules.md "Quality rules") ---
+    # --- quality rule thresholds (see docs/rules.md "Quality rules") ---
     rush_days_per_effort_day: Annotated[Decimal, Field(gt=0, le=10)] = Decimal(1)
     """Working days of calendar needed per estimated effort day (MIT406)."""
     holidays: list[Day] = Field(default_factory=list)
@@ -135,7 +135,7 @@ class RenderSettings(Strict):
     """MiB of text one document (or any one value a template builds) may reach."""
 
 
-# --- mitrm new (issue 3) ---------------------------------------------------------
+# --- mitrm new: what it suggests and writes ------------------------------------------
 
 
 class Drafting(Strict):
@@ -147,7 +147,7 @@ class Drafting(Strict):
     """Suggested answers by question: type, channel, department, reason, owner..."""
 
 
-# --- spreadsheets (issue 15) --------------------------------------------------------
+# --- spreadsheets: export and import ---------------------------------------------------
 
 
 class Spreadsheets(Strict):

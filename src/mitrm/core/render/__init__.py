@@ -11,13 +11,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mitrm.core.checking import default_open
 from mitrm.core.diagnostics import Diagnostic
 from mitrm.core.models import ChangeRequest, Item, Kind, Plan, Requirement
-from mitrm.core.ranking import Ranking
+from mitrm.core.prioritization import Ranking
 from mitrm.core.render import i18n
 from mitrm.core.render.context import Catalog, Ctx, doc_path, relative
 from mitrm.core.render.portfolio import INDEX, portfolio
-from mitrm.core.workflow import default_open
 
 TEMPLATES = (
     "requirement.md.j2",

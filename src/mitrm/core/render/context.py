@@ -16,11 +16,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from mitrm.core.checking import default_open
 from mitrm.core.models import ChangeRequest, Item, Kind, Plan, Requirement
 from mitrm.core.models.common import Risk
 from mitrm.core.models.requirement import Scoring
 from mitrm.core.render import checklists
-from mitrm.core.workflow import default_open
 
 Ctx = dict[str, Any]
 

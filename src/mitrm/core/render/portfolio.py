@@ -8,15 +8,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from mitrm.core.checking import list_waivers
 from mitrm.core.diagnostics import Diagnostic, count
 from mitrm.core.models import ChangeRequest, Plan, Requirement
 from mitrm.core.models.change import ChangeStatus
 from mitrm.core.models.plan import PlanStatus
 from mitrm.core.models.requirement import RequirementStatus
-from mitrm.core.ranking import note_text
+from mitrm.core.prioritization import note_text
 from mitrm.core.render import checklists
 from mitrm.core.render.context import Catalog, Ctx, doc_path, money, number, percent
-from mitrm.core.rules.waivers import list_waivers
 
 INDEX = "index.md"
 BACKLOG_TOP = 20
