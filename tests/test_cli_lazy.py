@@ -13,24 +13,27 @@ import pytest
 
 import mitrm.cli
 from mitrm.cli.app import COMMANDS, load_commands
+from mitrm.cli.helps import HELP
 from mitrm.i18n import _, speaking
 
 # Helper modules of the CLI: they define no command.
 _HELPERS = {"app", "completion", "context", "editor", "formats", "output", "prioritize_output"}
-_HELPERS |= {"fit", "progress", "prompt", "reference", "streams"}
+_HELPERS |= {"fit", "helps", "progress", "prompt", "reference", "streams"}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_table_lists_each_command_with_its_real_help(lang: str) -> None:
     with speaking(lang):
-        for name, module, text in COMMANDS:
+        for name, module in COMMANDS:
             real = load_commands(module)[name]
             assert real.name == name
-            assert real.help == inspect.cleandoc(_(text)), f"{name}: the table's help is stale"
+            assert real.help == inspect.cleandoc(_(HELP[name])), (
+                f"{name}: the table's help is stale"
+            )
 
 
 def test_every_command_a_module_registers_is_in_the_table_once() -> None:
-    listed = [name for name, _module, _text in COMMANDS]
+    listed = [name for name, _module in COMMANDS]
     assert len(listed) == len(set(listed))
     registered = []
     for info in pkgutil.iter_modules(mitrm.cli.__path__):
@@ -40,7 +43,7 @@ def test_every_command_a_module_registers_is_in_the_table_once() -> None:
         assert hasattr(module, "register"), f"mitrm.cli.{info.name}: a command module or a helper?"
         for name in load_commands(info.name):
             registered.append(name)
-            assert (name, info.name) in {(n, m) for n, m, _t in COMMANDS}, name
+            assert (name, info.name) in set(COMMANDS), name
     assert sorted(registered) == sorted(listed)
 
 
@@ -73,8 +76,8 @@ def test_top_level_help_needs_no_heavy_library() -> None:
 
 def test_top_level_help_imports_no_command_module_and_lists_them_all() -> None:
     out, loaded = _cli_modules_after("--help", env={"MITRM_LANG": "zh"})
-    assert not loaded & {module for _name, module, _text in COMMANDS}
-    for name, _module, _text in COMMANDS:
+    assert not loaded & {module for _name, module in COMMANDS}
+    for name, _module in COMMANDS:
         assert f"\n  {name} " in out
     assert "校验条目文件" in out  # validate's short help, in Chinese
 

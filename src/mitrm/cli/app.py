@@ -21,10 +21,11 @@ from typer.main import get_group
 from mitrm import __version__
 from mitrm.cli import streams
 from mitrm.cli.context import State
+from mitrm.cli.helps import HELP
 from mitrm.cli.output import print_error
 from mitrm.cli.streams import OutputError, silence_stdout
 from mitrm.errors import MitrmError
-from mitrm.i18n import N_, _
+from mitrm.i18n import _
 
 
 class _LazyGroup(TyperGroup):
@@ -39,8 +40,8 @@ class _LazyGroup(TyperGroup):
         # Stand-ins carry the names and help texts, so that listing, help and typo
         # suggestions (which read self.commands) work without importing anything.
         self.commands = {
-            name: TyperCommand(name=name, help=inspect.cleandoc(_(text)))
-            for name, _module, text in COMMANDS
+            name: TyperCommand(name=name, help=inspect.cleandoc(_(HELP[name])))
+            for name, _module in COMMANDS
         }
         self._loaded: dict[str, click.Command] = {}
 
@@ -77,123 +78,28 @@ def load_commands(module: str) -> dict[str, click.Command]:
     return dict(get_group(sub).commands)
 
 
-# The long help texts of the table below.
-_HELP_NEW = N_(
-    """Draft a new item: asks on a terminal, takes every field as an option, prints the path.
-
-The file gets the next free id (after the highest in the working tree and
-on every local and remote branch) and is created exclusively."""
+# Every command in --help order: its name and the module under mitrm.cli whose
+# register() adds it; the help texts are in mitrm.cli.helps.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("init", "init"),
+    ("new", "new"),
+    ("set", "edit"),
+    ("status", "edit"),
+    ("renumber", "edit"),
+    ("validate", "validate"),
+    ("list", "browse"),
+    ("show", "browse"),
+    ("prioritize", "prioritize"),
+    ("export", "exchange"),
+    ("import", "exchange"),
+    ("render", "render"),
+    ("history", "history"),
+    ("changelog", "history"),
+    ("report", "report"),
+    ("schema", "schema"),
+    ("templates", "render"),
 )
-
-_HELP_SET = N_(
-    """Set fields of an item in place, keeping its comments, key order and layout.
-
-Values are read as YAML (numbers, dates, [lists], {mappings}) except for
-text fields, which take the text as written. The result must validate, or
-nothing is written."""
-)
-
-_HELP_STATUS = N_(
-    """Move an item to another status, if the workflow allows it and its fields are there.
-
-FIELD=VALUE pairs after the status are set in the same step (for the fields
-the new status requires). Refused (exit 1, nothing written) when the move
-is not allowed or a required field is missing."""
-)
-
-_HELP_RENUMBER = N_(
-    """Change an item's id: rename its file (keeping the slug) and update every reference.
-
-References in depends_on, plan requirements, phases, milestones and change
-targets follow. When OLD is used by two files (common after merging two
-branches), pick one with --file; references are then left alone, since
-they may mean either item."""
-)
-
-_HELP_VALIDATE = N_(
-    """Check item files against the models, the workflow, the rules across files and the
-quality rules (MIT4xx: vague wording, rush requests, missing tests...).
-
-Never writes a file. Exit 0 when clean, 1 when there are errors (or
-warnings with --strict), 2 on a usage error."""
-)
-
-_HELP_REPORT = N_(
-    """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON.
-
-Works without git (documents only, said in the report) and warns on a
-shallow clone. Deterministic: the same commit writes the same bytes."""
-)
-
-_HELP_EXPORT = N_(
-    """Write items to a spreadsheet (XLSX, CSV with BOM) or a ReqIF 1.2 file.
-
-XLSX: one sheet per kind, headers in the repo's language, drop-downs for
-every closed vocabulary. CSV holds one kind (--kind, default requirement).
-Every row records what it was exported from, so that 'mitrm import' can
-refuse rows whose item changed since. docs/spreadsheets.md explains it all."""
-)
-
-_HELP_IMPORT = N_(
-    """Read rows from a spreadsheet or ReqIF file into items: a diff first, --apply writes.
-
-Rows with an id update that item (only the changed lines of its file
-change); rows without one become new items. A row whose item changed in
-the repo since the export is refused unless --force. Any bad cell is
-reported as FILE:Sheet!C7 and nothing is written (exit 1)."""
-)
-
-# Every command in --help order: name, the module under mitrm.cli whose register()
-# adds it, and its help text (the same message as the module's, so that both are
-# translated alike; tests/test_cli_lazy.py checks that the two agree).
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    (
-        "init",
-        "init",
-        N_("Create mitrm.yaml, the item folders and a pre-commit config; never overwrites."),
-    ),
-    ("new", "new", _HELP_NEW),
-    ("set", "edit", _HELP_SET),
-    ("status", "edit", _HELP_STATUS),
-    ("renumber", "edit", _HELP_RENUMBER),
-    ("validate", "validate", _HELP_VALIDATE),
-    ("list", "browse", N_("List items, filtered by kind, status, type, tag and owner.")),
-    ("show", "browse", N_("Show one item: its file as written, or its fields as JSON.")),
-    (
-        "prioritize",
-        "prioritize",
-        N_("Score and rank the open requirements (docs/scoring.md explains every model)."),
-    ),
-    ("export", "exchange", _HELP_EXPORT),
-    ("import", "exchange", _HELP_IMPORT),
-    (
-        "render",
-        "render",
-        N_("Write Markdown documents, checklists and the portfolio report from the templates."),
-    ),
-    (
-        "history",
-        "history",
-        N_("Show an item's change log from git: commits and field-level changes."),
-    ),
-    (
-        "changelog",
-        "history",
-        N_("What changed in the items between two revisions, grouped by kind and change type."),
-    ),
-    ("report", "report", _HELP_REPORT),
-    (
-        "schema",
-        "schema",
-        N_("Write the JSON Schemas (Draft 2020-12) of the three kinds and the settings."),
-    ),
-    (
-        "templates",
-        "render",
-        N_("List the document templates, or export one to start a custom template."),
-    ),
-)
-_MODULES = {name: module for name, module, _text in COMMANDS}
+_MODULES = dict(COMMANDS)
 
 app = typer.Typer(
     name="mitrm",

@@ -10,12 +10,13 @@ import typer
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
 from mitrm.cli.formats import BomOpt, ListFormat
+from mitrm.cli.helps import HELP
 from mitrm.cli.output import csv_for_excel, emit, emit_json, stdout
 from mitrm.cli.streams import printable
 from mitrm.core.filters import Filter, matches
 from mitrm.core.vocabulary import named_value
 from mitrm.errors import UnknownIdError, UsageError
-from mitrm.i18n import N_, _, ngettext
+from mitrm.i18n import _, ngettext
 from mitrm.io import safefile
 from mitrm.io.repository import load_repository
 from mitrm.io.yamlfile import MAX_BYTES
@@ -25,16 +26,10 @@ if TYPE_CHECKING:
     from mitrm.core.repository import Repository
 
 
-_HELP_LIST = N_("""List items, filtered by kind, status, type, tag and owner.""")
-
-
-_HELP_SHOW = N_("""Show one item: its file as written, or its fields as JSON.""")
-
-
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("list", help=_(_HELP_LIST))(list_items)
-    app.command("show", help=_(_HELP_SHOW))(show)
+    app.command("list", help=_(HELP["list"]))(list_items)
+    app.command("show", help=_(HELP["show"]))(show)
 
 
 KindOpt = Annotated[

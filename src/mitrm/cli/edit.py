@@ -13,6 +13,7 @@ import yaml
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state, write_lock
+from mitrm.cli.helps import HELP
 from mitrm.cli.prompt import is_tty, read_line
 from mitrm.core.checking import validate_item
 from mitrm.core.diagnostics import Severity, format_loc
@@ -32,7 +33,7 @@ from mitrm.core.ids import fits_scheme, format_id, highest_number, id_of_name, r
 from mitrm.core.record import Record
 from mitrm.core.vocabulary import shown
 from mitrm.errors import DataError, UnknownIdError, UsageError
-from mitrm.i18n import N_, _
+from mitrm.i18n import _
 from mitrm.io import journal, yamlfile
 from mitrm.io.cache import cache_dir
 from mitrm.io.drafts import files_mentioning, find_by_id, item_names, taken_names
@@ -65,39 +66,11 @@ Assignments = Annotated[
 ]
 
 
-_HELP_SET = N_(
-    """Set fields of an item in place, keeping its comments, key order and layout.
-
-Values are read as YAML (numbers, dates, [lists], {mappings}) except for
-text fields, which take the text as written. The result must validate, or
-nothing is written."""
-)
-
-
-_HELP_STATUS = N_(
-    """Move an item to another status, if the workflow allows it and its fields are there.
-
-FIELD=VALUE pairs after the status are set in the same step (for the fields
-the new status requires). Refused (exit 1, nothing written) when the move
-is not allowed or a required field is missing."""
-)
-
-
-_HELP_RENUMBER = N_(
-    """Change an item's id: rename its file (keeping the slug) and update every reference.
-
-References in depends_on, plan requirements, phases, milestones and change
-targets follow. When OLD is used by two files (common after merging two
-branches), pick one with --file; references are then left alone, since
-they may mean either item."""
-)
-
-
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("set", help=_(_HELP_SET))(set_fields)
-    app.command("status", help=_(_HELP_STATUS))(status)
-    app.command("renumber", help=_(_HELP_RENUMBER))(renumber)
+    app.command("set", help=_(HELP["set"]))(set_fields)
+    app.command("status", help=_(HELP["status"]))(status)
+    app.command("renumber", help=_(HELP["renumber"]))(renumber)
 
 
 def set_fields(ctx: typer.Context, item_id: IdArg, assignments: Assignments = None) -> int:

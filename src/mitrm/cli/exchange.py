@@ -12,6 +12,7 @@ import typer
 
 from mitrm.cli.browse import KindOpt, OwnerOpt, StatusOpt, TagOpt, TypeOpt
 from mitrm.cli.context import state, write_lock
+from mitrm.cli.helps import HELP
 from mitrm.cli.streams import printable
 from mitrm.core.editing import field_order
 from mitrm.core.exchange.creating import new_item_text, split_new
@@ -21,7 +22,7 @@ from mitrm.core.filters import Filter, matches
 from mitrm.core.ids import file_name, id_number, shard_folder, slugify
 from mitrm.core.models import Kind
 from mitrm.errors import DataError, UsageError
-from mitrm.i18n import N_, _, ngettext, pgettext
+from mitrm.i18n import _, ngettext, pgettext
 from mitrm.io.atomic import create_exclusive, write_atomic
 from mitrm.io.drafts import create_item, kind_of_id, schema_ref
 from mitrm.io.exchange.reqiffile import read_reqif, write_reqif
@@ -52,26 +53,8 @@ class ExportFormat(str, Enum):
 
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("export", help=_(_HELP_EXPORT))(export)
-    app.command("import", help=_(_HELP_IMPORT))(import_file)
-
-
-_HELP_EXPORT = N_(
-    """Write items to a spreadsheet (XLSX, CSV with BOM) or a ReqIF 1.2 file.
-
-XLSX: one sheet per kind, headers in the repo's language, drop-downs for
-every closed vocabulary. CSV holds one kind (--kind, default requirement).
-Every row records what it was exported from, so that 'mitrm import' can
-refuse rows whose item changed since. docs/spreadsheets.md explains it all."""
-)
-_HELP_IMPORT = N_(
-    """Read rows from a spreadsheet or ReqIF file into items: a diff first, --apply writes.
-
-Rows with an id update that item (only the changed lines of its file
-change); rows without one become new items. A row whose item changed in
-the repo since the export is refused unless --force. Any bad cell is
-reported as FILE:Sheet!C7 and nothing is written (exit 1)."""
-)
+    app.command("export", help=_(HELP["export"]))(export)
+    app.command("import", help=_(HELP["import"]))(import_file)
 
 
 def export(

@@ -13,6 +13,7 @@ import typer
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import state
+from mitrm.cli.helps import HELP
 from mitrm.cli.output import emit_json
 from mitrm.cli.progress import QUIET_HELP, show_progress
 from mitrm.core.history import (
@@ -27,7 +28,7 @@ from mitrm.core.history import (
 )
 from mitrm.core.history import item_metrics as compute
 from mitrm.errors import UsageError
-from mitrm.i18n import N_, _
+from mitrm.i18n import _
 from mitrm.io.history import changelog_for, item_history, load_history, parse_range
 from mitrm.io.repository import today
 
@@ -50,18 +51,10 @@ class ChangelogFormat(str, Enum):
     TEXT = "text"
 
 
-_HELP_HISTORY = N_("""Show an item's change log from git: commits and field-level changes.""")
-
-
-_HELP_CHANGELOG = N_(
-    """What changed in the items between two revisions, grouped by kind and change type."""
-)
-
-
 def register(app: typer.Typer) -> None:
     """Add the commands to ``app``."""
-    app.command("history", help=_(_HELP_HISTORY))(history)
-    app.command("changelog", help=_(_HELP_CHANGELOG))(changelog)
+    app.command("history", help=_(HELP["history"]))(history)
+    app.command("changelog", help=_(HELP["changelog"]))(changelog)
 
 
 def _warn_shallow(history: History) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from mitrm.cli.context import write_lock
+from mitrm.cli.helps import HELP
 from mitrm.core.scaffold import scaffold_files
 from mitrm.errors import UsageError
 from mitrm.i18n import _, use_repo_language
@@ -21,7 +22,7 @@ def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
     app.command(
         "init",
-        help=_("Create mitrm.yaml, the item folders and a pre-commit config; never overwrites."),
+        help=_(HELP["init"]),
     )(init)
 
 

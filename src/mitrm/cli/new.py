@@ -12,6 +12,7 @@ import typer
 
 from mitrm.cli.context import state, write_lock
 from mitrm.cli.editor import edit_until_valid, editor_command
+from mitrm.cli.helps import HELP
 from mitrm.cli.output import emit_json
 from mitrm.cli.prompt import is_tty, read_line
 from mitrm.core.editing import (
@@ -27,7 +28,7 @@ from mitrm.core.ids import slugify
 from mitrm.core.models import Kind
 from mitrm.core.vocabulary import shown
 from mitrm.errors import SettingsError, UsageError
-from mitrm.i18n import N_, _
+from mitrm.i18n import _
 from mitrm.io.drafts import create_item, schema_ref
 from mitrm.io.git import user_name
 from mitrm.io.repository import load_repository
@@ -53,17 +54,9 @@ _FLAGS = {"targets": "--target", "requirements": "--requirement"}
 _TRUE = ("1", "true", "yes", "on")
 
 
-_HELP_NEW = N_(
-    """Draft a new item: asks on a terminal, takes every field as an option, prints the path.
-
-The file gets the next free id (after the highest in the working tree and
-on every local and remote branch) and is created exclusively."""
-)
-
-
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("new", help=_(_HELP_NEW))(new)
+    app.command("new", help=_(HELP["new"]))(new)
 
 
 def _opt(help_text: str, metavar: str = "TEXT") -> Any:

@@ -14,6 +14,7 @@ from mitrm.cli import completion as complete
 from mitrm.cli import prioritize_output as out
 from mitrm.cli.context import state
 from mitrm.cli.formats import BomOpt
+from mitrm.cli.helps import HELP
 from mitrm.cli.output import ListFormat, csv_for_excel
 from mitrm.core.checking import workflow_for
 from mitrm.core.filters import Filter, matches
@@ -21,21 +22,17 @@ from mitrm.core.models import Kind
 from mitrm.core.prioritization import Limit, is_open, prepare, rank_prepared, select_within
 from mitrm.core.prioritization.sensitivity import sensitivity as analyse
 from mitrm.errors import UsageError
-from mitrm.i18n import N_, _, ngettext
+from mitrm.i18n import _, ngettext
 from mitrm.io.repository import load_repository
 from mitrm.io.repository import today as today_or_fixed
 
 if TYPE_CHECKING:
     from mitrm.core.repository import Repository
 
-_HELP_PRIORITIZE = N_(
-    """Score and rank the open requirements (docs/scoring.md explains every model)."""
-)
-
 
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("prioritize", help=_(_HELP_PRIORITIZE))(prioritize)
+    app.command("prioritize", help=_(HELP["prioritize"]))(prioritize)
 
 
 def _amount(text: str, option: str) -> Decimal:

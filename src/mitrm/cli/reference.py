@@ -20,7 +20,7 @@ def _help(args: list[str]) -> str:
 
 def _commands() -> list[list[str]]:
     found: list[list[str]] = []
-    for name, module, _text in sorted(COMMANDS):
+    for name, module in sorted(COMMANDS):
         command = load_commands(module)[name]
         if command.hidden:
             continue

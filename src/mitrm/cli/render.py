@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mitrm.cli.context import state, write_lock
+from mitrm.cli.helps import HELP
 from mitrm.cli.output import ListFormat, emit, emit_json
 from mitrm.cli.prioritize_output import num
 from mitrm.cli.progress import QUIET_HELP, show_progress
@@ -50,17 +51,12 @@ if TYPE_CHECKING:
     from mitrm.io.repository import CheckResult
 
 
-_HELP_RENDER = N_(
-    """Write Markdown documents, checklists and the portfolio report from the templates."""
-)
-
-
 def register(app: typer.Typer) -> None:
     """Add ``render`` and the ``templates`` group to ``app``."""
-    app.command("render", help=_(_HELP_RENDER))(render)
+    app.command("render", help=_(HELP["render"]))(render)
     templates = typer.Typer(
         name="templates",
-        help=_("List the document templates, or export one to start a custom template."),
+        help=_(HELP["templates"]),
         no_args_is_help=True,
     )
     templates.command(

@@ -11,6 +11,7 @@ import typer
 
 from mitrm.cli.browse import _json
 from mitrm.cli.context import state, write_lock
+from mitrm.cli.helps import HELP
 from mitrm.cli.prioritize_output import ranking_json
 from mitrm.cli.progress import QUIET_HELP, show_progress
 from mitrm.cli.render import (
@@ -74,17 +75,9 @@ NAV = (
 )
 
 
-_HELP_REPORT = N_(
-    """Write the publishable report: portfolio, documents, backlog, change log, validation, JSON.
-
-Works without git (documents only, said in the report) and warns on a
-shallow clone. Deterministic: the same commit writes the same bytes."""
-)
-
-
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("report", help=_(_HELP_REPORT))(report)
+    app.command("report", help=_(HELP["report"]))(report)
 
 
 def report(

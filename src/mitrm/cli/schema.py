@@ -8,17 +8,16 @@ from typing import Annotated
 
 import typer
 
+from mitrm.cli.helps import HELP
 from mitrm.core.schemas import all_schemas
 from mitrm.errors import UsageError
-from mitrm.i18n import N_, _
+from mitrm.i18n import _
 from mitrm.io.atomic import write_atomic
-
-_HELP_SCHEMA = N_("""Write the JSON Schemas (Draft 2020-12) of the three kinds and the settings.""")
 
 
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("schema", help=_(_HELP_SCHEMA))(schema)
+    app.command("schema", help=_(HELP["schema"]))(schema)
 
 
 def schema(

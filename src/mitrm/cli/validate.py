@@ -12,12 +12,13 @@ import typer
 
 from mitrm.cli import completion as complete
 from mitrm.cli.context import State, state
+from mitrm.cli.helps import HELP
 from mitrm.cli.output import emit_json
 from mitrm.core.checking import sarif_log, settings_problems, unknown_codes, with_selection
 from mitrm.core.diagnostics import Diagnostic, Severity, count
 from mitrm.core.models import Kind
 from mitrm.errors import NotAGitRepoError, RepoNotFoundError, SettingsError, UsageError
-from mitrm.i18n import N_, _, ngettext
+from mitrm.i18n import _, ngettext
 from mitrm.io.discovery import discover, find_root
 from mitrm.io.git import changed_since as changed
 from mitrm.io.git import data_roots, staged, unstaged
@@ -39,16 +40,7 @@ class DiagnosticFormat(str, Enum):
 
 def register(app: typer.Typer) -> None:
     """Add the command to ``app``."""
-    app.command("validate", help=_(_HELP))(validate)
-
-
-_HELP = N_(
-    """Check item files against the models, the workflow, the rules across files and the
-quality rules (MIT4xx: vague wording, rush requests, missing tests...).
-
-Never writes a file. Exit 0 when clean, 1 when there are errors (or
-warnings with --strict), 2 on a usage error."""
-)
+    app.command("validate", help=_(HELP["validate"]))(validate)
 
 
 def validate(
